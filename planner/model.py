@@ -1,0 +1,335 @@
+"""The domain model: sites, places, opening hours, events, the shuttle.
+
+Plain frozen dataclasses with no I/O; ``planner.loading`` builds them from the
+files in ``data/`` and validates them. Durations are integer seconds and clock
+times are seconds after local midnight (Asia/Shanghai).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+TZ = ZoneInfo("Asia/Shanghai")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PLACE_KINDS = ("gate", "attraction", "venue", "spot")
+EVENT_STATUSES = ("scheduled", "cancelled", "sold_out")
+
+
+def parse_clock(text: str) -> int:
+    """Seconds after midnight of an ``"HH:MM"`` or ``"HH:MM:SS"`` clock time.
+
+    Hours may exceed 23 for times past midnight of the service day.
+
+    Examples
+    --------
+    >>> parse_clock("07:30"), parse_clock("24:00"), parse_clock("25:10:05")
+    (27000, 86400, 90605)
+    """
+    parts = text.strip().split(":")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        raise ValueError(f"not a clock time HH:MM: {text!r}")
+    h, m, s = (int(p) for p in parts + ["0"] * (3 - len(parts)))
+    if m > 59 or s > 59:
+        raise ValueError(f"minutes and seconds must be below 60: {text!r}")
+    return h * 3600 + m * 60 + s
+
+
+def format_clock(seconds: int) -> str:
+    """``"HH:MM"`` of seconds after midnight (hours may pass 24).
+
+    Examples
+    --------
+    >>> format_clock(27000), format_clock(90660)
+    ('07:30', '25:11')
+    """
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """Where a record's facts come from: a source, an assumption, or both."""
+
+    source: str | None = None
+    assumption: str | None = None
+
+
+@dataclass(frozen=True)
+class HoursRule:
+    """One opening-hours rule; it applies on a date when every condition holds."""
+
+    months: frozenset[int] | None = None
+    weekdays: frozenset[int] | None = None  # 0 = Monday, as in datetime
+    date_from: dt.date | None = None
+    date_until: dt.date | None = None
+    closed: bool = False
+    open_s: int = 0
+    close_s: int = 86400
+    last_entry_s: int | None = None
+
+    def applies(self, day: dt.date) -> bool:
+        return (
+            (self.months is None or day.month in self.months)
+            and (self.weekdays is None or day.weekday() in self.weekdays)
+            and (self.date_from is None or day >= self.date_from)
+            and (self.date_until is None or day <= self.date_until)
+        )
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """Opening on one date, in seconds after local midnight."""
+
+    open_s: int
+    close_s: int
+    last_entry_s: int
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Opening-hours rules; on a date the last matching rule decides.
+
+    Examples
+    --------
+    >>> hours = OpeningHours((HoursRule(open_s=27000, close_s=64800),
+    ...                       HoursRule(months=frozenset({12, 1, 2}), open_s=28800, close_s=63000)))
+    >>> hours.on(dt.date(2024, 2, 12)).open_s, hours.on(dt.date(2024, 5, 1)).open_s
+    (28800, 27000)
+    """
+
+    rules: tuple[HoursRule, ...] = ()
+
+    def on(self, day: dt.date) -> DayHours | None:
+        """The hours on ``day``, or None when closed all day (or no rule matches)."""
+        rule = next((r for r in reversed(self.rules) if r.applies(day)), None)
+        if rule is None or rule.closed:
+            return None
+        last_entry = rule.last_entry_s if rule.last_entry_s is not None else rule.close_s
+        return DayHours(rule.open_s, rule.close_s, last_entry)
+
+
+ALWAYS_OPEN = OpeningHours((HoursRule(),))
+
+
+@dataclass(frozen=True)
+class Site(Sourced):
+    """A destination (the Panda Base, Dongjiao Memory) that places belong to."""
+
+    id: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    lat: float = 0.0
+    lon: float = 0.0
+    address_zh: str = ""
+    hours: OpeningHours = ALWAYS_OPEN
+    price_cny: float = 0.0
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class Place(Sourced):
+    """A gate, attraction, venue or spot inside a site."""
+
+    id: str = ""
+    site_id: str = ""
+    kind: str = "attraction"
+    name_zh: str = ""
+    name_en: str = ""
+    lat: float = 0.0
+    lon: float = 0.0
+    hours: OpeningHours = ALWAYS_OPEN
+    visit_s: int = 0
+    price_cny: float = 0.0
+    tags: tuple[str, ...] = ()
+
+    @property
+    def position(self) -> tuple[float, float]:
+        return (self.lat, self.lon)
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One dated session of an event."""
+
+    event_id: str
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class Event(Sourced):
+    """An event at a venue, possibly recurring by an RFC 5545 RRULE."""
+
+    id: str = ""
+    title_zh: str = ""
+    title_en: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+    venue_id: str = ""
+    start: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=TZ)
+    end: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=TZ)
+    rrule: str | None = None
+    exdates: tuple[dt.datetime, ...] = ()
+    status: str = "scheduled"
+    price_cny: float | None = None
+    capacity: int | None = None
+    tags: tuple[str, ...] = ()
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" else self.description_zh
+
+    @property
+    def duration_s(self) -> int:
+        return int((self.end - self.start).total_seconds())
+
+    def occurrences_between(self, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
+        """Sessions that overlap ``[start, end)``, exceptions removed.
+
+        Examples
+        --------
+        >>> ev = Event(id="x", start=dt.datetime(2024, 2, 10, 19, tzinfo=TZ),
+        ...            end=dt.datetime(2024, 2, 10, 21, tzinfo=TZ),
+        ...            rrule="FREQ=DAILY;COUNT=5",
+        ...            exdates=(dt.datetime(2024, 2, 11, 19, tzinfo=TZ),))
+        >>> [o.start.day for o in ev.occurrences_between(
+        ...     dt.datetime(2024, 2, 11, tzinfo=TZ), dt.datetime(2024, 2, 13, tzinfo=TZ))]
+        [12]
+        """
+        duration = self.end - self.start
+        earliest_start = start - duration
+        if not self.rrule:
+            starts = [self.start] if earliest_start < self.start < end else []
+        else:
+            rule = rrulestr(self.rrule, dtstart=self.start)
+            starts = rule.between(earliest_start, end, inc=False)
+        excluded = set(self.exdates)
+        return [Occurrence(self.id, s, s + duration) for s in starts if s not in excluded]
+
+    def occurrences_on(self, day: dt.date) -> list[Occurrence]:
+        """Sessions that take place (at least partly) on the local date ``day``."""
+        midnight = dt.datetime.combine(day, dt.time(), TZ)
+        return self.occurrences_between(midnight, midnight + dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class ShuttleStop(Sourced):
+    id: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    lat: float = 0.0
+    lon: float = 0.0
+    place_id: str = ""
+
+    @property
+    def position(self) -> tuple[float, float]:
+        return (self.lat, self.lon)
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class ShuttlePeriod:
+    """Departures every ``headway_s`` from ``first_s`` to ``last_s`` inclusive."""
+
+    first_s: int
+    last_s: int
+    headway_s: int
+
+    def departures_s(self) -> list[int]:
+        return list(range(self.first_s, self.last_s + 1, self.headway_s))
+
+
+@dataclass(frozen=True)
+class Shuttle(Sourced):
+    """The proposed direct shuttle between Dongjiao Memory and the Panda Base."""
+
+    id: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    stops: tuple[ShuttleStop, ...] = ()
+    path: tuple[tuple[float, float], ...] = ()
+    run_time_s_by_hour: dict[int, int] = field(default_factory=dict)
+    dwell_s: int = 0
+    # direction "outbound" runs stops in order, "inbound" in reverse
+    timetable: dict[str, tuple[ShuttlePeriod, ...]] = field(default_factory=dict)
+    capacity_passengers: int = 0
+    fleet_size: int = 0
+    fare_cny: float = 0.0
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def run_time_s(self, depart_s: int) -> int:
+        """End-to-end run time for a departure at ``depart_s`` (hourly profile)."""
+        hours = sorted(self.run_time_s_by_hour)
+        hour = min(max(depart_s // 3600, hours[0]), hours[-1])
+        return self.run_time_s_by_hour.get(hour) or self.run_time_s_by_hour[
+            max(h for h in hours if h <= hour)
+        ]
+
+    def departures_s(self, direction: str) -> list[int]:
+        return sorted(
+            {d for period in self.timetable.get(direction, ()) for d in period.departures_s()}
+        )
+
+
+@dataclass(frozen=True)
+class TaxiParams(Sourced):
+    circuity: float = 1.35
+    speed_kmh_by_hour: dict[int, float] = field(default_factory=dict)
+    flag_fall_cny: float = 0.0
+    flag_fall_km: float = 0.0
+    per_km_cny: float = 0.0
+    pickup_wait_s: int = 0
+
+    def speed_kmh(self, hour: int) -> float:
+        return self.speed_kmh_by_hour[hour % 24]
+
+    def fare_cny(self, distance_m: float) -> float:
+        extra_km = max(0.0, distance_m / 1000 - self.flag_fall_km)
+        return round(self.flag_fall_cny + extra_km * self.per_km_cny, 1)
+
+
+@dataclass(frozen=True)
+class NetworkParams(Sourced):
+    """How places become a graph: walking, transfers, taxis."""
+
+    walk_speed_m_s: float = 1.2
+    walk_circuity: float = 1.3
+    max_walk_m: float = 1500.0
+    min_transfer_s: int = 180
+    taxi: TaxiParams = field(default_factory=TaxiParams)
+
+    def walk_time_s(self, straight_m: float) -> int:
+        return round(straight_m * self.walk_circuity / self.walk_speed_m_s)
+
+
+@dataclass
+class Model:
+    """Everything loaded from ``data/``: the input of graph, routing and pages."""
+
+    sites: dict[str, Site]
+    places: dict[str, Place]
+    events: dict[str, Event]
+    shuttle: Shuttle
+    params: NetworkParams
+    feed: object  # planner.gtfs.Feed; typed loosely to keep this module import-light
+
+    def events_on(self, day: dt.date) -> list[tuple[Event, Occurrence]]:
+        """Every session on ``day``, sorted by start, cancelled ones included."""
+        found = [(ev, occ) for ev in self.events.values() for occ in ev.occurrences_on(day)]
+        return sorted(found, key=lambda pair: (pair[1].start, pair[0].id))
+
+    def places_of(self, site_id: str) -> list[Place]:
+        return [p for p in self.places.values() if p.site_id == site_id]

@@ -1,0 +1,85 @@
+// Draws the network GeoJSON on a Leaflet map. Overlays are drawn even when
+// no tiles load (offline use, tests): tiles are only a background.
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || !window.L) { return; }
+  var map = L.map(el, { preferCanvas: false }).setView([30.70, 104.12], 12);
+  window.plannerMap = map;
+  var tileUrl = el.dataset.tileUrl;
+  if (tileUrl) {
+    L.tileLayer(tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution }).addTo(map);
+  }
+  var SITE_COLORS = { "panda-base": "#2b8a3e", "dongjiao-memory": "#7048e8" };
+
+  function styleFor(f) {
+    var p = f.properties;
+    if (f.geometry.type === "Point") { return {}; }  // points are styled in pointFor
+    if (p.layer === "shuttle") {
+      return { color: "#d9480f", weight: 6, dashArray: "10 6", className: "layer-shuttle" };
+    }
+    var feeder = p.mode === "bus";
+    var style = { color: feeder ? "#2b8a3e" : p.color, weight: feeder ? 4 : 3, opacity: 0.85,
+                  className: "layer-line mode-" + p.mode };
+    if (feeder) { style.dashArray = "4 4"; }
+    return style;
+  }
+
+  function pointFor(f, latlng) {
+    var p = f.properties;
+    if (p.layer === "site") {
+      return L.marker(latlng, { icon: L.divIcon({ className: "site-label", html: "", iconSize: null }),
+                                keyboard: false, interactive: false });
+    }
+    if (p.layer === "shuttle_stop") {
+      return L.circleMarker(latlng, { radius: 7, color: "#d9480f", fillColor: "#fff", fillOpacity: 1,
+                                      weight: 3, className: "layer-shuttle-stop" });
+    }
+    if (p.layer === "place") {
+      return L.circleMarker(latlng, { radius: p.kind === "gate" ? 5 : 4, weight: 1, color: "#fff",
+                                      fillColor: SITE_COLORS[p.site] || "#555", fillOpacity: 0.95,
+                                      className: "layer-place kind-" + p.kind });
+    }
+    return L.circleMarker(latlng, { radius: 2, weight: 1, color: "#868e96", fillColor: "#fff",
+                                    fillOpacity: 1, className: "layer-stop" });
+  }
+
+  function bind(f, layer) {
+    var p = f.properties;
+    if (p.layer === "site") {
+      // Site names are text nodes (not HTML) so no data can inject markup.
+      var label = document.createElement("span");
+      label.textContent = p.name;
+      layer.options.icon.options.html = label;
+      layer.setIcon(layer.options.icon);
+      return;
+    }
+    var text = p.name || p.id;
+    if (p.layer === "place") {
+      var link = document.createElement("a");
+      link.href = "/places/" + encodeURIComponent(p.id);
+      link.textContent = p.name;
+      layer.bindPopup(link);
+    } else {
+      layer.bindTooltip(document.createTextNode(text), { sticky: true });
+    }
+  }
+
+  fetch(el.dataset.geojson).then(function (r) { return r.json(); }).then(function (fc) {
+    var order = ["line", "shuttle", "stop", "shuttle_stop", "place", "site"];
+    fc.features.sort(function (a, b) {
+      return order.indexOf(a.properties.layer) - order.indexOf(b.properties.layer);
+    });
+    var layer = L.geoJSON(fc, { style: styleFor, pointToLayer: pointFor, onEachFeature: bind }).addTo(map);
+    var sites = fc.features.filter(function (f) {
+      return f.properties.layer === "place" || f.properties.layer === "shuttle_stop";
+    });
+    if (sites.length) {
+      map.fitBounds(L.geoJSON({ type: "FeatureCollection", features: sites }).getBounds().pad(0.25));
+    }
+    el.dataset.loaded = String(fc.features.length);
+    window.plannerLayer = layer;
+  }).catch(function (err) {
+    el.dataset.error = String(err);
+  });
+})();

@@ -1,0 +1,39 @@
+"""JSON endpoints: places, events on a date, the network as GeoJSON."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from .. import catalog
+from ..geojson import network_geojson
+from .i18n import current_lang
+from .params import parse_date, today
+from .state import state
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/places")
+def places():
+    model = state().model
+    day = parse_date(request.args.get("date"), default=today())
+    lang = current_lang()
+    return jsonify({
+        "date": day.isoformat(),
+        "sites": [{"id": s.id, "name": s.name(lang), "name_zh": s.name_zh, "name_en": s.name_en,
+                   "lat": s.lat, "lon": s.lon, "price_cny": s.price_cny,
+                   "source": s.source, "assumption": s.assumption} for s in model.sites.values()],
+        "places": [catalog.place_info(model, p, day, lang) for p in model.places.values()],
+    })
+
+
+@bp.get("/events")
+def events():
+    day = parse_date(request.args.get("date"))
+    return jsonify({"date": day.isoformat(), "events": catalog.events_on(state().model, day, current_lang())})
+
+
+@bp.get("/network.geojson")
+def network():
+    response = jsonify(network_geojson(state().model, current_lang()))
+    response.mimetype = "application/geo+json"
+    return response

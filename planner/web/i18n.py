@@ -1,0 +1,97 @@
+"""Interface language: Chinese by default, English on request.
+
+Data carry their own ``name_zh``/``name_en``; this module holds the interface
+words. The choice comes from ``?lang=`` (and is then remembered in a cookie).
+"""
+from __future__ import annotations
+
+from flask import Flask, g, request, url_for
+
+LANGUAGES = ("zh", "en")
+COOKIE = "lang"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "app_title": {"zh": "东郊记忆 · 熊猫基地 出行规划", "en": "Dongjiao Memory · Panda Base Planner"},
+    "tagline": {"zh": "两个目的地、地铁与接驳、拟议直通车和当日活动",
+                "en": "Two destinations, the metro and feeders, the proposed shuttle and the day's events"},
+    "map": {"zh": "地图", "en": "Map"},
+    "sites": {"zh": "景区", "en": "Sites"},
+    "places": {"zh": "地点", "en": "Places"},
+    "events_on": {"zh": "当日活动", "en": "Events on"},
+    "date": {"zh": "日期", "en": "Date"},
+    "show": {"zh": "查看", "en": "Show"},
+    "no_events": {"zh": "这一天没有已知活动。", "en": "No known events on this day."},
+    "next_events": {"zh": "下一个有活动的日期", "en": "Next date with events"},
+    "cancelled": {"zh": "已取消", "en": "Cancelled"},
+    "sold_out": {"zh": "已售罄", "en": "Sold out"},
+    "scheduled": {"zh": "如期举行", "en": "Scheduled"},
+    "venue": {"zh": "场地", "en": "Venue"},
+    "hours": {"zh": "开放时间", "en": "Opening hours"},
+    "hours_on": {"zh": "当日开放", "en": "Open on this day"},
+    "closed": {"zh": "闭馆", "en": "Closed"},
+    "last_entry": {"zh": "最晚入场", "en": "last entry"},
+    "visit": {"zh": "建议游览", "en": "Typical visit"},
+    "minutes": {"zh": "分钟", "en": "min"},
+    "price": {"zh": "价格", "en": "Price"},
+    "free": {"zh": "免费", "en": "Free"},
+    "included": {"zh": "含在门票内", "en": "included in entry"},
+    "tags": {"zh": "标签", "en": "Tags"},
+    "source": {"zh": "来源", "en": "Source"},
+    "assumption": {"zh": "假设", "en": "Assumption"},
+    "open_in_amap": {"zh": "在高德地图中打开", "en": "Open in AMap"},
+    "nearby_stops": {"zh": "附近站点（步行）", "en": "Nearby stops (walking)"},
+    "walk_min": {"zh": "步行约 {n} 分钟", "en": "about {n} min walk"},
+    "kind_gate": {"zh": "入口", "en": "Gate"},
+    "kind_attraction": {"zh": "景点", "en": "Attraction"},
+    "kind_venue": {"zh": "场馆", "en": "Venue"},
+    "kind_spot": {"zh": "打卡点", "en": "Spot"},
+    "legend_metro": {"zh": "地铁线路", "en": "Metro lines"},
+    "legend_feeder": {"zh": "接驳公交", "en": "Feeder buses"},
+    "legend_shuttle": {"zh": "拟议直通车", "en": "Proposed shuttle"},
+    "legend_places": {"zh": "景点与入口", "en": "Attractions and gates"},
+    "shuttle": {"zh": "拟议直通车", "en": "Proposed shuttle"},
+    "shuttle_note": {"zh": "2024年成都两会上罗乐代表提出的东郊记忆—熊猫基地直通车（尚未开通，数据均为假设）。",
+                     "en": "Proposed at the 2024 Chengdu two sessions by deputy Luo Le; not running yet, all its figures are assumptions."},
+    "sources": {"zh": "数据与来源", "en": "Data and sources"},
+    "sources_intro": {"zh": "模型使用的每个数字及其来源或假设。以下是数据文件原文。",
+                      "en": "Every number the model uses, with its source or assumption: the data files as they are."},
+    "back_home": {"zh": "返回首页", "en": "Back to the map"},
+    "error": {"zh": "出错了", "en": "Something is wrong"},
+    "field": {"zh": "字段", "en": "Field"},
+    "language": {"zh": "English", "en": "中文"},
+    "all_day": {"zh": "全天", "en": "all day"},
+    "map_offline": {"zh": "底图无法加载时，线路与地点仍会显示。", "en": "Lines and places show even when map tiles cannot load."},
+}
+
+
+def translate(key: str, lang: str | None = None, **values) -> str:
+    lang = lang or g.get("lang", "zh")
+    entry = MESSAGES.get(key)
+    text = entry.get(lang, entry["zh"]) if entry else key
+    return text.format(**values) if values else text
+
+
+def current_lang() -> str:
+    return g.get("lang", "zh")
+
+
+def init_i18n(app: Flask) -> None:
+    @app.before_request
+    def choose_language():
+        asked = request.args.get("lang")
+        g.lang = asked if asked in LANGUAGES else request.cookies.get(COOKIE, "zh")
+        if g.lang not in LANGUAGES:
+            g.lang = "zh"
+
+    @app.after_request
+    def remember_language(response):
+        if request.args.get("lang") in LANGUAGES:
+            response.set_cookie(COOKIE, g.lang, max_age=365 * 86400, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def helpers():
+        other = "en" if current_lang() == "zh" else "zh"
+        args = {**request.args.to_dict(), "lang": other}
+        return {"_": translate, "lang": current_lang(), "other_lang": other,
+                "switch_lang_url": url_for(request.endpoint or "pages.home", **(request.view_args or {}), **args)}

@@ -1,0 +1,84 @@
+"""Shared fixtures: the app over the bundled data, its client and CLI runner,
+and a copy of the data folder for tests that break files on purpose."""
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from planner.loading import load_model
+from planner.network import build_graph
+from planner.paths import bundled_data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def model():
+    return load_model(bundled_data_dir())
+
+
+@pytest.fixture(scope="session")
+def graph(model):
+    return build_graph(model)
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A writable copy of the bundled data."""
+    target = tmp_path / "data"
+    shutil.copytree(bundled_data_dir(), target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def app():
+    from planner.web import create_app
+
+    return create_app({"TESTING": True, "TILE_URL": ""})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    from click.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over HTTP on a free local port, for the browser tests."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright; missing, it fails (never skips)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} not found: install Debian's chromium (see .ci/run)"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()

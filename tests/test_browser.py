@@ -1,0 +1,33 @@
+"""The home page in headless Chromium, offline: both sites and the shuttle on the map."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _open_map(browser, live_server, query: str):
+    page = browser.new_page(viewport={"width": 412, "height": 860})  # a phone
+    page.goto(f"{live_server}/{query}")
+    page.wait_for_selector("#map[data-loaded]", timeout=15000)
+    return page
+
+
+def test_map_shows_both_sites_and_the_shuttle(browser, live_server, tmp_path):
+    page = _open_map(browser, live_server, "?date=2024-02-12&lang=en")
+    labels = page.locator(".site-label").all_inner_texts()
+    assert "Chengdu Research Base of Giant Panda Breeding" in labels
+    assert any("Dongjiao" in label for label in labels)
+    assert page.locator("path.layer-shuttle").count() == 1
+    assert page.locator("path.layer-line").count() >= 17
+    assert page.locator("path.layer-place").count() >= 20
+    page.screenshot(path=str(tmp_path / "home-en.png"))
+    page.close()
+
+
+def test_map_in_chinese_and_events_listed(browser, live_server):
+    page = _open_map(browser, live_server, "?date=2024-02-12&lang=zh")
+    labels = page.locator(".site-label").all_inner_texts()
+    assert "成都大熊猫繁育研究基地" in labels
+    assert page.locator("li.event").count() >= 4
+    page.close()

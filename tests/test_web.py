@@ -1,0 +1,90 @@
+"""Pages and JSON endpoints through Flask's test client."""
+from __future__ import annotations
+
+from planner.geo import gcj02_to_wgs84, distance_m
+
+
+def test_home_in_chinese_by_default(client):
+    page = client.get("/?date=2024-02-12").get_data(as_text=True)
+    assert "成都大熊猫繁育研究基地" in page and "东郊记忆" in page
+    assert 'lang="zh-CN"' in page
+    assert "2024-02-12" in page
+
+
+def test_language_switch_is_remembered(client):
+    page = client.get("/?date=2024-02-12&lang=en").get_data(as_text=True)
+    assert 'lang="en"' in page and "Chengdu Research Base of Giant Panda Breeding" in page
+    again = client.get("/?date=2024-02-12").get_data(as_text=True)  # cookie set by the first answer
+    assert 'lang="en"' in again
+    assert 'lang="zh-CN"' in client.get("/?lang=zh").get_data(as_text=True)
+
+
+def test_home_lists_events_of_the_day(client, model):
+    import datetime as dt
+
+    page = client.get("/?date=2024-02-12&lang=en").get_data(as_text=True)
+    for event, _ in model.events_on(dt.date(2024, 2, 12)):
+        assert f'data-event="{event.id}"' in page
+
+
+def test_empty_day_points_to_next_event_day(client):
+    page = client.get("/?date=2030-06-01&lang=en").get_data(as_text=True)
+    assert "No known events" in page
+
+
+def test_bad_date_on_page_is_400_with_field(client):
+    response = client.get("/?date=12/02/2024")
+    assert response.status_code == 400
+    assert "date" in response.get_data(as_text=True)
+
+
+def test_place_page_with_amap_link(client, model):
+    response = client.get("/places/panda-south-gate?date=2024-02-12&lang=en")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "uri.amap.com/marker" in page and "08:00" in page
+
+
+def test_unknown_place_is_404(client):
+    assert client.get("/places/nowhere").status_code == 404
+
+
+def test_api_places(client, model):
+    data = client.get("/api/places?date=2024-02-12").get_json()
+    assert {s["id"] for s in data["sites"]} == {"panda-base", "dongjiao-memory"}
+    assert len(data["places"]) == len(model.places)
+    gate = next(p for p in data["places"] if p["id"] == "panda-south-gate")
+    assert gate["hours_on_date"]["open"] == "08:00"
+    # the AMap link carries GCJ-02, which converts back to the stored WGS84 point
+    position = gate["amap_url"].split("position=")[1].split("&")[0].replace("%2C", ",")
+    lon, lat = (float(x) for x in position.split(","))
+    assert distance_m(gcj02_to_wgs84(lat, lon), (gate["lat"], gate["lon"])) < 1
+
+
+def test_api_events_requires_a_good_date(client):
+    assert client.get("/api/events").status_code == 400
+    bad = client.get("/api/events?date=2024-13-01")
+    assert bad.status_code == 400 and bad.get_json()["field"] == "date"
+    events = client.get("/api/events?date=2024-02-12&lang=en").get_json()["events"]
+    assert len(events) >= 4
+    assert all(e["start"].endswith("+08:00") for e in events)
+
+
+def test_api_network_geojson(client):
+    response = client.get("/api/network.geojson")
+    assert response.mimetype == "application/geo+json"
+    layers = [f["properties"]["layer"] for f in response.get_json()["features"]]
+    assert layers.count("site") == 2 and layers.count("shuttle") == 1
+    assert layers.count("line") >= 17
+
+
+def test_sources_page_shows_every_data_file(client):
+    page = client.get("/sources").get_data(as_text=True)
+    for name in ("places.yaml", "events.yaml", "shuttle.yaml", "network.yaml", "transit.yaml"):
+        assert f'id="{name}"' in page
+
+
+def test_user_text_is_escaped(client):
+    response = client.get("/?date=<script>alert(1)</script>")
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)

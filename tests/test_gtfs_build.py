@@ -1,0 +1,239 @@
+"""The generated GTFS feed (data/gtfs) is valid, up to date and says what transit.yaml says."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+from collections import defaultdict
+from pathlib import Path
+
+import gtfs_guru
+import pytest
+import yaml
+
+from planner.geo import distance_m
+
+ROOT = Path(__file__).resolve().parent.parent
+GTFS = ROOT / "data" / "gtfs"
+TRANSIT = yaml.safe_load((ROOT / "data" / "transit.yaml").read_text(encoding="utf-8"))
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("build_gtfs", ROOT / "scripts" / "build_gtfs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_gtfs = _load_script()
+
+
+def read(name: str) -> list[dict]:
+    with open(GTFS / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def seconds(hms: str) -> int:
+    h, m, *s = (int(p) for p in hms.split(":"))
+    return h * 3600 + m * 60 + (s[0] if s else 0)
+
+
+@pytest.fixture(scope="module")
+def feed():
+    stops = {row["stop_id"]: row for row in read("stops.txt")}
+    stop_times = defaultdict(list)
+    for row in read("stop_times.txt"):
+        stop_times[row["trip_id"]].append(row)
+    for rows in stop_times.values():
+        rows.sort(key=lambda r: int(r["stop_sequence"]))
+    frequencies = defaultdict(list)
+    for row in read("frequencies.txt"):
+        frequencies[row["trip_id"]].append(row)
+    return {
+        "stops": stops,
+        "routes": {row["route_id"]: row for row in read("routes.txt")},
+        "trips": read("trips.txt"),
+        "stop_times": stop_times,
+        "frequencies": frequencies,
+        "transfers": read("transfers.txt"),
+    }
+
+
+def station_stop(feed, name: str) -> str:
+    (stop_id,) = [sid for sid, s in feed["stops"].items() if sid.startswith("m-") and s["stop_name"] == name]
+    return stop_id
+
+
+def position(feed, stop_id: str) -> tuple[float, float]:
+    stop = feed["stops"][stop_id]
+    return float(stop["stop_lat"]), float(stop["stop_lon"])
+
+
+# --- validity and freshness ---------------------------------------------------------------
+
+
+def test_gtfs_guru_finds_no_errors():
+    result = gtfs_guru.validate(str(GTFS))
+    assert [(n.code, n.file, n.row, n.field, n.message) for n in result.errors()] == []
+
+
+def test_only_the_documented_warnings_remain():
+    # A fixed date inside the feed's validity, so expiry warnings do not depend on today.
+    result = gtfs_guru.validate(str(GTFS), date="2024-02-10")
+    left = {(n.code, n.file, n.field) for n in result.warnings()}
+    assert left <= {("mixed_case_recommended_field", "stops.txt", "stop_name")}
+
+
+def test_committed_feed_matches_a_fresh_build(tmp_path):
+    build_gtfs.main(["--out", str(tmp_path)])
+    built = sorted(p.name for p in tmp_path.iterdir())
+    committed = sorted(p.name for p in GTFS.iterdir())
+    assert built == committed
+    stale = [name for name in built if (tmp_path / name).read_bytes() != (GTFS / name).read_bytes()]
+    assert stale == [], "data/gtfs is out of date: rerun scripts/build_gtfs.py"
+
+
+# --- network ------------------------------------------------------------------------------
+
+
+def test_every_station_and_line_of_the_metro_is_in_the_feed(feed):
+    cd_lines, stations = build_gtfs.load_metro(build_gtfs.METRO_JS)
+    metro_stops = {sid for sid in feed["stops"] if sid.startswith("m-")}
+    assert metro_stops == {f"m-{i}" for i in stations}
+    assert len(metro_stops) == 353
+    metro_routes = [r for r in feed["routes"].values() if r["agency_id"] == "cdmetro"]
+    assert len(metro_routes) == len(cd_lines) == 17
+    assert {r["route_type"] for r in metro_routes if r["route_short_name"].startswith("蓉")} == {"0"}
+
+
+def test_station_positions_are_converted_to_wgs84(feed):
+    # FACTS.md: 东郊记忆 station is GCJ-02 30.668562, 104.129048, WGS84 about 30.67097, 104.12652.
+    assert distance_m(position(feed, station_stop(feed, "东郊记忆")), (30.67097, 104.12652)) < 50
+
+
+def test_line_7_loop_takes_the_official_66_minutes(feed):
+    # FACTS.md: one loop about 66 min. Checks the speed, circuity and dwell of transit.yaml together.
+    trips = [t["trip_id"] for t in feed["trips"] if t["route_id"] == "m-7"]
+    for trip_id in trips:
+        rows = feed["stop_times"][trip_id]
+        assert rows[0]["stop_id"] == rows[-1]["stop_id"]
+        loop_min = seconds(rows[-1]["arrival_time"]) / 60 + TRANSIT["running"]["dwell_s"] / 60
+        assert 64 <= loop_min <= 68, trip_id
+
+
+def test_stations_of_several_lines_have_a_transfer_time(feed):
+    lines_at = defaultdict(set)
+    for trip in feed["trips"]:
+        if trip["route_id"].startswith("m-"):
+            for row in feed["stop_times"][trip["trip_id"]]:
+                lines_at[row["stop_id"]].add(trip["route_id"])
+    interchanges = {sid for sid, lines in lines_at.items() if len(lines) > 1}
+    same_stop = {t["from_stop_id"]: t for t in feed["transfers"] if t["from_stop_id"] == t["to_stop_id"]}
+    assert set(same_stop) == interchanges
+    assert station_stop(feed, "理工大学") in interchanges  # Lines 7 and 8 (FACTS.md)
+    minimum = str(TRANSIT["transfers"]["min_transfer_time_s"])
+    assert all(t["transfer_type"] == "2" and t["min_transfer_time"] == minimum for t in same_stop.values())
+
+
+# --- timetable ----------------------------------------------------------------------------
+
+
+def passing_times(feed, route_id: str, station: str, towards: str) -> list[tuple[int, int]]:
+    """(first, last) departure at a station, per trip of the route heading to `towards`."""
+    stop_id = station_stop(feed, station)
+    result = []
+    for trip in feed["trips"]:
+        rows = feed["stop_times"][trip["trip_id"]]
+        if trip["route_id"] != route_id or feed["stops"][rows[-1]["stop_id"]]["stop_name"] != towards:
+            continue
+        offset = seconds(next(r["departure_time"] for r in rows if r["stop_id"] == stop_id))
+        windows = feed["frequencies"][trip["trip_id"]]
+        first = min(seconds(w["start_time"]) for w in windows)
+        last = max(seconds(w["end_time"]) for w in windows)
+        result.append((first + offset, last + offset))
+    return result
+
+
+FACTS = TRANSIT["first_last_trains"]
+
+
+@pytest.mark.parametrize("fact", FACTS, ids=[f"{f['line']}-{f['station']}-{f['towards']}" for f in FACTS])
+def test_published_first_and_last_trains_come_out_right(feed, fact):
+    times = passing_times(feed, fact["line"], fact["station"], fact["towards"])
+    assert len(times) == len(TRANSIT["services"])  # one template trip per service
+    for first, last in times:
+        if "first" in fact:
+            assert build_gtfs.gtfs_time(first) == fact["first"] + ":00"
+        if "last" in fact:
+            assert build_gtfs.gtfs_time(last) == fact["last"] + ":00"
+
+
+def test_dongjiao_memory_first_trains_are_published_in_both_directions():
+    towards = {f["towards"] for f in FACTS if f["station"] == "东郊记忆" and "first" in f}
+    assert towards == {"桂龙路", "龙港"}  # the two terminals of Line 8 in cd.js
+
+
+def test_every_trip_runs_in_time_order_and_has_service(feed):
+    for trip in feed["trips"]:
+        rows = feed["stop_times"][trip["trip_id"]]
+        times = [seconds(t) for r in rows for t in (r["arrival_time"], r["departure_time"])]
+        assert times == sorted(times) and times[0] == 0, trip["trip_id"]
+        assert feed["frequencies"][trip["trip_id"]], trip["trip_id"]
+
+
+# --- feeders ------------------------------------------------------------------------------
+
+
+def stop_sequences(feed, route_id: str) -> set[tuple[str, ...]]:
+    return {tuple(r["stop_id"] for r in feed["stop_times"][t["trip_id"]])
+            for t in feed["trips"] if t["route_id"] == route_id}
+
+
+@pytest.mark.parametrize("route_id, a, b", [
+    ("bus-198", "bus-xmdd", "bus-panda-south"),
+    ("bus-d025", "bus-xmdd", "bus-panda-south"),
+    ("shuttle-west-gate", "bus-jqzyy", "bus-panda-west"),
+])
+def test_feeders_run_both_ways_between_station_and_gate(feed, route_id, a, b):
+    assert feed["routes"][route_id]["route_type"] == "3"
+    assert stop_sequences(feed, route_id) == {(a, b), (b, a)}
+
+
+@pytest.mark.parametrize("feeder_stop, station", [("bus-xmdd", "熊猫大道"), ("bus-jqzyy", "军区总医院")])
+def test_feeder_stops_at_stations_are_linked_to_the_metro(feed, feeder_stop, station):
+    metro = station_stop(feed, station)
+    assert distance_m(position(feed, feeder_stop), position(feed, metro)) < 1
+    links = {(t["from_stop_id"], t["to_stop_id"]) for t in feed["transfers"]}
+    assert {(metro, feeder_stop), (feeder_stop, metro)} <= links
+
+
+def test_gate_stops_are_where_facts_md_puts_the_gates(feed):
+    # South gate: OSM way 686460747. Station to gate: "about 3.7 km" (FACTS.md).
+    assert distance_m(position(feed, "bus-panda-south"), (30.735095, 104.143645)) < 100
+    xmdd_to_gate = distance_m(position(feed, "bus-xmdd"), position(feed, "bus-panda-south"))
+    assert 3400 < xmdd_to_gate < 4000
+    # West gate: unmapped, placed towards the Panda Tower of the west expansion.
+    assert distance_m(position(feed, "bus-panda-west"), (30.742952, 104.131243)) < 1000
+
+
+@pytest.mark.parametrize("feeder", TRANSIT["feeders"], ids=[f["id"] for f in TRANSIT["feeders"]])
+def test_feeder_ride_times_fit_the_distance(feed, feeder):
+    # A ride of ride_s over the straight line between the stops must be a believable road speed.
+    rows = feed["stop_times"][f"{feeder['id']}-0-{feeder['services'][0]}"]
+    ride_s = seconds(rows[-1]["arrival_time"])
+    km = distance_m(position(feed, rows[0]["stop_id"]), position(feed, rows[-1]["stop_id"])) / 1000
+    assert 10 <= km / (ride_s / 3600) <= 40
+
+
+# --- the cd.js parser ---------------------------------------------------------------------
+
+
+def test_js_parser_reads_object_literals():
+    text = """// header
+    export default {
+      lineList: [ { name: '1号线', stations: [ 0, 1, ], }, ],
+      stationList: [ { id: 0, name: 'it\\'s', "quoted": "a,}b" } /* note */ ],
+    };"""
+    assert build_gtfs.parse_js_object(text) == {
+        "lineList": [{"name": "1号线", "stations": [0, 1]}],
+        "stationList": [{"id": 0, "name": "it's", "quoted": "a,}b"}],
+    }

@@ -8,11 +8,14 @@ its inverse has no closed form, so it is solved by fixed-point iteration.
 from __future__ import annotations
 
 import math
+from itertools import combinations
 
 from geopy.distance import geodesic
 
 _A = 6378245.0  # semi-major axis of Krasovsky 1940, the ellipsoid GCJ-02 uses
 _EE = 0.00669342162296594323  # its first eccentricity squared
+
+_M_PER_DEG_LAT = 111_320.0
 
 #: Bounding box of Chengdu's municipal area (WGS84), used to catch misplaced points.
 CHENGDU_BBOX = {"lat_min": 30.08, "lat_max": 31.45, "lon_min": 102.98, "lon_max": 104.90}
@@ -88,3 +91,22 @@ def in_chengdu(lat: float, lon: float) -> bool:
     """Whether a WGS84 point lies inside Chengdu's bounding box."""
     box = CHENGDU_BBOX
     return box["lat_min"] <= lat <= box["lat_max"] and box["lon_min"] <= lon <= box["lon_max"]
+
+
+def near_pairs(nodes: list[tuple[str, float, float]], radius_m: float):
+    """Pairs of nodes that may lie within ``radius_m``, found through a grid.
+
+    Comparing every pair with a geodesic would cost seconds at start-up; the
+    grid narrows the candidates to neighbouring cells first.
+    """
+    cell_lat = radius_m / _M_PER_DEG_LAT
+    cell_lon = cell_lat / math.cos(math.radians(max(abs(n[1]) for n in nodes) if nodes else 0))
+    grid: dict[tuple[int, int], list] = {}
+    for node in nodes:
+        grid.setdefault((int(node[1] // cell_lat), int(node[2] // cell_lon)), []).append(node)
+    for (i, j), members in grid.items():
+        yield from combinations(members, 2)
+        for di, dj in ((0, 1), (1, -1), (1, 0), (1, 1)):
+            for other in grid.get((i + di, j + dj), ()):
+                for node in members:
+                    yield node, other

@@ -585,6 +585,27 @@ def load_model(data_dir: str | Path, feed_path: str | Path | None = None) -> Mod
         feed = read_feed(feed_path or data_dir / "gtfs")
     except GtfsError as exc:
         problems.append(Problem("gtfs", str(exc)))
+    fares, found = load_fares(data_dir / "transit.yaml", shuttle)
+    problems += found
     if problems:
         raise DataError(problems)
-    return Model(sites=sites, places=places, events=events, shuttle=shuttle, params=params, feed=feed)
+    return Model(sites=sites, places=places, events=events, shuttle=shuttle, params=params, feed=feed,
+                 fares=fares)
+
+
+def load_fares(path: Path, shuttle: Shuttle | None):
+    """Fare rules from transit.yaml (optional: without it, fares are unknown)."""
+    from .routing.fares import fare_rules_from_transit
+
+    if not path.is_file():
+        return None, []
+    checker = Checker(path.name)
+    doc = read_yaml(path, checker)
+    if checker.problems or not isinstance(doc, dict):
+        return None, checker.problems
+    try:
+        rules = fare_rules_from_transit(doc, shuttle.id if shuttle else None, shuttle.fare_cny if shuttle else None)
+    except (KeyError, TypeError, ValueError) as exc:
+        checker.add(doc, "fares", f"unreadable fare table: {exc}")
+        return None, checker.problems
+    return rules, []

@@ -325,6 +325,7 @@ class Model:
     shuttle: Shuttle
     params: NetworkParams
     feed: object  # planner.gtfs.Feed; typed loosely to keep this module import-light
+    fares: object = None  # planner.routing.fares.FareRules, from transit.yaml when present
 
     def events_on(self, day: dt.date) -> list[tuple[Event, Occurrence]]:
         """Every session on ``day``, sorted by start, cancelled ones included."""

@@ -13,7 +13,6 @@ time-dependent journey planner works on the timetable itself.
 """
 from __future__ import annotations
 
-import math
 from itertools import combinations
 
 import networkx as nx
@@ -21,9 +20,6 @@ import networkx as nx
 from . import geo
 from .gtfs import Feed
 from .model import Model, NetworkParams
-
-_M_PER_DEG_LAT = 111_320.0
-
 
 def place_node(place_id: str) -> str:
     return f"place:{place_id}"
@@ -48,7 +44,7 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
     >>> graph.nodes["place:panda-south-gate"]["kind"]
     'gate'
     >>> sorted({mode for _, _, mode in graph.edges(data="mode")})
-    ['bus', 'metro', 'shuttle', 'taxi', 'transfer', 'walk']
+    ['bus', 'metro', 'shuttle', 'taxi', 'tram', 'transfer', 'walk']
     """
     graph = nx.MultiDiGraph(name="chengdu")
     _add_places(graph, model)
@@ -138,7 +134,7 @@ def _add_walks(graph: nx.MultiDiGraph, params: NetworkParams) -> None:
     """Walking links between every pair of nodes within the longest walk."""
     nodes = [(n, d["lat"], d["lon"]) for n, d in graph.nodes(data=True)]
     limit_straight_m = params.max_walk_m / params.walk_circuity
-    for (u, lat_u, lon_u), (v, lat_v, lon_v) in _near_pairs(nodes, limit_straight_m):
+    for (u, lat_u, lon_u), (v, lat_v, lon_v) in geo.near_pairs(nodes, limit_straight_m):
         straight_m = geo.distance_m((lat_u, lon_u), (lat_v, lon_v))
         if straight_m > limit_straight_m:
             continue
@@ -146,25 +142,6 @@ def _add_walks(graph: nx.MultiDiGraph, params: NetworkParams) -> None:
                     travel_time_s=params.walk_time_s(straight_m))
         graph.add_edge(u, v, key="walk", **walk)
         graph.add_edge(v, u, key="walk", **walk)
-
-
-def _near_pairs(nodes: list[tuple[str, float, float]], radius_m: float):
-    """Pairs of nodes that may lie within ``radius_m``, found through a grid.
-
-    Comparing every pair with a geodesic would cost seconds at start-up; the
-    grid narrows the candidates to neighbouring cells first.
-    """
-    cell_lat = radius_m / _M_PER_DEG_LAT
-    cell_lon = cell_lat / math.cos(math.radians(30.7))  # Chengdu's latitude
-    grid: dict[tuple[int, int], list] = {}
-    for node in nodes:
-        grid.setdefault((int(node[1] // cell_lat), int(node[2] // cell_lon)), []).append(node)
-    for (i, j), members in grid.items():
-        yield from combinations(members, 2)
-        for di, dj in ((0, 1), (1, -1), (1, 0), (1, 1)):
-            for other in grid.get((i + di, j + dj), ()):
-                for node in members:
-                    yield node, other
 
 
 def _add_taxis(graph: nx.MultiDiGraph, model: Model) -> None:

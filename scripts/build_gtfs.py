@@ -12,7 +12,8 @@ so a rerun on unchanged inputs rewrites identical bytes and the feed can be comm
 Model. Each line has one template trip per direction and service, with times relative to its
 start (00:00:00); ``frequencies.txt`` repeats it (exact_times=0) in one window per time-of-day
 period, from the first to the last departure at the terminal. Convention for consumers: a
-window's start_time is a departure and the last window's end_time is the last departure. Running
+window's runs are start_time + k x headway_secs before end_time, as GTFS defines them; the last
+window is aligned so that its last run is the last departure (end_time one second after). Running
 time between stations is straight-line distance x circuity / speed, plus dwell. Where a
 first/last train is published at a station, the terminal window is shifted so the template
 passes that station at the published time. Line 7 is a loop: its template runs once round from
@@ -167,8 +168,13 @@ def frequency_rows(trip_id: str, first: int, last: int, periods: list[dict], hea
     rows = []
     for period, start, end in zip(periods, starts, ends):
         start, end = max(start, first), min(end, last)
+        headway = headways[period["period"]]
+        if end == last:
+            # runs are start + k x headway < end_time: align the last window so one run is the last train
+            start = last - (last - start) // headway * headway
+            end = last + 1
         if start < end:
-            rows.append([trip_id, gtfs_time(start), gtfs_time(end), headways[period["period"]], 0])
+            rows.append([trip_id, gtfs_time(start), gtfs_time(end), headway, 0])
     return rows
 
 

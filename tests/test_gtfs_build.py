@@ -148,7 +148,9 @@ def passing_times(feed, route_id: str, station: str, towards: str) -> list[tuple
         offset = seconds(next(r["departure_time"] for r in rows if r["stop_id"] == stop_id))
         windows = feed["frequencies"][trip["trip_id"]]
         first = min(seconds(w["start_time"]) for w in windows)
-        last = max(seconds(w["end_time"]) for w in windows)
+        # runs are start + k x headway before end_time (GTFS): the last run of the last window
+        last = max(seconds(w["start_time"]) + (seconds(w["end_time"]) - 1 - seconds(w["start_time"]))
+                   // int(w["headway_secs"]) * int(w["headway_secs"]) for w in windows)
         result.append((first + offset, last + offset))
     return result
 

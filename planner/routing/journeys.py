@@ -1,0 +1,323 @@
+"""Door-to-door journeys: endpoints, legs with names and fares, taxis, reasons.
+
+:class:`JourneyPlanner` turns places, stops and coordinates into RAPTOR
+endpoints over the timetable of a date (with or without the proposed
+shuttle), and RAPTOR's raw journeys into legs a person can follow.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from ..errors import BadRequest, PlannerError
+from ..geo import distance_m, in_chengdu, near_pairs
+from ..gtfs import Feed
+from ..model import TZ, NetworkParams, Place, Shuttle, Site, format_clock
+from . import raptor
+from .fares import FareRules, leg_fares, total_fare
+from .shuttle import shuttle_stop_id, shuttle_trips
+from .timetable import Timetable, WalkRules, build_timetable
+
+#: Longest journey offered: the metro's own limit inside the paid area (FACTS.md: 240 minutes).
+MAX_JOURNEY_S = 4 * 3600
+
+
+class NoJourney(PlannerError):
+    """No journey exists; the message says why (after the last train, too far to walk...)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """A journey's end: a place, a site, a stop or bare coordinates."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    lat: float
+    lon: float
+    kind: str  # place | site | stop | coordinates
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass
+class Leg:
+    mode: str  # walk | wait | metro | bus | tram | rail | shuttle | taxi
+    from_id: str
+    from_name: str
+    to_id: str
+    to_name: str
+    dep: dt.datetime
+    arr: dt.datetime
+    distance_m: int
+    route_id: str = ""
+    line: str = ""
+    headsign: str = ""
+    headway_s: int | None = None
+    fare_cny: float | None = 0.0
+
+    @property
+    def duration_s(self) -> int:
+        return int((self.arr - self.dep).total_seconds())
+
+    def to_dict(self) -> dict:
+        return {
+            "mode": self.mode, "line": self.line, "route_id": self.route_id,
+            "from": {"id": self.from_id, "name": self.from_name},
+            "to": {"id": self.to_id, "name": self.to_name},
+            "departure": self.dep.isoformat(), "arrival": self.arr.isoformat(),
+            "duration_s": self.duration_s, "distance_m": self.distance_m, "fare_cny": self.fare_cny,
+            "headway_s": self.headway_s,
+        }
+
+
+@dataclass
+class Journey:
+    legs: list[Leg]
+    label: str = "fastest"  # fastest | fewest_transfers | taxi
+    fare_cny: float | None = None
+
+    @property
+    def dep(self) -> dt.datetime:
+        return self.legs[0].dep
+
+    @property
+    def arr(self) -> dt.datetime:
+        return self.legs[-1].arr
+
+    @property
+    def duration_s(self) -> int:
+        return int((self.arr - self.dep).total_seconds())
+
+    @property
+    def transfers(self) -> int:
+        return max(0, sum(1 for leg in self.legs if leg.mode not in ("walk", "wait", "taxi")) - 1)
+
+    @property
+    def walk_s(self) -> int:
+        return sum(leg.duration_s for leg in self.legs if leg.mode == "walk")
+
+    @property
+    def ride_s(self) -> int:
+        return sum(leg.duration_s for leg in self.legs if leg.mode not in ("walk", "wait"))
+
+    @property
+    def wait_s(self) -> int:
+        return self.duration_s - self.walk_s - self.ride_s
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label, "departure": self.dep.isoformat(), "arrival": self.arr.isoformat(),
+            "duration_s": self.duration_s, "transfers": self.transfers, "walk_s": self.walk_s,
+            "ride_s": self.ride_s, "wait_s": self.wait_s, "fare_cny": self.fare_cny,
+            "legs": [leg.to_dict() for leg in self.legs],
+        }
+
+
+@dataclass
+class Options:
+    """How a journey may be made."""
+
+    with_shuttle: bool = False
+    max_walk_m: float | None = None  # None: the network's stated longest walk
+    min_transfer_s: int | None = None  # None: the feed's transfers.txt, else 0
+    max_rides: int = 8
+
+
+def at(day: dt.date, seconds: int) -> dt.datetime:
+    """The aware date-time ``seconds`` after local midnight of ``day``."""
+    return dt.datetime.combine(day, dt.time(), TZ) + dt.timedelta(seconds=seconds)
+
+
+@dataclass
+class JourneyPlanner:
+    """Plans journeys over a GTFS feed, optionally with the proposed shuttle.
+
+    Timetables are built once per (date, options) and kept, so many queries
+    on one date cost one build.
+    """
+
+    feed: Feed
+    params: NetworkParams
+    places: dict[str, Place] = field(default_factory=dict)
+    sites: dict[str, Site] = field(default_factory=dict)
+    shuttle: Shuttle | None = None
+    fares: FareRules | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    # --- endpoints
+
+    def resolve(self, spec: str, field_name: str = "from") -> Point:
+        """A place id, site id, stop id or ``lat,lon`` (WGS84) as a :class:`Point`."""
+        spec = (spec or "").strip()
+        if spec in self.places:
+            p = self.places[spec]
+            return Point(p.id, p.name_zh, p.name_en, p.lat, p.lon, "place")
+        if spec in self.sites:
+            s = self.sites[spec]
+            return Point(s.id, s.name_zh, s.name_en, s.lat, s.lon, "site")
+        if spec in self.feed.stops:
+            s = self.feed.stops[spec]
+            return Point(s.id, s.name, s.code or s.name, s.lat, s.lon, "stop")
+        if spec.startswith("shuttle:") and self.shuttle:
+            stop = next((s for s in self.shuttle.stops if shuttle_stop_id(s.id) == spec), None)
+            if stop:
+                return Point(spec, stop.name_zh, stop.name_en, stop.lat, stop.lon, "stop")
+        return self._coordinates(spec, field_name)
+
+    def _coordinates(self, spec: str, field_name: str) -> Point:
+        try:
+            lat, lon = (float(x) for x in spec.split(","))
+        except ValueError:
+            raise BadRequest(field_name, f"{spec!r} is not a place, stop or 'lat,lon'") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise BadRequest(field_name, f"{spec!r}: latitude or longitude out of range")
+        label = f"{lat:.5f},{lon:.5f}"
+        return Point(label, label, label, lat, lon, "coordinates")
+
+    def rules(self, options: Options) -> WalkRules:
+        max_walk = self.params.max_walk_m if options.max_walk_m is None else options.max_walk_m
+        return WalkRules(self.params.walk_speed_m_s, self.params.walk_circuity, max_walk, options.min_transfer_s)
+
+    def timetable(self, day: dt.date, options: Options) -> Timetable:
+        key = (day, options.with_shuttle and self.shuttle is not None, self.rules(options))
+        if key not in self._cache:
+            extra_stops, extra_trips = (), ()
+            if key[1]:
+                extra_stops, extra_trips = shuttle_trips(self.shuttle)
+            self._cache[key] = build_timetable(self.feed, day, key[2], extra_stops, extra_trips)
+        return self._cache[key]
+
+    def endpoint(self, tt: Timetable, point: Point, other: Point, rules: WalkRules) -> raptor.Endpoint:
+        """Walking links between a point and the stops around it."""
+        links: dict[int, tuple[int, int]] = {}
+        if point.kind == "stop" and point.id in tt.index:
+            own = tt.index[point.id]
+            links[own] = (0, 0)
+            for stop, secs, metres in tt.footpaths[own]:
+                links.setdefault(stop, (secs, metres))
+        elif rules.max_walk_m > 0:
+            candidates = [("point", point.lat, point.lon)] + [
+                (i, lat, lon) for i, (lat, lon) in enumerate(zip(tt.stop_lat, tt.stop_lon))]
+            limit = rules.max_walk_m / rules.walk_circuity
+            for a, b in near_pairs(candidates, limit):
+                if "point" not in (a[0], b[0]) or a[0] == b[0]:
+                    continue
+                stop = b if a[0] == "point" else a
+                straight = distance_m((point.lat, point.lon), (stop[1], stop[2]))
+                if straight <= limit:
+                    links[stop[0]] = (rules.walk_s(straight), round(straight * rules.walk_circuity))
+        direct = None
+        straight = distance_m((point.lat, point.lon), (other.lat, other.lon))
+        if straight * rules.walk_circuity <= max(rules.max_walk_m, 0):
+            direct = (rules.walk_s(straight), round(straight * rules.walk_circuity))
+        return raptor.Endpoint(tuple((s, w, m) for s, (w, m) in sorted(links.items())), point.lat, point.lon, direct)
+
+    # --- journeys
+
+    def journeys(self, origin: Point, dest: Point, day: dt.date, depart_s: int,
+                 options: Options = Options()) -> list[Journey]:
+        """The fastest journey leaving at ``depart_s``, and the one with fewest transfers when it differs."""
+        tt, source, target = self._prepare(origin, dest, day, options)
+        raw = [j for j in raptor.earliest_arrival(tt, source, target, depart_s, options.max_rides)
+               if j.arr_s - depart_s <= MAX_JOURNEY_S]
+        if not raw:
+            raise NoJourney(self._why_none(tt, source, origin, dest, depart_s))
+        fastest = self._named(tt, raw[-1], origin, dest, day, "fastest")
+        if raw[0] is raw[-1] or raw[0].transfers >= raw[-1].transfers:
+            return [fastest]
+        return [fastest, self._named(tt, raw[0], origin, dest, day, "fewest_transfers")]
+
+    def arrive_by(self, origin: Point, dest: Point, day: dt.date, arrive_s: int,
+                  options: Options = Options()) -> Journey:
+        """The latest departure that still arrives by ``arrive_s``."""
+        tt, source, target = self._prepare(origin, dest, day, options)
+        journeys = raptor.profile(tt, source, target, arrive_s - MAX_JOURNEY_S, arrive_s, options.max_rides)
+        best = max((j for j in journeys if j.arr_s <= arrive_s), key=lambda j: j.dep_s, default=None)
+        walk = source.direct_walk
+        if walk and (best is None or arrive_s - walk[0] > best.dep_s):
+            best = raptor.RawJourney(arrive_s - walk[0], arrive_s, [raptor.RawLeg("walk", None, None, arrive_s - walk[0], arrive_s, walk[1])])
+        if best is None:
+            raise NoJourney(f"no journey arrives by {format_clock(arrive_s)} on {day}: "
+                            f"the first services of the day may start later")
+        return self._named(tt, best, origin, dest, day, "fastest")
+
+    def profile(self, origin: Point, dest: Point, day: dt.date, start_s: int, end_s: int,
+                options: Options = Options()) -> tuple[Timetable, raptor.Endpoint, list[raptor.RawJourney]]:
+        tt, source, target = self._prepare(origin, dest, day, options)
+        return tt, source, raptor.profile(tt, source, target, start_s, end_s + MAX_JOURNEY_S, options.max_rides)
+
+    def _prepare(self, origin: Point, dest: Point, day: dt.date, options: Options):
+        if not self.feed.services_on(day):
+            span = self.feed.date_range()
+            covered = f"the feed covers {span[0]} to {span[1]}" if span else "the feed has no calendar"
+            raise NoJourney(f"no transit service on {day}: {covered}")
+        tt = self.timetable(day, options)
+        rules = self.rules(options)
+        source = self.endpoint(tt, origin, dest, rules)
+        target = self.endpoint(tt, dest, origin, rules)
+        for point, end in ((origin, source), (dest, target)):
+            if not end.links and not end.direct_walk:
+                raise NoJourney(f"too far to walk: no stop within {rules.max_walk_m:.0f} m of {point.name_en}")
+        return tt, source, target
+
+    def _why_none(self, tt: Timetable, source: raptor.Endpoint, origin: Point, dest: Point, depart_s: int) -> str:
+        later = raptor.departures_from(tt, source, depart_s, depart_s + MAX_JOURNEY_S)
+        if not later:
+            earlier = raptor.departures_from(tt, source, 0, depart_s)
+            last = f"; the last leaves at {format_clock(earlier[0])}" if earlier else ""
+            return f"after the last departure: nothing leaves near {origin.name_en} after {format_clock(depart_s)}{last}"
+        return (f"no connection from {origin.name_en} to {dest.name_en} within "
+                f"{MAX_JOURNEY_S // 3600} hours of {format_clock(depart_s)}")
+
+    def _named(self, tt: Timetable, raw: raptor.RawJourney, origin: Point, dest: Point,
+               day: dt.date, label: str) -> Journey:
+        legs = [self._leg(tt, leg, origin, dest, day) for leg in raw.legs]
+        legs = [leg for leg in legs if not (leg.mode == "walk" and leg.duration_s == 0 and leg.distance_m == 0)] or legs
+        fares = leg_fares([{"mode": leg.mode, "route_id": leg.route_id, "distance_m": leg.distance_m}
+                           for leg in legs], self.fares)
+        for leg, fare in zip(legs, fares):
+            leg.fare_cny = fare
+        return Journey(legs, label, total_fare(fares))
+
+    def _leg(self, tt: Timetable, leg: raptor.RawLeg, origin: Point, dest: Point, day: dt.date) -> Leg:
+        def end(stop: int | None, point: Point) -> tuple[str, str]:
+            return (point.id, point.name_zh) if stop is None else (tt.stop_ids[stop], tt.stop_names[stop])
+
+        from_id, from_name = end(leg.from_stop, origin)
+        to_id, to_name = end(leg.to_stop, dest)
+        result = Leg("walk", from_id, from_name, to_id, to_name, at(day, leg.dep_s), at(day, leg.arr_s), leg.metres)
+        if leg.kind == "ride":
+            pattern = tt.patterns[leg.pattern]
+            info = tt.route_info.get(pattern.route_id)
+            if info is None and self.shuttle is not None:  # the shuttle is not in the feed
+                info = {"mode": "shuttle", "name": self.shuttle.name_zh}
+            result = replace(result, mode=info["mode"], route_id=pattern.route_id, line=info["name"],
+                             headway_s=pattern.headway_s[leg.trip], fare_cny=None)
+        return result
+
+    # --- taxi
+
+    def taxi(self, origin: Point, dest: Point, day: dt.date, depart_s: int) -> Journey:
+        """A taxi all the way: pickup wait, then the road distance at the hour's speed."""
+        taxi = self.params.taxi
+        road_m = distance_m((origin.lat, origin.lon), (dest.lat, dest.lon)) * taxi.circuity
+        ride_s = round(road_m / (taxi.speed_kmh(depart_s // 3600) / 3.6))
+        wait = Leg("wait", origin.id, origin.name_zh, origin.id, origin.name_zh,
+                   at(day, depart_s), at(day, depart_s + taxi.pickup_wait_s), 0)
+        ride = Leg("taxi", origin.id, origin.name_zh, dest.id, dest.name_zh,
+                   at(day, depart_s + taxi.pickup_wait_s), at(day, depart_s + taxi.pickup_wait_s + ride_s),
+                   round(road_m), route_id="taxi", line="taxi", fare_cny=taxi.fare_cny(road_m))
+        return Journey([wait, ride], "taxi", ride.fare_cny)
+
+    def taxi_time_s(self, origin: Point, dest: Point, depart_s: int) -> tuple[int, int]:
+        """(waiting, riding) seconds of a taxi leaving at ``depart_s``."""
+        taxi = self.params.taxi
+        road_m = distance_m((origin.lat, origin.lon), (dest.lat, dest.lon)) * taxi.circuity
+        return taxi.pickup_wait_s, round(road_m / (taxi.speed_kmh(depart_s // 3600 % 24) / 3.6))
+
+
+def check_in_chengdu(point: Point, field_name: str) -> None:
+    if point.kind == "coordinates" and not in_chengdu(point.lat, point.lon):
+        raise BadRequest(field_name, f"{point.id} is outside Chengdu")

@@ -1,0 +1,353 @@
+"""RAPTOR: earliest-arrival and profile searches on a :class:`Timetable`.
+
+Pure functions over plain lists, no I/O (Delling, Pajor and Werneck, "Round-
+Based Public Transit Routing", 2012). Round k finds the best arrivals using k
+vehicles, so the rounds give the Pareto set of (arrival time, transfers).
+:func:`profile` is range RAPTOR (rRAPTOR): it runs the rounds once per
+departure at the origin, latest first, keeping labels between runs, so a
+whole day of departures costs about as much as the distinct departures that
+can improve on what later ones already achieve.
+
+Labels per round and stop: arrival by vehicle (``ride``) and by walking
+(``walk``: access from the origin, or a footpath after a ride). A vehicle
+arrival may board again after the stop's change time; a walk already
+includes its transfer time. A lower bound on the remaining time (straight
+line at the fastest speed in the timetable) prunes labels that cannot beat
+the best arrival found, as A* does.
+"""
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from .timetable import Timetable
+
+INF = 1 << 60
+_M_PER_DEG = 111_320.0
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How the origin reaches stops (access) or stops reach the destination (egress)."""
+
+    links: tuple[tuple[int, int, int], ...]  # (stop index, walk seconds, metres)
+    lat: float
+    lon: float
+    direct_walk: tuple[int, int] | None = None  # (seconds, metres) walking all the way, if allowed
+
+
+@dataclass
+class RawLeg:
+    kind: str  # "walk" | "ride"
+    from_stop: int | None  # None: the origin
+    to_stop: int | None  # None: the destination
+    dep_s: int
+    arr_s: int
+    metres: int = 0
+    pattern: int | None = None
+    trip: int | None = None
+    board_pos: int | None = None
+    alight_pos: int | None = None
+
+
+@dataclass
+class RawJourney:
+    """A journey as stop indices and times; ``planner.routing.journeys`` names it."""
+
+    dep_s: int
+    arr_s: int
+    legs: list[RawLeg] = field(default_factory=list)
+
+    @property
+    def rides(self) -> int:
+        return sum(1 for leg in self.legs if leg.kind == "ride")
+
+    @property
+    def transfers(self) -> int:
+        return max(0, self.rides - 1)
+
+
+class _Search:
+    """Labels and the round loop shared by single queries and profiles."""
+
+    def __init__(self, tt: Timetable, origin: Endpoint, dest: Endpoint, max_rides: int):
+        self.tt = tt
+        self.origin = origin
+        self.dest = dest
+        self.max_rides = max_rides
+        n = tt.n_stops
+        self.ride = [[INF] * n for _ in range(max_rides + 1)]
+        self.walk = [[INF] * n for _ in range(max_rides + 1)]
+        self.ride_parent: list[dict[int, tuple]] = [{} for _ in range(max_rides + 1)]
+        self.walk_parent: list[dict[int, tuple]] = [{} for _ in range(max_rides + 1)]
+        self.best_ready = [INF] * n
+        self.best_arrival = [INF] * n
+        self.egress_s = {stop: secs for stop, secs, _ in dest.links}
+        self.egress_m = {stop: metres for stop, _, metres in dest.links}
+        self.target = [INF] * (max_rides + 1)
+        self.target_stop: list[int | None] = [None] * (max_rides + 1)
+        self.bound = INF
+        self.lower = _lower_bounds(tt, dest)
+
+    # --- the rounds
+
+    def run(self, depart_s: int) -> None:
+        marked = self._access(depart_s)
+        if self.origin.direct_walk:
+            self._offer_target(0, depart_s + self.origin.direct_walk[0], None)
+        for k in range(1, self.max_rides + 1):
+            if not marked:
+                break
+            improved = self._scan_patterns(k, marked)
+            marked = improved | self._footpaths(k, improved)
+
+    def _access(self, depart_s: int) -> set[int]:
+        marked = set()
+        walk0, parent0 = self.walk[0], self.walk_parent[0]
+        for stop, secs, metres in self.origin.links:
+            arrival = depart_s + secs
+            if arrival < walk0[stop] and arrival + self.lower[stop] < self.bound:
+                walk0[stop] = arrival
+                parent0[stop] = ("access", secs, metres, depart_s)
+                self._note(0, stop, arrival, ready=arrival)
+                marked.add(stop)
+        return marked
+
+    def _note(self, k: int, stop: int, arrival: int, ready: int) -> None:
+        if ready < self.best_ready[stop]:
+            self.best_ready[stop] = ready
+        if arrival < self.best_arrival[stop]:
+            self.best_arrival[stop] = arrival
+        if stop in self.egress_s:
+            self._offer_target(k, arrival + self.egress_s[stop], stop)
+
+    def _offer_target(self, k: int, arrival: int, stop: int | None) -> None:
+        if arrival < self.target[k]:
+            self.target[k] = arrival
+            self.target_stop[k] = stop
+        if arrival < self.bound:
+            self.bound = arrival
+
+    def _ready(self, k: int, stop: int) -> int:
+        """When a traveller who used k vehicles can board at ``stop``."""
+        by_ride = self.ride[k][stop]
+        by_ride = by_ride + self.tt.change_s[stop] if by_ride < INF else INF
+        return min(by_ride, self.walk[k][stop])
+
+    def _scan_patterns(self, k: int, marked: set[int]) -> set[int]:
+        tt = self.tt
+        first_pos: dict[int, int] = {}
+        for stop in marked:
+            for p_idx, pos in tt.patterns_at[stop]:
+                if pos < first_pos.get(p_idx, INF):
+                    first_pos[p_idx] = pos
+        ride_k, parent_k = self.ride[k], self.ride_parent[k]
+        best_arrival, lower = self.best_arrival, self.lower
+        improved: set[int] = set()
+        for p_idx, start in first_pos.items():
+            pattern = tt.patterns[p_idx]
+            stops, deps_at = pattern.stops, pattern.departures_at
+            can_board, can_alight = pattern.can_board, pattern.can_alight
+            trip = None
+            arrivals = None
+            board_pos = 0
+            for pos in range(start, len(stops)):
+                stop = stops[pos]
+                if trip is not None and can_alight[pos]:
+                    arrival = arrivals[pos]
+                    if arrival < best_arrival[stop] and arrival < ride_k[stop] and arrival + lower[stop] < self.bound:
+                        ride_k[stop] = arrival
+                        parent_k[stop] = (p_idx, trip, board_pos, pos)
+                        improved.add(stop)
+                        self._note(k, stop, arrival, ready=arrival + tt.change_s[stop])
+                if can_board[pos] and stop in marked:
+                    ready = self._ready(k - 1, stop)
+                    if ready < INF and (trip is None or ready <= deps_at[pos][trip]):
+                        candidate = bisect_left(deps_at[pos], ready)
+                        if candidate < len(deps_at[pos]) and (trip is None or candidate < trip):
+                            trip = candidate
+                            arrivals = pattern.arrivals[trip]
+                            board_pos = pos
+        return improved
+
+    def _footpaths(self, k: int, improved: set[int]) -> set[int]:
+        walked: set[int] = set()
+        walk_k, parent_k, ride_k = self.walk[k], self.walk_parent[k], self.ride[k]
+        for stop in improved:
+            base = ride_k[stop]
+            for other, secs, metres in self.tt.footpaths[stop]:
+                arrival = base + secs
+                # a walk is worth keeping if it lets one board earlier than any label so far
+                if arrival < walk_k[other] and arrival < self.best_ready[other] \
+                        and arrival + self.lower[other] < self.bound:
+                    walk_k[other] = arrival
+                    parent_k[other] = ("foot", stop, secs, metres)
+                    walked.add(other)
+                    self._note(k, other, arrival, ready=arrival)
+        return walked
+
+    # --- reading journeys back
+
+    def journey(self, k: int) -> RawJourney | None:
+        """The journey reaching the destination with at most k vehicles, as labelled now."""
+        stop = self.target_stop[k]
+        arrival = self.target[k]
+        if arrival >= INF:
+            return None
+        if stop is None:  # walked all the way
+            secs, metres = self.origin.direct_walk
+            leg = RawLeg("walk", None, None, arrival - secs, arrival, metres)
+            return RawJourney(leg.dep_s, arrival, [leg])
+        legs = self._legs_to(k, stop)
+        at_stop = legs[-1].arr_s
+        legs.append(RawLeg("walk", stop, None, at_stop, at_stop + self.egress_s[stop], self.egress_m[stop]))
+        return RawJourney(legs[0].dep_s, legs[-1].arr_s, _merge_walks(legs))
+
+    def _legs_to(self, k: int, stop: int) -> list[RawLeg]:
+        legs: list[RawLeg] = []
+        use_walk = self.walk[k][stop] <= self.ride[k][stop]
+        while True:
+            if use_walk:
+                parent = self.walk_parent[k][stop]
+                if parent[0] == "access":
+                    _, secs, metres, _ = parent
+                    board = legs[0].dep_s if legs else self.walk[k][stop]
+                    legs.insert(0, RawLeg("walk", None, stop, board - secs, board, metres))
+                    return legs
+                _, from_stop, secs, metres = parent
+                start = self.ride[k][from_stop]
+                legs.insert(0, RawLeg("walk", from_stop, stop, start, start + secs, metres))
+                stop, use_walk = from_stop, False
+            else:
+                p_idx, trip, board_pos, alight_pos = self.ride_parent[k][stop]
+                pattern = self.tt.patterns[p_idx]
+                board_stop = pattern.stops[board_pos]
+                legs.insert(0, RawLeg(
+                    "ride", board_stop, stop, pattern.departures[trip][board_pos],
+                    pattern.arrivals[trip][alight_pos], _pattern_metres(self.tt, pattern, board_pos, alight_pos),
+                    p_idx, trip, board_pos, alight_pos,
+                ))
+                k, stop = k - 1, board_stop
+                by_ride = self.ride[k][stop]
+                by_ride = by_ride + self.tt.change_s[stop] if by_ride < INF else INF
+                use_walk = self.walk[k][stop] <= by_ride
+
+
+def _merge_walks(legs: list[RawLeg]) -> list[RawLeg]:
+    """Join consecutive walks (a footpath then the walk to the destination)."""
+    merged: list[RawLeg] = []
+    for leg in legs:
+        if merged and leg.kind == merged[-1].kind == "walk":
+            last = merged[-1]
+            merged[-1] = RawLeg("walk", last.from_stop, leg.to_stop, last.dep_s,
+                                last.dep_s + (last.arr_s - last.dep_s) + (leg.arr_s - leg.dep_s),
+                                last.metres + leg.metres)
+        else:
+            merged.append(leg)
+    return merged
+
+
+def _pattern_metres(tt: Timetable, pattern, board_pos: int, alight_pos: int) -> int:
+    total = 0.0
+    for a, b in zip(pattern.stops[board_pos:alight_pos], pattern.stops[board_pos + 1:alight_pos + 1]):
+        total += _flat_m(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
+    return round(total)
+
+
+def _flat_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance: within 0.1% of geodesic over a city, and fast."""
+    x = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(x, lat2 - lat1) * _M_PER_DEG
+
+
+def max_speed_m_s(tt: Timetable) -> float:
+    """The fastest straight-line speed any hop in the timetable achieves (cached)."""
+    cached = getattr(tt, "_max_speed", None)
+    if cached is not None:
+        return cached
+    fastest = 0.0
+    for pattern in tt.patterns:
+        hops = [_flat_m(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
+                for a, b in zip(pattern.stops, pattern.stops[1:])]
+        for arrivals, departures in zip(pattern.arrivals, pattern.departures):
+            for pos, metres in enumerate(hops):
+                fastest = max(fastest, metres / max(1, arrivals[pos + 1] - departures[pos]))
+    for stop, paths in enumerate(tt.footpaths):
+        for other, secs, _ in paths:
+            metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
+            fastest = max(fastest, metres / max(1, secs))
+    tt._max_speed = fastest * 1.01 + 0.01  # margin for the flat-earth approximation
+    return tt._max_speed
+
+
+def _lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
+    """Seconds no journey from each stop to the destination can beat."""
+    speed = max(max_speed_m_s(tt), 1e-6)
+    egress_speed = max(speed, max((_flat_m(tt.stop_lat[s], tt.stop_lon[s], dest.lat, dest.lon) / max(1, secs)
+                                   for s, secs, _ in dest.links), default=0.0) * 1.01)
+    return [int(_flat_m(lat, lon, dest.lat, dest.lon) / egress_speed)
+            for lat, lon in zip(tt.stop_lat, tt.stop_lon)]
+
+
+def earliest_arrival(tt: Timetable, origin: Endpoint, dest: Endpoint, depart_s: int,
+                     max_rides: int = 8) -> list[RawJourney]:
+    """Pareto-best journeys (arrival, vehicles used) leaving the origin at ``depart_s``.
+
+    The first is the one with fewest vehicles; the last is the fastest.
+    Empty when the destination cannot be reached.
+    """
+    search = _Search(tt, origin, dest, max_rides)
+    search.run(depart_s)
+    return _pareto(search)
+
+
+def _pareto(search: _Search) -> list[RawJourney]:
+    found: list[RawJourney] = []
+    best = INF
+    for k in range(search.max_rides + 1):
+        if search.target[k] < best:
+            best = search.target[k]
+            journey = search.journey(k)
+            if journey is not None:
+                found.append(journey)
+    return found
+
+
+def departures_from(tt: Timetable, origin: Endpoint, start_s: int, end_s: int) -> list[int]:
+    """Times at which leaving the origin catches some vehicle just in time, latest first."""
+    times = set()
+    for stop, secs, _ in origin.links:
+        for p_idx, pos in tt.patterns_at[stop]:
+            pattern = tt.patterns[p_idx]
+            if not pattern.can_board[pos]:
+                continue
+            deps = pattern.departures_at[pos]
+            for dep in deps[bisect_left(deps, start_s + secs):]:
+                if dep - secs > end_s:
+                    break
+                times.add(dep - secs)
+    return sorted(times, reverse=True)
+
+
+def profile(tt: Timetable, origin: Endpoint, dest: Endpoint, start_s: int, end_s: int,
+            max_rides: int = 8) -> list[RawJourney]:
+    """Every journey that is best for some departure in ``[start_s, end_s]``.
+
+    Sorted by departure; each arrives strictly earlier than the next. The
+    earliest arrival when leaving at time t is that of the first journey
+    departing at or after t (or walking all the way, if shorter).
+    """
+    search = _Search(tt, origin, dest, max_rides)
+    search.origin = Endpoint(origin.links, origin.lat, origin.lon, None)  # direct walk is added per minute
+    journeys: list[RawJourney] = []
+    for depart_s in departures_from(tt, origin, start_s, end_s):
+        before = search.bound
+        search.run(depart_s)
+        if search.bound < before:
+            k = min(range(max_rides + 1), key=lambda r: (search.target[r], r))
+            journey = search.journey(k)
+            if journey is not None:
+                journeys.append(journey)
+    journeys.reverse()
+    return journeys

@@ -70,6 +70,16 @@ def check_data(data_dir: Path | None) -> None:
     click.echo(f"  loaded in {elapsed:.2f} s")
 
 
+def _register_routing() -> None:
+    from .cli_routing import compare, route
+
+    main.add_command(route)
+    main.add_command(compare)
+
+
+_register_routing()
+
+
 def _print_problems(exc: DataError) -> None:
     click.echo(f"{len(exc.problems)} problem(s) found:", err=True)
     for problem in exc.problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import BadRequest, PlannerError
 from ..geo import distance_m, in_chengdu, near_pairs
@@ -56,6 +57,7 @@ class Leg:
     headsign: str = ""
     headway_s: int | None = None
     fare_cny: float | None = 0.0
+    path: list[tuple[float, float]] = field(default_factory=list)  # WGS84 (lat, lon) along the leg
 
     @property
     def duration_s(self) -> int:
@@ -68,7 +70,7 @@ class Leg:
             "to": {"id": self.to_id, "name": self.to_name},
             "departure": self.dep.isoformat(), "arrival": self.arr.isoformat(),
             "duration_s": self.duration_s, "distance_m": self.distance_m, "fare_cny": self.fare_cny,
-            "headway_s": self.headway_s,
+            "headway_s": self.headway_s, "path": [[round(lat, 6), round(lon, 6)] for lat, lon in self.path],
         }
 
 
@@ -125,9 +127,16 @@ class Options:
     max_rides: int = 8
 
 
-def at(day: dt.date, seconds: int) -> dt.datetime:
-    """The aware date-time ``seconds`` after local midnight of ``day``."""
-    return dt.datetime.combine(day, dt.time(), TZ) + dt.timedelta(seconds=seconds)
+def at(day: dt.date, seconds: int, tz: dt.tzinfo = TZ) -> dt.datetime:
+    """The aware date-time of a GTFS time on ``day``: seconds after noon minus 12 h.
+
+    Examples
+    --------
+    >>> at(dt.date(2024, 2, 12), 90600).isoformat()
+    '2024-02-13T01:10:00+08:00'
+    """
+    noon = dt.datetime.combine(day, dt.time(12), tz)
+    return (noon - dt.timedelta(hours=12) + dt.timedelta(seconds=seconds)).astimezone(tz)
 
 
 @dataclass
@@ -145,6 +154,13 @@ class JourneyPlanner:
     shuttle: Shuttle | None = None
     fares: FareRules | None = None
     _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        try:
+            return ZoneInfo(self.feed.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return TZ
 
     # --- endpoints
 
@@ -282,19 +298,28 @@ class JourneyPlanner:
         return Journey(legs, label, total_fare(fares))
 
     def _leg(self, tt: Timetable, leg: raptor.RawLeg, origin: Point, dest: Point, day: dt.date) -> Leg:
-        def end(stop: int | None, point: Point) -> tuple[str, str]:
-            return (point.id, point.name_zh) if stop is None else (tt.stop_ids[stop], tt.stop_names[stop])
+        def end(stop: int | None, point: Point) -> tuple[str, str, tuple[float, float]]:
+            if stop is None:
+                return point.id, point.name_zh, (point.lat, point.lon)
+            return tt.stop_ids[stop], tt.stop_names[stop], (tt.stop_lat[stop], tt.stop_lon[stop])
 
-        from_id, from_name = end(leg.from_stop, origin)
-        to_id, to_name = end(leg.to_stop, dest)
-        result = Leg("walk", from_id, from_name, to_id, to_name, at(day, leg.dep_s), at(day, leg.arr_s), leg.metres)
+        from_id, from_name, from_at = end(leg.from_stop, origin)
+        to_id, to_name, to_at = end(leg.to_stop, dest)
+        result = Leg("walk", from_id, from_name, to_id, to_name, at(day, leg.dep_s, self.tz),
+                     at(day, leg.arr_s, self.tz), leg.metres, path=[from_at, to_at])
         if leg.kind == "ride":
             pattern = tt.patterns[leg.pattern]
             info = tt.route_info.get(pattern.route_id)
             if info is None and self.shuttle is not None:  # the shuttle is not in the feed
                 info = {"mode": "shuttle", "name": self.shuttle.name_zh}
+            stops = pattern.stops[leg.board_pos:leg.alight_pos + 1]
             result = replace(result, mode=info["mode"], route_id=pattern.route_id, line=info["name"],
-                             headway_s=pattern.headway_s[leg.trip], fare_cny=None)
+                             headway_s=pattern.headway_s[leg.trip], fare_cny=None,
+                             path=[(tt.stop_lat[i], tt.stop_lon[i]) for i in stops])
+            if info["mode"] == "shuttle" and self.shuttle.path:
+                road = list(self.shuttle.path) if pattern.stops[0] == stops[0] else list(reversed(self.shuttle.path))
+                result.path = [from_at, *road, to_at]
+                result.distance_m = round(sum(distance_m(a, b) for a, b in zip(result.path, result.path[1:])))
         return result
 
     # --- taxi
@@ -305,10 +330,12 @@ class JourneyPlanner:
         road_m = distance_m((origin.lat, origin.lon), (dest.lat, dest.lon)) * taxi.circuity
         ride_s = round(road_m / (taxi.speed_kmh(depart_s // 3600) / 3.6))
         wait = Leg("wait", origin.id, origin.name_zh, origin.id, origin.name_zh,
-                   at(day, depart_s), at(day, depart_s + taxi.pickup_wait_s), 0)
+                   at(day, depart_s, self.tz), at(day, depart_s + taxi.pickup_wait_s, self.tz), 0)
         ride = Leg("taxi", origin.id, origin.name_zh, dest.id, dest.name_zh,
-                   at(day, depart_s + taxi.pickup_wait_s), at(day, depart_s + taxi.pickup_wait_s + ride_s),
-                   round(road_m), route_id="taxi", line="taxi", fare_cny=taxi.fare_cny(road_m))
+                   at(day, depart_s + taxi.pickup_wait_s, self.tz),
+                   at(day, depart_s + taxi.pickup_wait_s + ride_s, self.tz),
+                   round(road_m), route_id="taxi", line="taxi", fare_cny=taxi.fare_cny(road_m),
+                   path=[(origin.lat, origin.lon), (dest.lat, dest.lon)])
         return Journey([wait, ride], "taxi", ride.fare_cny)
 
     def taxi_time_s(self, origin: Point, dest: Point, depart_s: int) -> tuple[int, int]:

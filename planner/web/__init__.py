@@ -57,10 +57,11 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, pages
+    from . import api, journeys, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(journeys.bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -9,17 +9,20 @@ from flask import Flask, current_app
 from ..loading import load_model
 from ..model import Model
 from ..network import build_graph
+from ..routing.journeys import JourneyPlanner
 
 
 @dataclass
 class PlannerState:
     model: Model
     graph: nx.MultiDiGraph
+    journeys: JourneyPlanner
 
 
 def init_state(app: Flask) -> None:
     model = load_model(app.config["DATA_DIR"], app.config.get("GTFS_PATH"))
-    app.extensions["planner"] = PlannerState(model=model, graph=build_graph(model))
+    planner = JourneyPlanner(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+    app.extensions["planner"] = PlannerState(model=model, graph=build_graph(model), journeys=planner)
 
 
 def state() -> PlannerState:

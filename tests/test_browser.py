@@ -31,3 +31,29 @@ def test_map_in_chinese_and_events_listed(browser, live_server):
     assert "成都大熊猫繁育研究基地" in labels
     assert page.locator("li.event").count() >= 4
     page.close()
+
+
+def test_journey_form_plans_and_draws_the_route(browser, live_server, tmp_path):
+    page = browser.new_page(viewport={"width": 412, "height": 860})
+    page.goto(f"{live_server}/journeys?lang=en")
+    page.select_option("#from", "dongjiao-memory")
+    page.select_option("#to", "panda-south-gate")
+    page.fill("#date", "2024-02-12")
+    page.fill("#depart", "08:10")
+    page.check("input[name=shuttle]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#journey-map[data-legs]", timeout=15000)
+    assert page.locator("article.journey[data-label=fastest] li.leg").count() >= 2
+    assert page.locator("path.leg-line").count() >= 2
+    page.screenshot(path=str(tmp_path / "journey.png"), full_page=True)
+    page.close()
+
+
+def test_comparison_page_chart(browser, live_server, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server}/compare?date=2024-02-12&lang=zh")
+    assert page.locator("svg.chart").count() == 2
+    assert page.locator("polyline.series-shuttle").count() >= 2
+    assert page.locator("text=直通车更快的时段占比").count() == 2
+    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+    page.close()

@@ -327,21 +327,31 @@ class JourneyPlanner:
     def taxi(self, origin: Point, dest: Point, day: dt.date, depart_s: int) -> Journey:
         """A taxi all the way: pickup wait, then the road distance at the hour's speed."""
         taxi = self.params.taxi
-        road_m = distance_m((origin.lat, origin.lon), (dest.lat, dest.lon)) * taxi.circuity
-        ride_s = round(road_m / (taxi.speed_kmh(depart_s // 3600) / 3.6))
+        road_m = self.taxi_road_m(origin, dest)
+        wait_s, ride_s = self.taxi_time_s(origin, dest, depart_s)
         wait = Leg("wait", origin.id, origin.name_zh, origin.id, origin.name_zh,
-                   at(day, depart_s, self.tz), at(day, depart_s + taxi.pickup_wait_s, self.tz), 0)
+                   at(day, depart_s, self.tz), at(day, depart_s + wait_s, self.tz), 0)
         ride = Leg("taxi", origin.id, origin.name_zh, dest.id, dest.name_zh,
-                   at(day, depart_s + taxi.pickup_wait_s, self.tz),
-                   at(day, depart_s + taxi.pickup_wait_s + ride_s, self.tz),
+                   at(day, depart_s + wait_s, self.tz), at(day, depart_s + wait_s + ride_s, self.tz),
                    round(road_m), route_id="taxi", line="taxi", fare_cny=taxi.fare_cny(road_m),
                    path=[(origin.lat, origin.lon), (dest.lat, dest.lon)])
         return Journey([wait, ride], "taxi", ride.fare_cny)
 
+    def taxi_road_m(self, origin: Point, dest: Point) -> float:
+        return distance_m((origin.lat, origin.lon), (dest.lat, dest.lon)) * self.params.taxi.circuity
+
+    def taxi_arriving_by(self, origin: Point, dest: Point, day: dt.date, arrive_s: int) -> Journey:
+        """The taxi to take to arrive by ``arrive_s`` (speed of the hour it actually drives in)."""
+        depart_s = arrive_s
+        for _ in range(3):  # the speed depends on the hour, which depends on the departure
+            wait, ride = self.taxi_time_s(origin, dest, depart_s)
+            depart_s = arrive_s - wait - ride
+        return self.taxi(origin, dest, day, depart_s)
+
     def taxi_time_s(self, origin: Point, dest: Point, depart_s: int) -> tuple[int, int]:
         """(waiting, riding) seconds of a taxi leaving at ``depart_s``."""
         taxi = self.params.taxi
-        road_m = distance_m((origin.lat, origin.lon), (dest.lat, dest.lon)) * taxi.circuity
+        road_m = self.taxi_road_m(origin, dest)
         return taxi.pickup_wait_s, round(road_m / (taxi.speed_kmh(depart_s // 3600 % 24) / 3.6))
 
 

@@ -1,7 +1,6 @@
 """Journeys and the shuttle comparison: pages and JSON."""
 from __future__ import annotations
 
-import datetime as dt
 from collections import OrderedDict
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -39,24 +38,21 @@ def plan_from_args(args) -> dict:
         max_walk_m=parse_number(args.get("max_walk_m"), "max_walk_m", 0, 5000),
         min_transfer_s=_whole(parse_number(args.get("min_transfer_s"), "min_transfer_s", 0, 3600)),
     )
-    arrive_by = args.get("arrive_by")
+    arrive_by = bool(args.get("arrive_by"))
+    when_s = parse_time(args.get("arrive_by"), "arrive_by") if arrive_by else parse_time(args.get("depart"), "depart")
     result = {"from": origin.__dict__, "to": dest.__dict__, "date": day.isoformat(),
-              "with_shuttle": options.with_shuttle, "journeys": [], "reason": None}
+              "with_shuttle": options.with_shuttle, "arrive_by" if arrive_by else "depart": format_clock(when_s),
+              "journeys": [], "reason": None}
     try:
         if arrive_by:
-            arrive_s = parse_time(arrive_by, "arrive_by")
-            result["arrive_by"] = format_clock(arrive_s)
-            journeys = [planner.arrive_by(origin, dest, day, arrive_s, options)]
-            depart_s = int((journeys[0].dep - dt.datetime.combine(day, dt.time(), journeys[0].dep.tzinfo)).total_seconds())
+            journeys = [planner.arrive_by(origin, dest, day, when_s, options)]
         else:
-            depart_s = parse_time(args.get("depart"), "depart")
-            result["depart"] = format_clock(depart_s)
-            journeys = planner.journeys(origin, dest, day, depart_s, options)
+            journeys = planner.journeys(origin, dest, day, when_s, options)
         result["journeys"] = [j.to_dict() for j in journeys]
     except NoJourney as exc:
         result["reason"] = str(exc)
-        depart_s = parse_time(args.get("depart") or args.get("arrive_by"), "depart")
-    result["taxi"] = planner.taxi(origin, dest, day, depart_s).to_dict()
+    taxi = planner.taxi_arriving_by(origin, dest, day, when_s) if arrive_by else planner.taxi(origin, dest, day, when_s)
+    result["taxi"] = taxi.to_dict()
     return result
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .errors import BadRequest, DataError, PlannerError
-from .gtfs import parse_gtfs_time, read_feed
+from .gtfs import format_gtfs_time, parse_gtfs_time, read_feed
 from .model import NetworkParams, format_clock
 
 
@@ -62,7 +62,7 @@ def answer_route(planner, origin: str, dest: str, date: str, depart: str, option
 
     fastest = journeys[0]
     arrival_s = int((fastest.arr - at(day, 0, fastest.arr.tzinfo)).total_seconds())
-    return {**query, "arrival": format_clock(arrival_s) + f":{arrival_s % 60:02d}", "arrival_s": arrival_s,
+    return {**query, "arrival": format_gtfs_time(arrival_s), "arrival_s": arrival_s,
             "journeys": [j.to_dict() for j in journeys]}
 
 

@@ -48,6 +48,21 @@ def format_clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
+class Bilingual:
+    """Mixin for records with ``name_zh`` and ``name_en``."""
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+class Positioned:
+    """Mixin for records with a WGS84 ``lat`` and ``lon``."""
+
+    @property
+    def position(self) -> tuple[float, float]:
+        return (self.lat, self.lon)
+
+
 @dataclass(frozen=True)
 class Sourced:
     """Where a record's facts come from: a source, an assumption, or both."""
@@ -114,7 +129,7 @@ ALWAYS_OPEN = OpeningHours((HoursRule(),))
 
 
 @dataclass(frozen=True)
-class Site(Sourced):
+class Site(Sourced, Bilingual, Positioned):
     """A destination (the Panda Base, Dongjiao Memory) that places belong to."""
 
     id: str = ""
@@ -126,12 +141,9 @@ class Site(Sourced):
     hours: OpeningHours = ALWAYS_OPEN
     price_cny: float = 0.0
 
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_zh
-
 
 @dataclass(frozen=True)
-class Place(Sourced):
+class Place(Sourced, Bilingual, Positioned):
     """A gate, attraction, venue or spot inside a site."""
 
     id: str = ""
@@ -145,13 +157,6 @@ class Place(Sourced):
     visit_s: int = 0
     price_cny: float = 0.0
     tags: tuple[str, ...] = ()
-
-    @property
-    def position(self) -> tuple[float, float]:
-        return (self.lat, self.lon)
-
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_zh
 
 
 @dataclass(frozen=True)
@@ -222,20 +227,13 @@ class Event(Sourced):
 
 
 @dataclass(frozen=True)
-class ShuttleStop(Sourced):
+class ShuttleStop(Sourced, Bilingual, Positioned):
     id: str = ""
     name_zh: str = ""
     name_en: str = ""
     lat: float = 0.0
     lon: float = 0.0
     place_id: str = ""
-
-    @property
-    def position(self) -> tuple[float, float]:
-        return (self.lat, self.lon)
-
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_zh
 
 
 @dataclass(frozen=True)
@@ -251,7 +249,7 @@ class ShuttlePeriod:
 
 
 @dataclass(frozen=True)
-class Shuttle(Sourced):
+class Shuttle(Sourced, Bilingual):
     """The proposed direct shuttle between Dongjiao Memory and the Panda Base."""
 
     id: str = ""
@@ -266,9 +264,6 @@ class Shuttle(Sourced):
     capacity_passengers: int = 0
     fleet_size: int = 0
     fare_cny: float = 0.0
-
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_zh
 
     def run_time_s(self, depart_s: int) -> int:
         """End-to-end run time for a departure at ``depart_s`` (hourly profile)."""

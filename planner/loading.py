@@ -193,6 +193,15 @@ def records(checker: Checker, doc: Any, key: str) -> list[tuple[str, dict]]:
     return found
 
 
+def reference(checker: Checker, record: dict, path: str, name: str, known: dict, what: str) -> str | None:
+    """A field naming another record (a site, a place); a problem when no such record exists."""
+    value = checker.field(record, path, name, text)
+    if value is not None and value not in known:
+        hint = f" (known: {', '.join(sorted(known))})" if len(known) <= 5 else ""
+        checker.add(record, f"{path}.{name}", f"no {what} {value!r}{hint}")
+    return value
+
+
 def sourced(checker: Checker, record: dict, path: str) -> dict[str, str | None]:
     """The record's ``source``/``assumption``; a record with neither is a problem."""
     found = {k: record.get(k) if isinstance(record.get(k), str) else None for k in ("source", "assumption")}
@@ -319,9 +328,7 @@ def _site(checker: Checker, rec: dict, path: str) -> Site | None:
 def _place(checker: Checker, rec: dict, path: str, sites: dict[str, Site]) -> Place | None:
     before = len(checker.problems)
     path = _label(rec, path)
-    site_id = checker.field(rec, path, "site", text)
-    if site_id is not None and site_id not in sites:
-        checker.add(rec, f"{path}.site", f"no site {site_id!r} (known: {', '.join(sorted(sites))})")
+    site_id = reference(checker, rec, path, "site", sites, "site")
     hours = hours_rules(checker, rec, path)
     values = dict(
         id=checker.field(rec, path, "id", identifier),
@@ -356,9 +363,7 @@ def load_events(path: Path, places: dict[str, Place]) -> tuple[dict[str, Event],
 def event_from_record(checker: Checker, rec: dict, path: str, places: dict[str, Place]) -> Event | None:
     """Validate one event mapping (from YAML or JSON) into an :class:`Event`."""
     before = len(checker.problems)
-    venue = checker.field(rec, path, "venue", text)
-    if venue is not None and venue not in places:
-        checker.add(rec, f"{path}.venue", f"no place {venue!r}")
+    venue = reference(checker, rec, path, "venue", places, "place")
     start = checker.field(rec, path, "start", aware_datetime)
     end = checker.field(rec, path, "end", aware_datetime)
     if start and end and end <= start:
@@ -432,9 +437,7 @@ def load_shuttle(path: Path, places: dict[str, Place]) -> tuple[Shuttle | None, 
 def _shuttle_stop(checker: Checker, rec: dict, path: str, places: dict[str, Place]) -> ShuttleStop | None:
     before = len(checker.problems)
     path = _label(rec, path)
-    place_id = checker.field(rec, path, "place", text)
-    if place_id is not None and place_id not in places:
-        checker.add(rec, f"{path}.place", f"no place {place_id!r}")
+    place_id = reference(checker, rec, path, "place", places, "place")
     values = dict(
         id=checker.field(rec, path, "id", identifier),
         name_zh=checker.field(rec, path, "name_zh", text),

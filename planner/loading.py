@@ -542,9 +542,19 @@ def load_params(path: Path) -> tuple[NetworkParams | None, list[Problem]]:
         max_walk_m=checker.field(doc, "", "max_walk_m", number(0, 10000)) or 0.0,
         min_transfer_s=checker.field(doc, "", "min_transfer_s", whole(0, 3600)) or 0,
         taxi=taxi,
+        walk_speed_park_m_s=checker.field(doc, "", "walk_speed_park_m_s", number(0.3, 3), 1.0) or 1.0,
+        walk_circuity_park=checker.field(doc, "", "walk_circuity_park", number(1, 3), 1.4) or 1.0,
+        site_entry_s=checker.field(doc, "", "site_entry_s", _seconds_by_id, {}) or {},
         **sourced(checker, doc, "(top)"),
     )
     return (None if checker.problems else params), checker.problems
+
+
+def _seconds_by_id(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and 0 <= v <= 7200 for k, v in value.items()):
+        raise _Invalid(f"expected a mapping of site id to seconds 0-7200, got {value!r}")
+    return dict(value)
 
 
 def _speeds(checker: Checker, taxi: dict) -> dict[int, float]:

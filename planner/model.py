@@ -305,9 +305,16 @@ class NetworkParams(Sourced):
     max_walk_m: float = 1500.0
     min_transfer_s: int = 180
     taxi: TaxiParams = field(default_factory=TaxiParams)
+    walk_speed_park_m_s: float = 1.0  # inside a site: crowds, paths around enclosures
+    walk_circuity_park: float = 1.4
+    site_entry_s: dict[str, int] = field(default_factory=dict)  # queue at a site's gate
 
     def walk_time_s(self, straight_m: float) -> int:
         return round(straight_m * self.walk_circuity / self.walk_speed_m_s)
+
+    def park_walk_time_s(self, straight_m: float) -> int:
+        """Walking between two places inside one site."""
+        return round(straight_m * self.walk_circuity_park / self.walk_speed_park_m_s)
 
 
 @dataclass

@@ -154,6 +154,7 @@ class JourneyPlanner:
     shuttle: Shuttle | None = None
     fares: FareRules | None = None
     _cache: dict = field(default_factory=dict, repr=False)
+    _endpoints: dict = field(default_factory=dict, repr=False)
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -245,6 +246,17 @@ class JourneyPlanner:
             return [fastest]
         return [fastest, self._named(tt, raw[0], origin, dest, day, "fewest_transfers")]
 
+    def fastest_raw(self, origin: Point, dest: Point, day: dt.date, depart_s: int,
+                    options: Options = Options()) -> raptor.RawJourney | None:
+        """The fastest journey as RAPTOR found it (no names, no fares), or None: for callers
+        that only need times, such as the itinerary engine."""
+        try:
+            tt, source, target = self._prepare(origin, dest, day, options)
+        except NoJourney:
+            return None
+        raw = raptor.earliest_arrival(tt, source, target, depart_s, options.max_rides)
+        return raw[-1] if raw and raw[-1].arr_s - depart_s <= MAX_JOURNEY_S else None
+
     def arrive_by(self, origin: Point, dest: Point, day: dt.date, arrive_s: int,
                   options: Options = Options()) -> Journey:
         """The latest departure that still arrives by ``arrive_s``."""
@@ -271,8 +283,13 @@ class JourneyPlanner:
             raise NoJourney(f"no transit service on {day}: {covered}")
         tt = self.timetable(day, options)
         rules = self.rules(options)
-        source = self.endpoint(tt, origin, dest, rules)
-        target = self.endpoint(tt, dest, origin, rules)
+        # endpoints are searched for among all stops: keep them, queries repeat (itineraries, batches)
+        key = (id(tt), origin, dest, rules)
+        if key not in self._endpoints:
+            if len(self._endpoints) > 4096:  # typed coordinates are endless: stay bounded
+                self._endpoints.clear()
+            self._endpoints[key] = (self.endpoint(tt, origin, dest, rules), self.endpoint(tt, dest, origin, rules))
+        source, target = self._endpoints[key]
         for point, end in ((origin, source), (dest, target)):
             if not end.links and not end.direct_walk:
                 raise NoJourney(f"too far to walk: no stop within {rules.max_walk_m:.0f} m of {point.name_en}")

@@ -117,7 +117,7 @@ class Journey:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Options:
     """How a journey may be made."""
 
@@ -155,6 +155,7 @@ class JourneyPlanner:
     fares: FareRules | None = None
     _cache: dict = field(default_factory=dict, repr=False)
     _endpoints: dict = field(default_factory=dict, repr=False)
+    profile_slices: dict = field(default_factory=dict, repr=False)  # kept for itinerary searches
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -272,9 +273,12 @@ class JourneyPlanner:
         return self._named(tt, best, origin, dest, day, "fastest")
 
     def profile(self, origin: Point, dest: Point, day: dt.date, start_s: int, end_s: int,
-                options: Options = Options()) -> tuple[Timetable, raptor.Endpoint, list[raptor.RawJourney]]:
+                options: Options = Options(), horizon_s: int = MAX_JOURNEY_S,
+                ) -> tuple[Timetable, raptor.Endpoint, list[raptor.RawJourney]]:
+        """Journeys best for some departure in ``[start_s, end_s]``, looking ``horizon_s`` further
+        for the first departure after the window's last minutes."""
         tt, source, target = self._prepare(origin, dest, day, options)
-        return tt, source, raptor.profile(tt, source, target, start_s, end_s + MAX_JOURNEY_S, options.max_rides)
+        return tt, source, raptor.profile(tt, source, target, start_s, end_s + horizon_s, options.max_rides)
 
     def _prepare(self, origin: Point, dest: Point, day: dt.date, options: Options):
         if not self.feed.services_on(day):

@@ -1,0 +1,144 @@
+"""The data of an OPTW problem and of its solution, independent of any solver.
+
+The Orienteering Problem with Time Windows (OPTW): from a start vertex and
+time, visit a subset of candidate vertices, each one starting its service
+inside one of its time windows, and reach the end vertex by the deadline,
+maximising the total score. Travel times come from a callback and may depend on
+the departure time (FIFO: leaving later never arrives earlier).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+
+#: ``travel_s(from_id, to_id, depart_s) -> seconds | None`` (None: unreachable then).
+TravelFn = Callable[[Hashable, Hashable, int], "int | None"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One vertex that the tour may visit.
+
+    Parameters
+    ----------
+    id : hashable
+        Identifier passed to the travel callback and returned in the tour.
+    score : float
+        Value collected when the vertex is visited (non-negative).
+    service_s : int
+        Time spent at the vertex once service has started.
+    windows : tuple of (open_s, close_s)
+        Alternative windows for the START of service; service starts at the
+        earliest time >= arrival inside a window. ``open_s == close_s`` is a
+        fixed-start event (arrive before the start, stay ``service_s``).
+    group : hashable, optional
+        At most one candidate per group is visited (e.g. sessions of one show).
+    must_visit : bool
+        The tour must include this vertex; if it cannot, the solution says why.
+
+    Examples
+    --------
+    >>> show = Candidate.fixed("show-14h", score=5, start_s=14 * 3600, end_s=14 * 3600 + 1800)
+    >>> show.windows, show.service_s
+    (((50400, 50400),), 1800)
+    """
+
+    id: Hashable
+    score: float
+    service_s: int
+    windows: tuple[tuple[int, int], ...]
+    group: Hashable | None = None
+    must_visit: bool = False
+
+    @classmethod
+    def fixed(cls, id: Hashable, score: float, start_s: int, end_s: int, **kw) -> Candidate:
+        """A fixed-start event: be there at ``start_s`` and stay until ``end_s``."""
+        return cls(id, score, end_s - start_s, ((start_s, start_s),), **kw)
+
+
+@dataclass(frozen=True)
+class OptwProblem:
+    """A single-tour OPTW instance.
+
+    Parameters
+    ----------
+    candidates : sequence of Candidate
+    start_id, end_id : hashable
+        Vertices where the tour starts and ends (may be the same id).
+    start_s : int
+        Earliest departure from ``start_id``.
+    deadline_s : int
+        Latest arrival at ``end_id``.
+    travel_s : callable
+        ``travel_s(i, j, depart_s) -> int | None``; FIFO in ``depart_s``.
+    time_dependent : bool
+        False if ``travel_s`` ignores ``depart_s``: one call per pair is cached.
+    depart_resolution_s : int
+        For time-dependent travel: departures are rounded UP to this grid
+        before calling ``travel_s`` (the traveller waits at the origin), so
+        calls are shared between nearby departure times. Plans stay feasible
+        (waiting is always allowed); the final schedule is recomputed with
+        exact departures. 1 means exact everywhere.
+    min_travel_s : callable, optional
+        ``min_travel_s(i, j) -> int``: a cheap lower bound on ``travel_s(i, j, t)``
+        valid at every ``t`` (e.g. crow-fly distance at top speed). Lets the
+        solvers skip hopeless pairs without calling ``travel_s``.
+    travel_row_s : callable, optional
+        ``travel_row_s(i, depart_s) -> Mapping[j, int | None]``: travel times from
+        ``i`` to every vertex for one departure (a one-to-all RAPTOR query). When
+        given, it replaces ``travel_s`` for time-dependent problems: the solvers
+        extend each partial tour to all candidates from one departure, so one
+        row call replaces up to n pair calls. Missing keys mean unreachable.
+
+    Examples
+    --------
+    >>> p = OptwProblem((Candidate("a", 1, 60, ((0, 600),)),), "home", 0, "home", 3600,
+    ...                 lambda i, j, t: 300, time_dependent=False)
+    >>> len(p.candidates)
+    1
+    """
+
+    candidates: tuple[Candidate, ...]
+    start_id: Hashable
+    start_s: int
+    end_id: Hashable
+    deadline_s: int
+    travel_s: TravelFn
+    time_dependent: bool = True
+    depart_resolution_s: int = 1
+    min_travel_s: Callable[[Hashable, Hashable], int] | None = None
+    travel_row_s: Callable[[Hashable, int], Mapping] | None = None
+
+
+@dataclass(frozen=True)
+class OptwSolution:
+    """A tour and its schedule.
+
+    Attributes
+    ----------
+    tour : tuple
+        Candidate ids in visit order (start and end vertices excluded).
+    start_times_s : tuple of int
+        Start of service at each tour vertex (exact travel times).
+    end_s : int or None
+        Arrival at the end vertex (None if even the empty tour cannot reach it).
+    score : float
+        Sum of the scores of the tour.
+    optimal : bool
+        True only when the solver proved that no better tour exists.
+    seconds : float
+        Wall-clock solve time.
+    infeasible : tuple of str
+        Why must-visit candidates could not be included (empty if all are).
+    travel_calls : int
+        Number of calls made to the travel callback.
+    """
+
+    tour: tuple
+    start_times_s: tuple[int, ...]
+    end_s: int | None
+    score: float
+    optimal: bool
+    seconds: float
+    infeasible: tuple[str, ...] = field(default=())
+    travel_calls: int = 0

@@ -1,0 +1,274 @@
+"""The OPTW engine: exact search against brute force, the benchmark format, the
+checker, the heuristic on a real instance, must-visit explanations and the CLI."""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import math
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.errors import DataError
+from planner.itinerary import Candidate, OptwProblem, check_tour, read_optw, solve, to_problem
+from planner.itinerary.cli import optw_command
+
+BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "optw"
+HORIZON_S = 600
+
+
+def _random_problem(seed: int, n: int, resolution_s: int = 1) -> OptwProblem:
+    """Small instance with time-dependent FIFO travel, lost connections, several
+    windows, fixed-start events, groups and must-visits."""
+    rng = random.Random(seed)
+    pts = [(rng.uniform(0, 100), rng.uniform(0, 100)) for _ in range(n + 1)]
+    cands = []
+    for k in range(1, n + 1):
+        opens = sorted(rng.sample(range(0, HORIZON_S - 100, 10), rng.choice([1, 1, 2])))
+        windows = tuple((o, o + rng.choice([0, 20, 60, 200])) for o in opens)
+        cands.append(Candidate(k, rng.randint(1, 20), rng.choice([0, 10, 30]), windows,
+                               group=rng.choice([None, None, "g1", "g2"]),
+                               must_visit=rng.random() < 0.15))
+
+    def travel_s(i, j, depart_s):
+        base = int(math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]))
+        if (i + j) % 5 == 0 and depart_s > HORIZON_S // 2:
+            return None  # the last connection has left
+        # Rush hour until t=250: slower, but arrival never earlier for a later start (FIFO).
+        return base + max(0, min(40, 250 - depart_s))
+
+    return OptwProblem(tuple(cands), 0, 0, 0, HORIZON_S, travel_s,
+                       depart_resolution_s=resolution_s)
+
+
+def _schedule(p: OptwProblem, tour) -> int | None:
+    """Independent simulation: the arrival back at the end, or None if infeasible."""
+    by_id = {c.id: c for c in p.candidates}
+    t, last, service = p.start_s, p.start_id, 0
+    for v in tour:
+        travel = p.travel_s(last, v, t + service)
+        if travel is None:
+            return None
+        arrival = t + service + travel
+        starts = [max(arrival, o) for o, c in by_id[v].windows if arrival <= c]
+        if not starts:
+            return None
+        t, last, service = min(starts), v, by_id[v].service_s
+    travel = p.travel_s(last, p.end_id, t + service)
+    if travel is None or t + service + travel > p.deadline_s:
+        return None
+    return t + service + travel
+
+
+def _allowed(p: OptwProblem, tour) -> bool:
+    by_id = {c.id: c for c in p.candidates}
+    groups = [by_id[v].group for v in tour if by_id[v].group is not None]
+    musts = {c.id for c in p.candidates if c.must_visit}
+    return len(groups) == len(set(groups)) and musts <= set(tour)
+
+
+def _brute_force(p: OptwProblem) -> float | None:
+    ids = [c.id for c in p.candidates]
+    score = {c.id: c.score for c in p.candidates}
+    best = None
+    for k in range(len(ids) + 1):
+        for tour in itertools.permutations(ids, k):
+            if _allowed(p, tour) and _schedule(p, tour) is not None:
+                s = sum(score[v] for v in tour)
+                best = s if best is None or s > best else best
+    return best
+
+
+def _with_musts(p: OptwProblem, musts) -> OptwProblem:
+    cands = tuple(Candidate(c.id, c.score, c.service_s, c.windows, c.group, c.id in musts)
+                  for c in p.candidates)
+    return OptwProblem(cands, 0, 0, 0, HORIZON_S, p.travel_s)
+
+
+def _reference(p: OptwProblem) -> tuple[OptwProblem, float]:
+    """The problem the solver should end up solving, and its optimum by brute force.
+
+    Must-visits that no tour can hold are relaxed; if the others still cannot all
+    fit together, every must-visit is relaxed."""
+    best = _brute_force(p)
+    if best is not None:
+        return p, best
+    musts = {c.id for c in p.candidates if c.must_visit}
+    possible = {m for m in musts if _brute_force(_with_musts(p, {m})) is not None}
+    for keep in (possible, set()):
+        best = _brute_force(_with_musts(p, keep))
+        if best is not None:
+            return _with_musts(p, keep), best
+    raise AssertionError("the empty tour is always feasible here")
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_exact_matches_brute_force(seed):
+    p = _random_problem(seed, n=random.Random(seed).randint(1, 7))
+    sol = solve(p)
+    ref, best = _reference(p)
+    assert bool(sol.infeasible) == (ref is not p)
+    assert sol.optimal
+    assert sol.score == best
+    assert _allowed(ref, sol.tour)
+    end_s = _schedule(ref, sol.tour)
+    assert end_s is not None and end_s == sol.end_s
+    assert sol.score == sum(c.score for c in p.candidates if c.id in sol.tour)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_heuristic_feasible_and_never_above_optimum(seed):
+    p = _random_problem(seed + 1000, n=7)
+    sol = solve(p, time_limit_s=0.5, exact_max_candidates=0)
+    assert not sol.optimal
+    best = _brute_force(p)
+    if best is not None:
+        assert _allowed(p, sol.tour) and _schedule(p, sol.tour) is not None
+        assert sol.score <= best
+
+
+def test_coarse_departures_stay_feasible_and_save_calls():
+    exact = solve(_random_problem(7, n=10))
+    coarse_p = _random_problem(7, n=10, resolution_s=30)
+    coarse = solve(coarse_p)
+    assert _schedule(coarse_p, coarse.tour) == coarse.end_s  # exact final schedule
+    assert coarse.travel_calls < exact.travel_calls
+    assert coarse.score <= exact.score
+    assert not coarse.optimal  # proven only for the rounded travel times
+
+
+def _clock_problem(close_s: int) -> OptwProblem:
+    hour = 3600
+    cands = (Candidate("Panda Base", 10, 2 * hour, ((8 * hour, close_s),), must_visit=True),
+             Candidate("Dongjiao Memory", 5, hour, ((10 * hour, 20 * hour),)))
+    return OptwProblem(cands, "hotel", 17 * hour, "hotel", 23 * hour,
+                       lambda i, j, t: 52 * 60, time_dependent=False)
+
+
+def test_unreachable_must_visit_is_explained():
+    sol = solve(_clock_problem(close_s=17 * 3600 + 30 * 60))
+    assert sol.infeasible == ("Panda Base closes at 17:30; the earliest arrival is 17:52",)
+    assert sol.tour == ("Dongjiao Memory",) and sol.optimal
+
+
+def test_reachable_must_visit_is_included():
+    sol = solve(_clock_problem(close_s=18 * 3600))
+    assert sol.infeasible == () and sol.tour[0] == "Panda Base"
+    assert sol.start_times_s[0] == 17 * 3600 + 52 * 60
+
+
+def test_fixed_start_event_and_group_alternatives():
+    sessions = [Candidate.fixed(f"show {h}h", 8, h * 3600, h * 3600 + 1800, group="show")
+                for h in (10, 14, 16)]
+    p = OptwProblem(tuple(sessions), "hotel", 9 * 3600, "hotel", 18 * 3600,
+                    lambda i, j, t: 1200, time_dependent=False)
+    sol = solve(p)
+    assert len(sol.tour) == 1 and sol.score == 8
+    assert sol.start_times_s == (10 * 3600,)
+
+
+# --- the benchmark format -------------------------------------------------------------------
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+GOOD = "1 1 2 1\n0 100\n0 0 0 0 0 0 0 0 100\n1 3 4 1 10 1 1 1 0 50\n2 0 1.05 0 7 1 1 1 20 30\n"
+
+
+def test_read_optw_and_truncated_travel(tmp_path):
+    inst = read_optw(_write(tmp_path, "c999.txt", GOOD))
+    assert [v.score for v in inst.vertices] == [0, 10, 7]
+    assert inst.vertices[2].open == 20 and inst.vertices[2].close == 30
+    assert inst.travel(0, 2) == 1.0  # 1.05 truncated to 1 decimal, not rounded to 1.1
+    assert read_optw(_write(tmp_path, "pr99.txt", GOOD)).travel(0, 2) == 1.05
+
+
+@pytest.mark.parametrize("line, message", [
+    ("1 3 4 1 10 1 1 1", "expected at least 9 fields (i x y d S f a ... O C), got 8"),
+    ("1 3 x 1 10 1 1 1 0 50", "not a number"),
+    ("5 3 4 1 10 1 1 1 0 50", "vertex id 5, expected 1"),
+    ("1 3 4 1 10 1 2 1 0 50", "a = 2 visit combinations need 11 fields"),
+    ("1 3 4 1 10 1 1 1 60 50", "window closes (50) before it opens (60)"),
+])
+def test_read_optw_names_file_and_line(tmp_path, line, message):
+    path = _write(tmp_path, "bad.txt", "1 1 1 1\n0 100\n0 0 0 0 0 0 0 0 100\n" + line + "\n")
+    with pytest.raises(DataError) as err:
+        read_optw(path)
+    (problem,) = err.value.problems
+    assert problem.where == f"{path}:4"
+    assert message in problem.message
+
+
+def test_check_tour(tmp_path):
+    inst = read_optw(_write(tmp_path, "c999.txt", GOOD))
+    # 0 -> 2: 1.05 truncated to 1.0, wait to 20; -> 1: 4.207 -> 4.2, start 24.2, service 1;
+    # -> 0: 5.0, back at 30.2.
+    assert check_tour(inst, [2, 1]).feasible and check_tour(inst, [2, 1]).score == 17
+    assert check_tour(inst, [1, 2]).feasible  # 1 at 5, leave 6, reach 2 at 10.2, wait to 20
+    assert check_tour(inst, [1, 1]).reason == "vertex 1 visited twice"
+    assert check_tour(inst, [3]).reason == "unknown vertex 3"
+    tight = read_optw(_write(tmp_path, "c998.txt", GOOD.replace("0 0 0 0 0 0 0 0 100",
+                                                                  "0 0 0 0 0 0 0 0 30")))
+    assert check_tour(tight, [2, 1]).reason == "return at 30.2 after deadline 30"
+    early = read_optw(_write(tmp_path, "c997.txt", GOOD.replace("20 30", "0 0.5")))
+    assert check_tour(early, [2]).reason == "vertex 2: arrival 1 after close 0.5"
+
+
+def test_heuristic_on_real_instance_is_checked_and_close():
+    inst = read_optw(BENCH / "pr01.txt")
+    sol = solve(to_problem(inst), time_limit_s=2.0)
+    check = check_tour(inst, list(sol.tour))
+    assert check.feasible, check.reason
+    assert check.score == sol.score
+    assert check.score >= 0.97 * 308  # proven optimum 308 (OPTIMA.tsv)
+    assert sol.seconds < 2.5
+
+
+def test_cli_json(tmp_path):
+    result = CliRunner().invoke(optw_command, [str(BENCH / "r101.txt"), "--time-limit", "1",
+                                               "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert set(out) == {"score", "tour", "optimal", "seconds"}
+    inst = read_optw(BENCH / "r101.txt")
+    assert check_tour(inst, out["tour"]).score == out["score"] >= 190
+
+
+def test_cli_reports_bad_file(tmp_path):
+    path = _write(tmp_path, "bad.txt", "1 1 1 1\n0 100\n0 0 0 0 0 0 0 0 100\n1 2 3\n")
+    result = CliRunner().invoke(optw_command, [str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:4" in result.output
+
+
+def test_time_limit_is_respected():
+    inst = read_optw(BENCH / "c105.txt")
+    sol = solve(to_problem(inst), time_limit_s=1.0)
+    assert sol.seconds < 1.2
+    assert check_tour(inst, list(sol.tour)).feasible
+
+
+def test_end_out_of_reach_gives_empty_tour_and_reason():
+    p = OptwProblem((Candidate("a", 1, 10, ((0, 100),)),), "hotel", 0, "station", 50,
+                    lambda i, j, t: 60, time_dependent=False)
+    sol = solve(p)
+    assert sol.tour == () and sol.end_s is None
+    assert sol.infeasible == ("the end cannot be reached from the start by the deadline",)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_row_callback_gives_the_same_optimum_with_fewer_calls(seed):
+    p = _random_problem(seed + 500, n=9)
+    ids = [p.start_id] + [c.id for c in p.candidates]
+    rows = dataclasses.replace(p, travel_row_s=lambda i, t: {j: p.travel_s(i, j, t) for j in ids})
+    by_pair, by_row = solve(p), solve(rows)
+    assert (by_row.score, by_row.optimal) == (by_pair.score, True)
+    assert by_row.travel_calls <= by_pair.travel_calls
+    if by_pair.travel_calls > 50:
+        assert by_row.travel_calls < by_pair.travel_calls / 2

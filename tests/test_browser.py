@@ -57,3 +57,27 @@ def test_comparison_page_chart(browser, live_server, tmp_path):
     assert page.locator("text=直通车更快的时段占比").count() == 2
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
     page.close()
+
+
+def test_day_plan_typed_into_the_form(browser, live_server, tmp_path):
+    """The issue's visitor, as a new user would type it: a plan to follow, with and without the shuttle."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server}/itinerary?date=2024-02-12&lang=en")
+    page.fill("input[name=start_latlon]", "30.6540,104.0790")  # a hotel near Chunxi Road
+    page.fill("#start_time", "08:00")
+    page.fill("#end_time", "22:00")
+    page.check("input[name=interests][value=pandas]")
+    page.check("input[name=must][value=hello-su-dongpo-2024]")
+    page.check("input[name=must][value=dj-standup-comedy-2024]")
+    page.click("form.itinerary-form button[type=submit]")
+    page.wait_for_selector("#map-with[data-drawn]", timeout=30000)
+    for variant in ("without", "with"):
+        plan = page.locator(f"#plan-{variant}")
+        assert plan.locator("li.tl-visit[data-id=hello-su-dongpo-2024]").count() == 1
+        assert plan.locator("li.tl-visit[data-id=dj-standup-comedy-2024]").count() == 1
+        assert "19:30" in plan.locator("li.tl-visit[data-id=dj-standup-comedy-2024]").inner_text()
+        assert plan.locator("path.leg-line").count() >= 3
+    assert page.locator("#shuttle-changes").count() == 1
+    assert "itinerary.ics" in page.locator("#plan-with a.button").get_attribute("href")
+    page.screenshot(path=str(tmp_path / "day-plan.png"), full_page=True)
+    page.close()

@@ -28,6 +28,7 @@ INTEREST_VALUE = 4.0
 #: Must-see events with several sessions: one session is enough, so they are made
 #: worth more than anything else instead of forcing a particular session.
 MUST_BONUS = 1000.0
+EXACT_MAX = 15  # candidates up to which plans are solved exactly (and proven optimal)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class DayRequest:
     taxi: bool = False
     pace: str = "normal"
     time_limit_s: float = 0.6
+    only: tuple[str, ...] | None = None  # consider only these places and events (None: all)
 
 
 @dataclass
@@ -146,9 +148,11 @@ class DayPlanner:
         stops = {"start": start, "end": end, **{item.id: item.stop for item in items.values()}}
         problem = OptwProblem(
             tuple(candidates), "start", request.start_s, "end", request.end_s,
-            lambda i, j, t: oracle.travel_s(stops[i], stops[j], t), depart_resolution_s=60,
+            lambda i, j, t: oracle.travel_s(stops[i], stops[j], t),
+            # exact departures where the search is exact; a minute grid shares travel calls beyond
+            depart_resolution_s=1 if len(candidates) <= EXACT_MAX else 60,
         )
-        solution = solve(problem, time_limit_s=request.time_limit_s)
+        solution = solve(problem, time_limit_s=request.time_limit_s, exact_max_candidates=EXACT_MAX)
         infeasible = closed + [_named(reason, items) for reason in solution.infeasible]
         infeasible += self._missed_must(request, items, solution.tour)
         if request.meal and not any(items[i].kind == "meal" for i in solution.tour):
@@ -164,8 +168,9 @@ class DayPlanner:
         items: dict[str, Item] = {}
         candidates: list[Candidate] = []
         closed: list[str] = []
+        wanted = set(request.only) | must if request.only is not None else None
         for place in self.model.places.values():
-            if place.kind == "gate":
+            if place.kind == "gate" or (wanted is not None and place.id not in wanted):
                 continue
             candidate = self._place_candidate(place, request, pace, interests, place.id in must, closed)
             if candidate:
@@ -173,6 +178,8 @@ class DayPlanner:
                 items[candidate.id] = Item(candidate.id, "place", place.name_zh, place.name_en,
                                            oracle.stop_of(place.id), place.id, place.price_cny, place.site_id)
         for event, occurrence in self.events_on(request.day):
+            if wanted is not None and event.id not in wanted:
+                continue
             candidate = self._event_candidate(event, occurrence, request, pace, interests, must, closed)
             if candidate:
                 venue = self.model.places[event.venue_id]

@@ -6,6 +6,7 @@ import hashlib
 
 from icalendar import Calendar, Event
 
+from ..model import TZ
 from ..routing.journeys import at
 from .daytrip import DayPlan
 
@@ -68,9 +69,10 @@ def plan_to_ics(plan: DayPlan, link: str) -> bytes:
     home = Event()
     home.add("uid", _uid(plan, "home", len(plan.steps)))
     home.add("dtstamp", stamp)
-    home.add("dtstart", dt.datetime.fromisoformat(plan.home_route["depart"]))
-    home.add("dtend", dt.datetime.fromisoformat(plan.home_route["arrive"]))
+    home.add("dtstart", dt.datetime.fromisoformat(plan.home_route["depart"]).astimezone(TZ))
+    home.add("dtend", dt.datetime.fromisoformat(plan.home_route["arrive"]).astimezone(TZ))
     home.add("summary", "→ 返回 / back")
     home.add("description", "\n".join(_leg_line(leg) for leg in plan.home_route["legs"]) + f"\n{link}")
     calendar.add_component(home)
+    calendar.add_missing_timezones()  # RFC 5545: every TZID used needs its VTIMEZONE
     return calendar.to_ical()

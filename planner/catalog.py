@@ -61,15 +61,6 @@ def events_on(model: Model, day: dt.date, lang: str) -> list[dict]:
     return [occurrence_info(model, ev, occ, lang) for ev, occ in model.events_on(day)]
 
 
-def next_event_date(model: Model, after: dt.date, horizon_days: int = 400) -> dt.date | None:
-    """The first date after ``after`` with any event session, within a horizon."""
-    for offset in range(1, horizon_days + 1):
-        day = after + dt.timedelta(days=offset)
-        if model.events_on(day):
-            return day
-    return None
-
-
 def nearby_stops(graph: nx.MultiDiGraph, place_id: str, limit: int = 5) -> list[dict]:
     """Transit and shuttle stops within walking distance of a place, nearest first."""
     found = []

@@ -1,6 +1,7 @@
 """The ``planner`` command."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,9 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
 
     from .web import create_app
 
-    config = {"DATA_DIR": str(data_dir)} if data_dir else None
+    config = {"DATA_DIR": str(data_dir)} if data_dir else {}
+    if host in ("127.0.0.1", "localhost", "::1") and "PLANNER_SESSION_COOKIE_SECURE" not in os.environ:
+        config["SESSION_COOKIE_SECURE"] = False  # plain http on this machine: cookies must travel without TLS
     try:
         app = create_app(config)
     except DataError as exc:
@@ -72,12 +75,24 @@ def check_data(data_dir: Path | None) -> None:
 
 def _register_routing() -> None:
     from .cli_routing import compare, route
+    from .itinerary.cli import optw_command
 
     main.add_command(route)
     main.add_command(compare)
+    main.add_command(optw_command)
 
 
 _register_routing()
+
+
+def _register_calendar() -> None:
+    from .cli_calendar import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_calendar()
 
 
 def _print_problems(exc: DataError) -> None:

@@ -35,10 +35,12 @@ def data_dir(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app():
+def app(tmp_path_factory):
     from planner.web import create_app
 
-    return create_app({"TESTING": True, "TILE_URL": ""})
+    folder = tmp_path_factory.mktemp("app")  # its own database and uploads, never the instance folder's
+    return create_app({"TESTING": True, "TILE_URL": "", "DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
+                       "IMPORT_DIR": str(folder / "imports")})
 
 
 @pytest.fixture

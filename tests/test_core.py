@@ -13,6 +13,8 @@ from planner.model import TZ, HoursRule, OpeningHours
 
 def test_core_imports_no_flask():
     core = "planner.model, planner.loading, planner.network, planner.gtfs, planner.geojson, planner.catalog, planner.geo, planner.errors"
+    core += ", planner.store, planner.store.db, planner.store.schema, planner.store.records, planner.store.events"
+    core += ", planner.store.users, planner.store.ical, planner.store.live, planner.cli_calendar"
     code = f"import sys; import {core}; print('flask' in sys.modules, 'werkzeug' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -23,8 +23,11 @@ def create_app(test_config: dict | None = None) -> Flask:
                 instance_relative_config=True)
     register_config(app, test_config)
     register_model(app)
+    register_db(app)
     register_i18n(app)
+    register_auth(app)
     register_blueprints(app)
+    register_calendar(app)
     register_errors(app)
     return app
 
@@ -38,6 +41,9 @@ def register_config(app: Flask, test_config: dict | None) -> None:
         TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         TILE_ATTRIBUTION="&copy; OpenStreetMap contributors",
         JSON_AS_ASCII=False,
+        DATABASE_URL=None,  # default: PLANNER_DATABASE_URL, DATABASE_URL, else SQLite in the instance folder
+        # Session cookies only over HTTPS, except in tests (`planner serve` on a loopback address also turns it off).
+        SESSION_COOKIE_SECURE=not (test_config or {}).get("TESTING", False),
     )
     app.config.from_prefixed_env("PLANNER")
     if test_config:
@@ -50,6 +56,24 @@ def register_model(app: Flask) -> None:
     init_state(app)
 
 
+def register_db(app: Flask) -> None:
+    from .database import init_db
+
+    init_db(app)
+
+
+def register_auth(app: Flask) -> None:
+    from .auth import init_auth
+
+    init_auth(app)
+
+
+def register_calendar(app: Flask) -> None:
+    from .calendar_web import init_calendar
+
+    init_calendar(app)
+
+
 def register_i18n(app: Flask) -> None:
     from .i18n import init_i18n
 
@@ -57,11 +81,12 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, journeys, pages
+    from . import api, itineraries, journeys, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journeys.bp)
+    app.register_blueprint(itineraries.bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest, DataError, NotFound
+from ..store import Conflict
 
 
 def _wants_json() -> bool:
@@ -27,6 +28,21 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):
         return _answer(404, str(exc))
+
+    @app.errorhandler(Conflict)
+    def conflict(exc: Conflict):
+        """A save from a version that is no longer current: both versions, nothing overwritten."""
+        if _wants_json():
+            return jsonify({"error": str(exc), "current_version": exc.current.version,
+                            "current": exc.current.record, "attempted": exc.attempted}), 409
+        return render_template("staff/conflict.html", conflict=exc), 409
+
+    @app.errorhandler(DataError)
+    def invalid(exc: DataError):
+        if _wants_json():
+            return jsonify({"error": str(exc), "problems": [
+                {"field": p.where, "message": p.message} for p in exc.problems]}), 422
+        return _answer(422, "; ".join(map(str, exc.problems)), exc.problems[0].where if exc.problems else None)
 
     @app.errorhandler(404)
     def no_such_page(exc):

@@ -29,7 +29,7 @@ def home():
     return render_template(
         "home.html", day=day, events=events, sites=list(model.sites.values()),
         places_by_site=places_by_site, shuttle=model.shuttle,
-        next_date=None if events else catalog.next_event_date(model, day),
+        next_date=None if events else state().calendar.next_event_date(day),
         tile_url=current_app.config["TILE_URL"], tile_attribution=current_app.config["TILE_ATTRIBUTION"],
     )
 

@@ -10,6 +10,7 @@ from ..loading import load_model
 from ..model import Model
 from ..network import build_graph
 from ..routing.journeys import JourneyPlanner
+from ..store import EventStore, UserStore
 
 
 @dataclass
@@ -17,6 +18,10 @@ class PlannerState:
     model: Model
     graph: nx.MultiDiGraph
     journeys: JourneyPlanner
+    # set by planner.web.database: the event calendar and the accounts; from then on
+    # ``model`` reads its events from the calendar (planner.store.live)
+    calendar: EventStore | None = None
+    accounts: UserStore | None = None
 
 
 def init_state(app: Flask) -> None:

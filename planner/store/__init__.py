@@ -1,0 +1,52 @@
+"""The planner's database: the event calendar staff keep, and the accounts.
+
+SQLAlchemy Core over SQLite (default) or PostgreSQL, migrated by Alembic; no
+Flask here. :func:`open_database` gives the stores over a migrated database.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from sqlalchemy.engine import Engine
+
+from ..model import Place
+from .db import make_engine, normalize_url, upgrade
+from .events import Conflict, EventStore, HistoryEntry, StoredEvent
+from .users import ROLES, LoginFailed, LoginLocked, User, UserStore
+
+__all__ = ["Conflict", "Database", "EventStore", "HistoryEntry", "LoginFailed", "LoginLocked", "ROLES",
+           "StoredEvent", "User", "UserStore", "database_url", "open_database"]
+
+
+@dataclass
+class Database:
+    engine: Engine
+    events: EventStore
+    users: UserStore
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def database_url(configured: str | None, instance_dir: str | Path) -> str:
+    """The database to use: the configured URL, else ``PLANNER_DATABASE_URL`` or ``DATABASE_URL``,
+    else SQLite in the instance folder.
+
+    Examples
+    --------
+    >>> database_url("postgres://db/planner", "/srv/instance")
+    'postgresql+psycopg://db/planner'
+    """
+    url = configured or os.environ.get("PLANNER_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return normalize_url(url) if url else f"sqlite:///{Path(instance_dir) / 'planner.db'}"
+
+
+def open_database(url: str, places: Mapping[str, Place], *, migrate: bool = True, hasher=None) -> Database:
+    """The stores over ``url``, migrated to the newest schema first unless ``migrate`` is False."""
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    return Database(engine, EventStore(engine, places), UserStore(engine, hasher))

@@ -1,0 +1,156 @@
+"""Engines, transactions and migrations for the planner's database.
+
+SQLite (a file in the instance folder) by default, PostgreSQL when the URL
+names one. Schema changes go through the Alembic migrations in
+``planner/migrations``; :func:`upgrade` applies them.
+
+Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so that two
+writers queue on the busy timeout instead of one failing when both try to
+upgrade a read lock; readers use plain deferred transactions and, with WAL,
+never wait for a writer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+_IMMEDIATE = "planner_immediate"
+
+
+def normalize_url(url: str) -> str:
+    """The SQLAlchemy URL for a ``DATABASE_URL`` as hosting services write it.
+
+    ``postgres://`` and driverless ``postgresql://`` URLs use psycopg 3.
+
+    Examples
+    --------
+    >>> normalize_url("postgres://u:p@db/planner")
+    'postgresql+psycopg://u:p@db/planner'
+    >>> normalize_url("sqlite:///instance/planner.db")
+    'sqlite:///instance/planner.db'
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings the stores rely on."""
+    url = normalize_url(url)
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True, future=True)
+    database = sa.engine.make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if database and database != ":memory:":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get(_IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that writes: committed on success, rolled back on error."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_IMMEDIATE: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        with conn.begin():
+            yield conn
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def utcnow() -> dt.datetime:
+    """Now, as the naive UTC time the database columns hold."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def to_db_time(value: dt.datetime) -> dt.datetime:
+    """An aware time as naive UTC, the form stored in every time column."""
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def from_db_time(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(tz)
+
+
+def _alembic_config(connection: Connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the migrations up to ``revision`` (all of them by default)."""
+    from alembic import command
+
+    with engine.connect() as conn:
+        conn.execution_options(**{_IMMEDIATE: True})
+        command.upgrade(_alembic_config(conn), revision)
+        conn.commit()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    with engine.connect() as conn:
+        conn.execution_options(**{_IMMEDIATE: True})
+        command.downgrade(_alembic_config(conn), revision)
+        conn.commit()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def schema_differences(engine: Engine) -> list:
+    """What the migrated database lacks or has beyond :mod:`planner.store.schema` (empty: in step)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from .schema import metadata
+
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), metadata)

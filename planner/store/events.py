@@ -1,0 +1,489 @@
+"""The event calendar in the database: sessions by date, edits with versions, history.
+
+Rows convert to and from :class:`planner.model.Event`, so the rest of the
+planner keeps using the model type; :meth:`EventStore.events_on` answers
+exactly like :meth:`planner.model.Model.events_on`.
+
+No lost updates: every event carries a ``version``. A change names the version
+it was made from; when that is no longer the current one the store raises
+:class:`Conflict` (with both versions) instead of writing. Every accepted change
+is kept whole in ``event_versions``: the history, its diffs and restores.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..errors import DataError, NotFound, PlannerError, Problem
+from ..model import TZ, Event, Occurrence, Place, format_clock
+from .db import from_db_time, is_postgres, read_connection, to_db_time, utcnow, write_transaction
+from .records import FIELDS, event_to_record, record_diff, slug, validate_record
+from .schema import NEVER_ENDS, event_versions, events
+
+UID_DOMAIN = "dongjiao-panda-planner"
+ACTIONS = ("seed", "create", "update", "cancel", "duplicate", "restore", "import")
+# Beyond this many sessions a rule counts as never ending (its rows are read for every date after it starts).
+_MAX_EXPANDED = 20_000
+
+
+def default_uid(event_id: str) -> str:
+    return f"{event_id}@{UID_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as stored: the model event plus its UID, version and who changed it when (local times)."""
+
+    event: Event
+    uid: str
+    version: int
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+    @property
+    def record(self) -> dict:
+        return event_to_record(self.event)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One accepted change: the event as saved, and what changed from the version before."""
+
+    version: int
+    action: str
+    record: dict
+    changed_at: dt.datetime
+    changed_by: str
+    note: str | None
+    diff: list[tuple[str, Any, Any]]
+
+
+class Conflict(PlannerError):
+    """A change was made from a version that is no longer the current one.
+
+    ``current`` is the event as it is now (their version), ``attempted`` the
+    record the writer wanted to save (yours), ``base`` the version the writer
+    started from when the history has it.
+    """
+
+    def __init__(self, current: StoredEvent, attempted: dict, expected_version: int, base: dict | None = None):
+        self.current = current
+        self.attempted = attempted
+        self.expected_version = expected_version
+        self.base = base
+        super().__init__(
+            f"event {current.id!r} was changed by {current.updated_by} at "
+            f"{current.updated_at:%Y-%m-%d %H:%M} (version {current.version}) "
+            f"after you opened version {expected_version}")
+
+    @property
+    def event_id(self) -> str:
+        return self.current.id
+
+    def differences(self) -> list[tuple[str, Any, Any, Any]]:
+        """``(field, base, theirs, yours)`` for each field where theirs and yours differ."""
+        theirs = self.current.record
+        base = self.base or {}
+        return [(f, base.get(f), theirs.get(f), self.attempted.get(f))
+                for f in FIELDS if theirs.get(f) != self.attempted.get(f)]
+
+
+def last_end(event: Event) -> dt.datetime:
+    """The end of the event's last session, naive UTC; :data:`NEVER_ENDS` when it recurs forever."""
+    if not event.rrule:
+        return to_db_time(event.end)
+    from dateutil.rrule import rrulestr
+
+    text = event.rrule.upper()
+    if "COUNT=" not in text and "UNTIL=" not in text:
+        return NEVER_ENDS
+    last = None
+    for i, start in enumerate(rrulestr(event.rrule, dtstart=event.start)):
+        if i >= _MAX_EXPANDED:
+            return NEVER_ENDS
+        last = start
+    return to_db_time((last or event.start) + (event.end - event.start))
+
+
+def _row_values(event: Event) -> dict:
+    return {
+        "title_zh": event.title_zh, "title_en": event.title_en,
+        "description_zh": event.description_zh, "description_en": event.description_en,
+        "venue_id": event.venue_id, "start_utc": to_db_time(event.start), "end_utc": to_db_time(event.end),
+        "last_end": last_end(event), "rrule": event.rrule,
+        "exdates": [d.isoformat() for d in event.exdates], "status": event.status,
+        "price_cny": event.price_cny, "capacity": event.capacity, "tags": list(event.tags),
+        "source": event.source, "assumption": event.assumption,
+    }
+
+
+def _event_from_row(row) -> Event:
+    return Event(
+        id=row.id, title_zh=row.title_zh, title_en=row.title_en,
+        description_zh=row.description_zh, description_en=row.description_en, venue_id=row.venue_id,
+        start=from_db_time(row.start_utc, TZ), end=from_db_time(row.end_utc, TZ), rrule=row.rrule,
+        exdates=tuple(dt.datetime.fromisoformat(d).astimezone(TZ) for d in row.exdates),
+        status=row.status, price_cny=row.price_cny, capacity=row.capacity, tags=tuple(row.tags),
+        source=row.source, assumption=row.assumption,
+    )
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), TZ)
+
+
+class EventStore:
+    """Events in a database (migrated to the head revision), validated against ``places``."""
+
+    def __init__(self, engine: Engine, places: Mapping[str, Place]):
+        self.engine = engine
+        self.places = places
+        # (id, version, updated_at) -> Event: a saved version never changes, so rows are parsed once
+        self._events: dict[tuple, Event] = {}
+        self._lock = threading.Lock()
+
+    # --- reading
+
+    def find(self, event_id: str) -> StoredEvent | None:
+        with read_connection(self.engine) as conn:
+            row = conn.execute(sa.select(events).where(events.c.id == event_id)).first()
+        return self._stored(row) if row else None
+
+    def get(self, event_id: str) -> StoredEvent:
+        found = self.find(event_id)
+        if found is None:
+            raise NotFound(f"no event {event_id!r}")
+        return found
+
+    def find_by_uid(self, uid: str) -> StoredEvent | None:
+        with read_connection(self.engine) as conn:
+            row = conn.execute(sa.select(events).where(events.c.uid == uid)).first()
+        return self._stored(row) if row else None
+
+    def find_many_by_uid(self, uids: Iterable[str]) -> dict[str, StoredEvent]:
+        found = {}
+        with read_connection(self.engine) as conn:
+            for chunk in _chunks(list(set(uids))):
+                for row in conn.execute(sa.select(events).where(events.c.uid.in_(chunk))):
+                    found[row.uid] = self._stored(row)
+        return found
+
+    def uids_by_id(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """The UIDs of those of ``event_ids`` that are stored."""
+        found = {}
+        with read_connection(self.engine) as conn:
+            for chunk in _chunks(list(set(event_ids))):
+                found.update(conn.execute(sa.select(events.c.id, events.c.uid).where(events.c.id.in_(chunk))).all())
+        return found
+
+    def all(self, venue_id: str | None = None) -> list[StoredEvent]:
+        """Every stored event (cancelled ones too), by first start."""
+        query = sa.select(events).order_by(events.c.start_utc, events.c.id)
+        if venue_id:
+            query = query.where(events.c.venue_id == venue_id)
+        with read_connection(self.engine) as conn:
+            return [self._stored(row) for row in conn.execute(query)]
+
+    def count(self) -> int:
+        with read_connection(self.engine) as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one()
+
+    def ids(self) -> list[str]:
+        with read_connection(self.engine) as conn:
+            return list(conn.execute(sa.select(events.c.id).order_by(events.c.id)).scalars())
+
+    def revision(self) -> tuple:
+        """Changes whenever any event does: a key for caches and HTTP validators."""
+        query = sa.select(sa.func.count(), sa.func.max(events.c.updated_at), sa.func.sum(events.c.version))
+        with read_connection(self.engine) as conn:
+            return tuple(conn.execute(query).one())
+
+    def occurrences_between(self, start: dt.datetime, end: dt.datetime,
+                            venue_id: str | None = None) -> list[tuple[Event, Occurrence]]:
+        """Every session overlapping ``[start, end)``, sorted by start, cancelled ones included.
+
+        Only the rows whose span (first start to last end) overlaps the window
+        are read, and only those are expanded.
+        """
+        query = sa.select(events.c.id, events.c.version, events.c.updated_at).where(
+            events.c.start_utc < to_db_time(end), events.c.last_end > to_db_time(start))
+        if venue_id:
+            query = query.where(events.c.venue_id == venue_id)
+        with read_connection(self.engine) as conn:
+            chosen = {row.id: self._events.get(tuple(row)) for row in conn.execute(query)}
+            missing = [event_id for event_id, event in chosen.items() if event is None]
+            for chunk in _chunks(missing):
+                for row in conn.execute(sa.select(events).where(events.c.id.in_(chunk))):
+                    chosen[row.id] = self._remember(row)
+        found = []
+        for event in chosen.values():
+            if event is not None:  # None only for an event gone between the two reads
+                found.extend((event, occ) for occ in event.occurrences_between(start, end))
+        return sorted(found, key=lambda pair: (pair[1].start, pair[0].id))
+
+    def events_on(self, day: dt.date) -> list[tuple[Event, Occurrence]]:
+        """Every session on ``day``, sorted by start, cancelled ones included (as ``Model.events_on``)."""
+        midnight = _local_midnight(day)
+        return self.occurrences_between(midnight, midnight + dt.timedelta(days=1))
+
+    def next_event_date(self, after: dt.date, horizon_days: int = 400) -> dt.date | None:
+        """The first date after ``after`` with any session, within a horizon."""
+        first = after + dt.timedelta(days=1)
+        last = after + dt.timedelta(days=horizon_days + 1)
+        window_start = first
+        for width in (1, 7, 31, 92, horizon_days):
+            window_end = min(window_start + dt.timedelta(days=width), last)
+            sessions = self.occurrences_between(_local_midnight(window_start), _local_midnight(window_end))
+            if sessions:
+                return max(window_start, min(occ.start.date() for _, occ in sessions))
+            window_start = window_end
+            if window_start >= last:
+                break
+        return None
+
+    def history(self, event_id: str) -> list[HistoryEntry]:
+        """Every accepted version of the event, oldest first, each with its diff from the one before."""
+        query = (sa.select(event_versions).where(event_versions.c.event_id == event_id)
+                 .order_by(event_versions.c.version))
+        with read_connection(self.engine) as conn:
+            rows = list(conn.execute(query))
+        if not rows:
+            raise NotFound(f"no event {event_id!r}")
+        entries, previous = [], None
+        for row in rows:
+            entries.append(HistoryEntry(row.version, row.action, row.record, from_db_time(row.changed_at, TZ),
+                                        row.changed_by, row.note, record_diff(previous, row.record)))
+            previous = row.record
+        return entries
+
+    def version_record(self, event_id: str, version: int) -> dict:
+        with read_connection(self.engine) as conn:
+            record = self._version_record(conn, event_id, version)
+        if record is None:
+            raise NotFound(f"event {event_id!r} has no version {version}")
+        return record
+
+    # --- validating
+
+    def validate(self, record: Mapping) -> Event:
+        """The event a record describes; raises DataError naming each field at fault."""
+        event, problems = validate_record(record, self.places)
+        if problems:
+            raise DataError(problems)
+        return event
+
+    def warnings(self, event: Event, horizon_days: int = 366) -> list[str]:
+        """What is allowed but probably wrong: sessions outside the venue's opening hours,
+        or overlapping another (not cancelled) event at the same venue."""
+        first = event.start
+        sessions = event.occurrences_between(first, first + dt.timedelta(days=horizon_days))
+        found: list[str] = []
+        venue = self.places.get(event.venue_id)
+        if venue is not None:
+            outside = [occ for occ in sessions if not _within_hours(venue, occ)]
+            if outside:
+                occ = outside[0]
+                hours = venue.hours.on(occ.start.date())
+                when = f"open {format_clock(hours.open_s)}-{format_clock(hours.close_s)}" if hours else "closed"
+                more = f" (and {len(outside) - 1} more sessions)" if len(outside) > 1 else ""
+                found.append(f"outside the opening hours of {venue.name_en} on {occ.start:%Y-%m-%d}: "
+                             f"{occ.start:%H:%M}-{occ.end:%H:%M}, the venue is {when}{more}")
+        if sessions and event.status != "cancelled":
+            others = self.occurrences_between(sessions[0].start, sessions[-1].end, venue_id=event.venue_id)
+            others = [(ev, occ) for ev, occ in others if ev.id != event.id and ev.status != "cancelled"]
+            clashes = [(mine, ev, occ) for mine in sessions for ev, occ in others
+                       if occ.start < mine.end and mine.start < occ.end]
+            if clashes:
+                mine, ev, occ = clashes[0]
+                more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+                found.append(f"overlaps {ev.title_en!r} ({ev.id}) at the same venue on {occ.start:%Y-%m-%d} "
+                             f"{occ.start:%H:%M}-{occ.end:%H:%M}{more}")
+        return found
+
+    # --- writing
+
+    def create(self, record: Mapping, user: str, *, uid: str | None = None, action: str = "create",
+               note: str | None = None) -> StoredEvent:
+        """Add an event (version 1). An empty ``id`` is made from the English title and year."""
+        record = dict(record)
+        with write_transaction(self.engine) as conn:
+            if not record.get("id"):
+                record["id"] = self._free_id(conn, record)
+            event = self.validate(record)
+            return self._insert(conn, event, uid or default_uid(event.id), user, action, note)
+
+    def apply_batch(self, new: Iterable[tuple[Event, str | None]],
+                    updates: Iterable[tuple[str, Mapping, int, str]], user: str, *, action: str,
+                    note: str | None = None) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+        """Insert validated events (with their UIDs) and apply updates ``(id, record, expected version,
+        label)`` in one transaction. Returns the ids created, the ids updated, and ``(label, reason)``
+        for each one refused (an id or UID taken meanwhile, or a conflict): those write nothing."""
+        created, updated, refused = [], [], []
+        with write_transaction(self.engine) as conn:
+            for event, uid in new:
+                try:
+                    created.append(self._insert(conn, event, uid or default_uid(event.id), user, action, note).id)
+                except DataError as exc:
+                    refused.append((event.id, "; ".join(map(str, exc.problems))))
+            for event_id, record, expected, label in updates:
+                try:
+                    if self._update(conn, event_id, record, expected, user, action, note).version != expected:
+                        updated.append(event_id)
+                except (Conflict, DataError, NotFound) as exc:
+                    refused.append((label, str(exc)))
+        return created, updated, refused
+
+    def update(self, event_id: str, changes: Mapping, expected_version: int, user: str, *,
+               action: str = "update", note: str | None = None) -> StoredEvent:
+        """Apply ``changes`` (record fields) to the version ``expected_version``.
+
+        Raises Conflict when the event has moved on since that version,
+        DataError when the result is not a valid event, NotFound when there is
+        no such event. A change that changes nothing writes nothing.
+        """
+        with write_transaction(self.engine) as conn:
+            return self._update(conn, event_id, changes, expected_version, user, action, note)
+
+    def cancel(self, event_id: str, expected_version: int, user: str) -> StoredEvent:
+        return self.update(event_id, {"status": "cancelled"}, expected_version, user, action="cancel")
+
+    def duplicate(self, event_id: str, user: str, new_id: str | None = None) -> StoredEvent:
+        """A copy of the event under a new id (``<id>-copy``, ``<id>-copy-2`` ...), at version 1."""
+        with write_transaction(self.engine) as conn:
+            original = self._get(conn, event_id)
+            record = original.record
+            record["id"] = new_id or self._free_id(conn, record, base=f"{event_id}-copy")
+            event = self.validate(record)
+            return self._insert(conn, event, default_uid(event.id), user, "duplicate",
+                                f"copy of {event_id} version {original.version}")
+
+    def restore(self, event_id: str, version: int, expected_version: int, user: str) -> StoredEvent:
+        """Make an earlier version the current one again (as a new version: nothing is dropped)."""
+        with write_transaction(self.engine) as conn:
+            record = self._version_record(conn, event_id, version)
+            if record is None:
+                raise NotFound(f"event {event_id!r} has no version {version}")
+            return self._update(conn, event_id, record, expected_version, user, "restore",
+                                f"restored version {version}")
+
+    def seed_from(self, model_events: Iterable[Event], user: str = "seed") -> int:
+        """Add the events whose id the store does not hold yet; returns how many. Run it twice: no duplicates."""
+        with write_transaction(self.engine) as conn:
+            known = set(conn.execute(sa.select(events.c.id)).scalars())
+            added = 0
+            for event in model_events:
+                if event.id not in known:
+                    event = self.validate(event_to_record(event))  # the stored spelling of its RRULE
+                    self._insert(conn, event, default_uid(event.id), user, "seed", None)
+                    known.add(event.id)
+                    added += 1
+        return added
+
+    # --- internals
+
+    def _stored(self, row) -> StoredEvent:
+        return StoredEvent(self._remember(row), row.uid, row.version, from_db_time(row.created_at, TZ),
+                           row.created_by, from_db_time(row.updated_at, TZ), row.updated_by)
+
+    def _remember(self, row) -> Event:
+        key = (row.id, row.version, row.updated_at)
+        event = self._events.get(key)
+        if event is None:
+            event = _event_from_row(row)
+            with self._lock:
+                if len(self._events) > 50_000:
+                    self._events.clear()
+                self._events[key] = event
+        return event
+
+    def _get(self, conn: Connection, event_id: str, for_update: bool = False) -> StoredEvent:
+        query = sa.select(events).where(events.c.id == event_id)
+        if for_update and is_postgres(self.engine):
+            query = query.with_for_update()
+        row = conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"no event {event_id!r}")
+        return self._stored(row)
+
+    def _version_record(self, conn: Connection, event_id: str, version: int) -> dict | None:
+        return conn.execute(sa.select(event_versions.c.record).where(
+            event_versions.c.event_id == event_id, event_versions.c.version == version)).scalar()
+
+    def _free_id(self, conn: Connection, record: Mapping, base: str | None = None) -> str:
+        if base is None:
+            year = str(record.get("start", ""))[:4]
+            base = slug(f"{record.get('title_en') or ''} {year if year.isdigit() else ''}") or "event"
+        taken = set(conn.execute(sa.select(events.c.id).where(events.c.id.startswith(base))).scalars())
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def _insert(self, conn: Connection, event: Event, uid: str, user: str, action: str,
+                note: str | None) -> StoredEvent:
+        if conn.execute(sa.select(events.c.id).where(events.c.id == event.id)).first():
+            raise DataError([Problem("id", f"an event with id {event.id!r} exists already")])
+        if conn.execute(sa.select(events.c.id).where(events.c.uid == uid)).first():
+            raise DataError([Problem("uid", f"an event with UID {uid!r} exists already")])
+        now = utcnow()
+        conn.execute(sa.insert(events).values(
+            id=event.id, uid=uid, version=1, created_at=now, created_by=user, updated_at=now, updated_by=user,
+            **_row_values(event)))
+        self._record_version(conn, event, 1, action, now, user, note)
+        local = from_db_time(now, TZ)
+        return StoredEvent(event, uid, 1, local, user, local, user)
+
+    def _update(self, conn: Connection, event_id: str, changes: Mapping, expected_version: int, user: str,
+                action: str, note: str | None) -> StoredEvent:
+        current = self._get(conn, event_id, for_update=True)
+        if "id" in changes and changes["id"] not in (None, "", event_id):
+            raise DataError([Problem("id", "an event's id cannot change: duplicate it instead")])
+        wanted = {**current.record, **{k: v for k, v in changes.items() if k in FIELDS}, "id": event_id}
+        if current.version != expected_version:
+            raise Conflict(current, wanted, expected_version,
+                           self._version_record(conn, event_id, expected_version))
+        event = self.validate(wanted)
+        if event == current.event:
+            return current
+        now, version = utcnow(), current.version + 1
+        result = conn.execute(
+            sa.update(events).where(events.c.id == event_id, events.c.version == expected_version)
+            .values(version=version, updated_at=now, updated_by=user, **_row_values(event)))
+        if result.rowcount != 1:  # another writer got there between our read and this write
+            raise Conflict(self._get(conn, event_id), wanted, expected_version,
+                           self._version_record(conn, event_id, expected_version))
+        self._record_version(conn, event, version, action, now, user, note)
+        return StoredEvent(event, current.uid, version, current.created_at, current.created_by,
+                           from_db_time(now, TZ), user)
+
+    def _record_version(self, conn: Connection, event: Event, version: int, action: str, at: dt.datetime,
+                        user: str, note: str | None) -> None:
+        conn.execute(sa.insert(event_versions).values(
+            event_id=event.id, version=version, action=action, record=event_to_record(event),
+            changed_at=at, changed_by=user, note=note))
+
+
+def _within_hours(venue: Place, occ: Occurrence) -> bool:
+    hours = venue.hours.on(occ.start.date())
+    if hours is None:
+        return False
+    midnight = _local_midnight(occ.start.date())
+    start_s = (occ.start - midnight).total_seconds()
+    end_s = (occ.end - midnight).total_seconds()
+    return hours.open_s <= start_s and end_s <= hours.close_s
+
+
+def _chunks(items: list, size: int = 500) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,505 @@
+"""iCalendar (RFC 5545): the programme as a feed, and ``.ics`` files read into the store.
+
+Export writes one VEVENT per event: the standard properties every calendar
+program shows (SUMMARY, DTSTART/DTEND in Asia/Shanghai, RRULE, EXDATE, STATUS,
+LOCATION, GEO, CATEGORIES) and ``X-PLANNER-*`` properties for what they cannot
+hold (both languages, venue id, price, capacity, source), so that export then
+import gives back the same events.
+
+Import reads files from any calendar program item by item: each VEVENT becomes
+an event record validated like every other, or a rejection with its reasons;
+nothing in a file stops the rest of it from being read. Events are matched by
+UID: one already stored is updated (a new version, when it changed) rather than
+added again. A changed session of a recurring event (RECURRENCE-ID) becomes an
+exception of its series plus, unless it was cancelled, an event of its own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Mapping
+
+from ..model import EVENT_STATUSES, TZ, Event, Place
+from .events import UID_DOMAIN, EventStore, StoredEvent
+from .records import event_to_record, record_diff, slug, validate_record
+
+PRODID = "-//Dongjiao Memory and Panda Base planner//Event calendar//EN"
+_X = "X-PLANNER-"
+_TZID = "Asia/Shanghai"
+_NOT_EVENTS = {"VTODO": "a to-do", "VJOURNAL": "a journal entry", "VFREEBUSY": "free/busy time",
+               "VAVAILABILITY": "availability"}
+
+
+# --- export
+
+
+def export_calendar(stored: Iterable[StoredEvent], places: Mapping[str, Place], *, name: str,
+                    lang: str = "zh", event_url: Callable[[str], str] | None = None) -> bytes:
+    """An iCalendar file of the events, titles in ``lang`` (both languages ride along in X- properties)."""
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", _TZID)
+    cal.add("x-published-ttl", "PT1H")
+    for item in stored:
+        cal.add_component(_vevent(item, places, lang, event_url))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _vevent(item: StoredEvent, places: Mapping[str, Place], lang: str, event_url) -> Any:
+    from icalendar import Event as VEvent, vRecur, vText
+
+    event = item.event
+    vevent = VEvent()
+    vevent.add("uid", item.uid)
+    vevent.add("dtstamp", item.updated_at.astimezone(dt.timezone.utc))
+    vevent.add("created", item.created_at.astimezone(dt.timezone.utc))
+    vevent.add("last-modified", item.updated_at.astimezone(dt.timezone.utc))
+    vevent.add("sequence", item.version - 1)
+    vevent.add("summary", event.title(lang), parameters={"LANGUAGE": "en" if lang == "en" else "zh-CN"})
+    if event.description(lang):
+        vevent.add("description", event.description(lang))
+    vevent.add("dtstart", event.start)
+    vevent.add("dtend", event.end)
+    if event.rrule:
+        vevent.add("rrule", vRecur.from_ical(event.rrule))
+    if event.exdates:
+        vevent.add("exdate", list(event.exdates))
+    vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    place = places.get(event.venue_id)
+    if place is not None:
+        vevent.add("location", f"{place.name_zh} ({place.name_en})")
+        vevent.add("geo", (place.lat, place.lon))
+    if event.tags:
+        vevent.add("categories", list(event.tags))
+    if event_url is not None:
+        vevent.add("url", event_url(event.id))
+    extra = {"ID": event.id, "VENUE": event.venue_id, "STATUS": event.status,
+             "TITLE-ZH": event.title_zh, "TITLE-EN": event.title_en,
+             "DESCRIPTION-ZH": event.description_zh, "DESCRIPTION-EN": event.description_en,
+             "PRICE-CNY": None if event.price_cny is None else repr(event.price_cny),
+             "CAPACITY": None if event.capacity is None else str(event.capacity),
+             "SOURCE": event.source, "ASSUMPTION": event.assumption}
+    for key, value in extra.items():
+        if value:
+            vevent.add(_X + key, vText(value), parameters={"VALUE": "TEXT"})
+    return vevent
+
+
+# --- import: reading a file
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An item of a file that was not imported, and why."""
+
+    item: str
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Candidate:
+    """An event read from a file, valid, and the UID it goes by."""
+
+    uid: str
+    event: Event
+    label: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedCalendar:
+    candidates: list[Candidate]
+    rejected: list[Rejected]
+    items: int  # components read (events and others)
+
+
+def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: str = "calendar.ics",
+                  default_venue: str | None = None) -> ParsedCalendar:
+    """Every event of an iCalendar file as a valid candidate or a rejection with reasons. Never raises
+    on bad input: a file that cannot be read at all is one rejection."""
+    text = _decode(data)
+    components, rejected = _components(text)
+    if not components and not rejected:
+        rejected.append(Rejected(filename, ("no VCALENDAR with events in the file",)))
+    prodid = next((str(c.get("PRODID")) for c in components if c.name == "VCALENDAR" and c.get("PRODID")), None)
+    source = f"imported from {filename}" + (f" ({prodid})" if prodid else "")
+    reader = _Reader(places, source, default_venue)
+    masters: dict[str, tuple[str, dict]] = {}
+    overrides: list[tuple[str, str, Any, dict]] = []
+    seen: dict[str, str] = {}
+    rejected_uids: set[str] = set()
+    items = 0
+    for component in components:
+        if component.name != "VEVENT" and component.name not in _NOT_EVENTS:
+            continue  # the calendar itself, its time zones and their parts
+        items += 1
+        label = _label(component, items)
+        if component.name in _NOT_EVENTS:
+            rejected.append(Rejected(label, (f"{_NOT_EVENTS[component.name]} ({component.name}), not an event",)))
+            continue
+        try:
+            uid, record, problems, recurrence_id = reader.record(component)
+        except Exception as exc:  # a file from anywhere may break the parser in any way: reject the item
+            rejected.append(Rejected(label, (f"could not be read: {exc}",)))
+            continue
+        if problems:
+            rejected.append(Rejected(label, tuple(problems)))
+            rejected_uids.add(uid)
+            continue
+        if recurrence_id is not None:
+            overrides.append((uid, label, recurrence_id, record))
+            continue
+        if uid in seen:
+            rejected.append(Rejected(label, (f"UID {uid} appears twice in the file (first: {seen[uid]})",)))
+            continue
+        seen[uid] = label
+        masters[uid] = (label, record)
+    extra: list[tuple[str, str, dict, str | None]] = []
+    for uid, label, recurrence_id, record in overrides:
+        override_uid = f"{uid}/{recurrence_id:%Y%m%dT%H%M%S}"
+        note = None
+        if uid in masters:
+            masters[uid][1]["exdates"].append(recurrence_id.isoformat())
+            note = f"changed session {recurrence_id:%Y-%m-%d %H:%M} of {masters[uid][0]}"
+            if record.get("status") == "cancelled":
+                continue
+        elif uid in rejected_uids:
+            rejected.append(Rejected(label, (f"a changed session of UID {uid}, which was rejected",)))
+            continue
+        record["id"] = reader.event_id(override_uid, record)
+        extra.append((override_uid, label, record, note))
+    candidates = []
+    for uid, label, record, note in [(u, lab, rec, None) for u, (lab, rec) in masters.items()] + extra:
+        event, problems = validate_record(record, places)
+        if problems:
+            rejected.append(Rejected(label, tuple(str(p) for p in problems)))
+        else:
+            candidates.append(Candidate(uid, event, label, [note] if note else []))
+    return ParsedCalendar(candidates, rejected, items)
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+_TOP_LEVEL = ("VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY")
+
+
+def _components(text: str) -> tuple[list, list[Rejected]]:
+    """The components of the file; when the file as a whole does not parse, each item on its own."""
+    from icalendar import Calendar
+
+    try:
+        calendars = Calendar.from_ical(text, multiple=True)
+        found = [c for cal in calendars for c in cal.walk() if c.name != "VALARM"]
+        begun = len(re.findall(r"^BEGIN:VEVENT\s*$", text, re.M | re.I))
+        if begun == sum(c.name == "VEVENT" for c in found):
+            return found, []
+        whole_error = f"{begun} VEVENT(s) begin, {sum(c.name == 'VEVENT' for c in found)} read"
+    except Exception as exc:  # noqa: BLE001 - fall back to reading item by item
+        whole_error = str(exc)
+    blocks, rejected = _blocks(text)
+    if not blocks and not rejected:
+        return [], [Rejected("file", (f"not an iCalendar file: {whole_error}",))]
+    zones = "\n".join(lines for kind, lines in blocks if kind == "VTIMEZONE")
+    found = []
+    for n, (kind, block) in enumerate(blocks, 1):
+        if kind == "VTIMEZONE":
+            continue
+        try:
+            cal = Calendar.from_ical(f"BEGIN:VCALENDAR\nVERSION:2.0\n{zones}\n{block}\nEND:VCALENDAR\n")
+            found.extend(c for c in cal.subcomponents if c.name != "VTIMEZONE")
+        except Exception as exc:  # noqa: BLE001
+            rejected.append(Rejected(_block_label(kind, n, block), (f"not valid iCalendar: {exc}",)))
+    return found, rejected
+
+
+def _blocks(text: str) -> tuple[list[tuple[str, str]], list[Rejected]]:
+    """The top-level items of a damaged file, as text; an item without its END line is rejected."""
+    blocks, rejected = [], []
+    kind, lines = None, []
+    for line in text.splitlines():
+        word = line.strip().upper()
+        if word.startswith("BEGIN:") and word[6:] in _TOP_LEVEL:
+            if kind is not None:
+                rejected.append(Rejected(_block_label(kind, len(blocks) + len(rejected) + 1, "\n".join(lines)),
+                                         (f"no END:{kind}: the item is cut short",)))
+            kind, lines = word[6:], [line]
+        elif kind is not None:
+            lines.append(line)
+            if word == f"END:{kind}":
+                blocks.append((kind, "\n".join(lines)))
+                kind, lines = None, []
+    if kind is not None:
+        rejected.append(Rejected(_block_label(kind, len(blocks) + len(rejected) + 1, "\n".join(lines)),
+                                 (f"no END:{kind}: the file is cut short",)))
+    return blocks, rejected
+
+
+def _block_label(kind: str, n: int, block: str) -> str:
+    summary = re.search(r"^SUMMARY[^:]*:(.*)$", block, re.M)
+    return f"{kind} {n}" + (f" ({summary.group(1).strip()!r})" if summary else "")
+
+
+def _label(component, n: int) -> str:
+    summary = component.get("SUMMARY")
+    uid = component.get("UID")
+    details = ", ".join(x for x in (repr(str(summary)) if summary else "", f"UID {uid}" if uid else "") if x)
+    return f"{component.name} {n} ({details})" if details else f"{component.name} {n}"
+
+
+def _text(value: Any) -> str | None:
+    """The text of a property: vText is unescaped by icalendar, unknown X- values here."""
+    if value is None:
+        return None
+    from icalendar import vText
+
+    if isinstance(value, vText):
+        return str(value)
+    raw = value.to_ical().decode() if hasattr(value, "to_ical") else str(value)
+    return re.sub(r"\\([\\,;nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), raw)
+
+
+class _Reader:
+    def __init__(self, places: Mapping[str, Place], source: str, default_venue: str | None):
+        self.places = places
+        self.source = source
+        self.default_venue = default_venue
+        # Venues and attractions only (a gate's '南门' is in too many addresses), longest names first,
+        # so 'East District Live House' wins over a shorter name inside it.
+        self.names = sorted(((name.lower(), p.id) for p in places.values() if p.kind in ("venue", "attraction")
+                             for name in (p.name_zh, p.name_en) if len(name or "") >= 3),
+                            key=lambda pair: -len(pair[0]))
+
+    def record(self, vevent) -> tuple[str, dict, list[str], dt.datetime | None]:
+        problems = [f"{name}: {message}" for name, message in getattr(vevent, "errors", [])]
+        uid = str(vevent.get("UID") or "") or "sha1-" + hashlib.sha1(vevent.to_ical()).hexdigest() + "@import"
+        x = {key[len(_X):]: _text(value) for key, value in vevent.items() if key.startswith(_X)}
+        summary = _text(vevent.get("SUMMARY"))
+        description = _text(vevent.get("DESCRIPTION"))
+        start, end = self._times(vevent, problems)
+        rrules = vevent.get("RRULE")
+        if isinstance(rrules, list) and len(rrules) > 1:
+            problems.append("RRULE: more than one recurrence rule in one event is not supported")
+        if vevent.get("RDATE") is not None:
+            problems.append("RDATE: extra dates beside the RRULE are not supported; add them as events")
+        status = x.get("STATUS") if x.get("STATUS") in EVENT_STATUSES else (
+            "cancelled" if str(vevent.get("STATUS", "")).upper() == "CANCELLED" else "scheduled")
+        ours = "ID" in x  # exported by the planner: its X- properties say it all
+        record = {
+            "title_zh": x.get("TITLE-ZH") or summary, "title_en": x.get("TITLE-EN") or summary,
+            "description_zh": x.get("DESCRIPTION-ZH", "" if ours else description or ""),
+            "description_en": x.get("DESCRIPTION-EN", "" if ours else description or ""),
+            "venue": self._venue(vevent, x, problems),
+            "start": start.isoformat() if start else None, "end": end.isoformat() if end else None,
+            "rrule": vevent["RRULE"].to_ical().decode() if rrules is not None and not isinstance(rrules, list)
+            else None,
+            "exdates": [d.isoformat() for d in self._exdates(vevent, start, problems)],
+            "status": status,
+            "price_cny": _number(x.get("PRICE-CNY"), float), "capacity": _number(x.get("CAPACITY"), int),
+            "tags": [str(c) for c in vevent.categories],
+            "source": x.get("SOURCE") or (None if ours or x.get("ASSUMPTION") else self.source),
+            "assumption": x.get("ASSUMPTION"),
+        }
+        if not summary and not (x.get("TITLE-ZH") and x.get("TITLE-EN")):
+            problems.append("SUMMARY: the event has no title")
+        record["id"] = self.event_id(uid, record, x.get("ID"))
+        recurrence_id = None
+        if vevent.get("RECURRENCE-ID") is not None:
+            recurrence_id = self._aware(vevent.decoded("RECURRENCE-ID"), "RECURRENCE-ID", vevent, problems, start)
+        return uid, record, problems, recurrence_id
+
+    def event_id(self, uid: str, record: Mapping, given: str | None = None) -> str:
+        """A stable id for a UID: the planner's own, or words of the title and a hash of the UID."""
+        if given and re.fullmatch(r"[a-z0-9-]+", given):
+            return given
+        if uid.endswith("@" + UID_DOMAIN) and re.fullmatch(r"[a-z0-9-]+", uid[:-len(UID_DOMAIN) - 1]):
+            return uid[:-len(UID_DOMAIN) - 1]
+        digest = hashlib.sha1(uid.encode()).hexdigest()[:10]
+        words = slug(str(record.get("title_en") or ""), 40)
+        return f"{words}-{digest}" if words else f"ics-{digest}"
+
+    def _times(self, vevent, problems: list[str]) -> tuple[dt.datetime | None, dt.datetime | None]:
+        if vevent.get("DTSTART") is None:
+            problems.append("DTSTART: missing, the event has no start")
+            return None, None
+        broken = {name for name, _ in getattr(vevent, "errors", [])}
+        if "DTSTART" in broken:
+            return None, None  # already reported
+        raw_start = vevent.decoded("DTSTART")
+        start = self._aware(raw_start, "DTSTART", vevent, problems)
+        if start is None:
+            return None, None
+        if "DTEND" in broken:
+            end = None
+        elif vevent.get("DTEND") is not None:
+            end = self._aware(vevent.decoded("DTEND"), "DTEND", vevent, problems)
+        elif vevent.get("DURATION") is not None:
+            end = start + vevent.decoded("DURATION")
+        elif not isinstance(raw_start, dt.datetime):
+            end = start + dt.timedelta(days=1)  # an all-day event without an end lasts its day
+        else:
+            problems.append("DTEND: missing (and no DURATION): the event has no length")
+            end = None
+        return start, end
+
+    def _aware(self, value, name: str, vevent, problems: list[str],
+               like: dt.datetime | None = None) -> dt.datetime | None:
+        """A local date-time: dates as local midnight (or ``like``'s time), floating times as local."""
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                tzid = vevent[name].params.get("TZID") if hasattr(vevent.get(name), "params") else None
+                if tzid:
+                    problems.append(f"{name}: unknown time zone {tzid!r} (no VTIMEZONE for it in the file)")
+                    return None
+                return value.replace(tzinfo=TZ)
+            return value.astimezone(TZ)
+        if isinstance(value, dt.date):
+            clock = like.timetz().replace(tzinfo=None) if like else dt.time()
+            return dt.datetime.combine(value, clock, TZ)
+        problems.append(f"{name}: not a date or date-time: {value!r}")
+        return None
+
+    def _exdates(self, vevent, start: dt.datetime | None, problems: list[str]) -> list[dt.datetime]:
+        found = []
+        for value in vevent.exdates:
+            if isinstance(value, tuple):
+                value = value[0]
+            aware = self._aware(value, "EXDATE", vevent, problems, start)
+            if aware is not None:
+                found.append(aware)
+        return found
+
+    def _venue(self, vevent, x: Mapping, problems: list[str]) -> str | None:
+        if x.get("VENUE") in self.places:
+            return x["VENUE"]
+        location = (_text(vevent.get("LOCATION")) or "").lower()
+        for name, place_id in self.names:
+            if location and name in location:
+                return place_id
+        point = _point_of(vevent)
+        if point is not None:
+            from ..geo import distance_m
+
+            near = min(self.places.values(), key=lambda p: distance_m(point, p.position))
+            if distance_m(point, near.position) <= 75:
+                return near.id
+        if self.default_venue in self.places:
+            return self.default_venue
+        where = f"LOCATION {location!r}" if location else "no LOCATION"
+        problems.append(f"venue: {where} names no place of the planner (choose a venue for such events)")
+        return None
+
+
+def _point_of(vevent) -> tuple[float, float] | None:
+    """GEO, or the ``geo:`` URI of Apple's X-APPLE-STRUCTURED-LOCATION."""
+    geo = vevent.get("GEO")
+    if geo is not None and hasattr(geo, "latitude"):
+        return (float(geo.latitude), float(geo.longitude))
+    apple = re.search(r"geo:\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)", _text(vevent.get("X-APPLE-STRUCTURED-LOCATION")) or "")
+    return (float(apple.group(1)), float(apple.group(2))) if apple else None
+
+
+def _number(text: str | None, kind):
+    if text is None:
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        return text  # the validator reports it, naming the field
+
+
+# --- import: planning and applying
+
+
+@dataclass
+class ImportPlan:
+    new: list[Candidate]
+    changed: list[tuple[Candidate, StoredEvent, list]]  # with the diff from what is stored
+    unchanged: list[tuple[Candidate, StoredEvent]]
+    rejected: list[Rejected]
+    items: int
+
+
+@dataclass
+class ImportReport:
+    plan: ImportPlan
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    conflicts: list[Rejected] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        plan = self.plan
+        verb = "would be" if self.dry_run else "were"
+        return (f"{plan.items} item(s) read: {len(plan.new)} new, {len(plan.changed)} changed, "
+                f"{len(plan.unchanged)} unchanged, {len(plan.rejected) + len(self.conflicts)} rejected"
+                f" ({'dry run, nothing saved' if self.dry_run else 'saved'}); "
+                f"{len(plan.new) + len(plan.changed)} {verb} written")
+
+
+def plan_import(store: EventStore, parsed: ParsedCalendar) -> ImportPlan:
+    """Sort the candidates into new, changed and unchanged by UID (one read of the store)."""
+    stored = store.find_many_by_uid([c.uid for c in parsed.candidates])
+    taken = store.uids_by_id([c.event.id for c in parsed.candidates])
+    new, changed, unchanged, rejected = [], [], [], list(parsed.rejected)
+    for candidate in parsed.candidates:
+        existing = stored.get(candidate.uid)
+        if existing is None:
+            owner = taken.get(candidate.event.id)
+            if owner is not None:
+                rejected.append(Rejected(candidate.label, (
+                    f"id: {candidate.event.id!r} belongs to another stored event (UID {owner})",)))
+            else:
+                new.append(candidate)
+            continue
+        if existing.id != candidate.event.id:  # same UID, known under another id: keep the stored id
+            candidate.event = replace(candidate.event, id=existing.id)
+        diff = record_diff(existing.record, event_to_record(candidate.event))
+        if diff:
+            changed.append((candidate, existing, diff))
+        else:
+            unchanged.append((candidate, existing))
+    return ImportPlan(new, changed, unchanged, rejected, parsed.items)
+
+
+def apply_import(store: EventStore, plan: ImportPlan, user: str, *, note: str,
+                 expected_versions: Mapping[str, int] | None = None) -> ImportReport:
+    """Write a plan. Changed events are updated from the version seen when planning (or
+    ``expected_versions``, from a preview): one edited since then is reported, not overwritten."""
+    report = ImportReport(plan)
+    updates = []
+    for candidate, existing, _diff in plan.changed:
+        expected = (expected_versions or {}).get(existing.id, existing.version)
+        updates.append((existing.id, event_to_record(candidate.event), expected, candidate.label))
+    created, updated, conflicts = store.apply_batch(
+        [(c.event, c.uid) for c in plan.new], updates, user, action="import", note=note)
+    report.created, report.updated = created, updated
+    report.conflicts = [Rejected(label, (reason,)) for label, reason in conflicts]
+    return report
+
+
+def import_calendar(store: EventStore, data: bytes | str, *, filename: str, user: str, dry_run: bool = False,
+                    default_venue: str | None = None) -> ImportReport:
+    """Read, plan and (unless ``dry_run``) write an iCalendar file; the report says what happened to each item."""
+    plan = plan_import(store, read_calendar(data, store.places, filename=filename, default_venue=default_venue))
+    if dry_run:
+        return ImportReport(plan, dry_run=True)
+    return apply_import(store, plan, user, note=f"imported from {filename}")

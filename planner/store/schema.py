@@ -1,0 +1,84 @@
+"""The database tables (SQLAlchemy Core). Every change here needs a migration.
+
+Times are naive UTC. An event row keeps its fields as ``planner.model.Event``
+has them, plus ``last_end``: the end of its last session (a far-future
+sentinel when the recurrence never ends), so a date query reads only the rows
+whose span covers the date and expands just those.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+NEVER_ENDS = dt.datetime(9999, 1, 1)
+
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+})
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("uid", sa.String(255), nullable=False, unique=True),
+    sa.Column("title_zh", sa.Text, nullable=False),
+    sa.Column("title_en", sa.Text, nullable=False),
+    sa.Column("description_zh", sa.Text, nullable=False),
+    sa.Column("description_en", sa.Text, nullable=False),
+    sa.Column("venue_id", sa.String(100), nullable=False, index=True),
+    sa.Column("start_utc", sa.DateTime, nullable=False, index=True),
+    sa.Column("end_utc", sa.DateTime, nullable=False),
+    sa.Column("last_end", sa.DateTime, nullable=False, index=True),
+    sa.Column("rrule", sa.Text),
+    sa.Column("exdates", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("price_cny", sa.Float),
+    sa.Column("capacity", sa.Integer),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("source", sa.Text),
+    sa.Column("assumption", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)
+
+# One row per accepted change: the whole event as it was saved, so any version can be shown,
+# compared with its predecessor and restored.
+event_versions = sa.Table(
+    "event_versions", metadata,
+    sa.Column("event_id", sa.String(100), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+    sa.Column("changed_by", sa.String(100), nullable=False),
+    sa.Column("note", sa.Text),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    # what the session cookie names; replaced when the password changes, which ends old sessions
+    sa.Column("session_token", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+login_failures = sa.Table(
+    "login_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Index(None, "name", "ip", "at"),
+    sa.Index(None, "ip", "at"),
+)

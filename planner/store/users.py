@@ -1,0 +1,178 @@
+"""Accounts: names, roles, Argon2 password hashes, and throttled logins.
+
+Roles: ``staff`` keep the event calendar, ``planner`` the shuttle scenarios,
+``admin`` the accounts (and may do everything). Failed logins are recorded in
+the database: after :data:`MAX_FAILURES` failures for one account from one
+address within :data:`LOCK_WINDOW`, that pair is locked until the oldest of
+them is older than the window; one address failing on many accounts is locked
+after :data:`MAX_FAILURES_PER_IP`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Engine
+
+from ..errors import BadRequest, NotFound, PlannerError
+from .db import read_connection, utcnow, write_transaction
+from .schema import login_failures, users
+
+ROLES = ("staff", "planner", "admin")
+MIN_PASSWORD = 10
+MAX_FAILURES = 5
+MAX_FAILURES_PER_IP = 50
+LOCK_WINDOW = dt.timedelta(minutes=5)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    active: bool
+    session_token: str
+
+    def can(self, role: str) -> bool:
+        """Whether the account may act in ``role`` (admins may act in every role)."""
+        return self.active and (self.role == role or self.role == "admin")
+
+
+class LoginFailed(PlannerError):
+    """Wrong name or password (which of the two is not said)."""
+
+
+class LoginLocked(PlannerError):
+    """Too many failed logins: try again after ``retry_after_s`` seconds."""
+
+    def __init__(self, retry_after_s: int):
+        self.retry_after_s = retry_after_s
+        super().__init__(f"too many failed logins: try again in {max(1, round(retry_after_s / 60))} min")
+
+
+class UserStore:
+    def __init__(self, engine: Engine, hasher: PasswordHasher | None = None):
+        self.engine = engine
+        self.hasher = hasher or PasswordHasher()
+        self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
+
+    def create(self, name: str, password: str, role: str) -> User:
+        _check_name(name)
+        _check_role(role)
+        _check_password(password)
+        with write_transaction(self.engine) as conn:
+            if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
+                raise BadRequest("name", f"an account named {name!r} exists already")
+            token = secrets.token_hex(32)
+            new_id = conn.execute(sa.insert(users).values(
+                name=name, role=role, password_hash=self.hasher.hash(password), active=True,
+                session_token=token, created_at=utcnow())).inserted_primary_key[0]
+        return User(new_id, name, role, True, token)
+
+    def get(self, name: str) -> User:
+        found = self._one(users.c.name == name)
+        if found is None:
+            raise NotFound(f"no account {name!r}")
+        return found
+
+    def by_session_token(self, token: str) -> User | None:
+        found = self._one(users.c.session_token == token)
+        return found if found and found.active else None
+
+    def all(self) -> list[User]:
+        with read_connection(self.engine) as conn:
+            return [_user(row) for row in conn.execute(sa.select(users).order_by(users.c.name))]
+
+    def set_password(self, name: str, password: str) -> User:
+        """A new password; the old sessions of the account end."""
+        _check_password(password)
+        return self._set(name, password_hash=self.hasher.hash(password), session_token=secrets.token_hex(32))
+
+    def set_role(self, name: str, role: str) -> User:
+        _check_role(role)
+        return self._set(name, role=role)
+
+    def set_active(self, name: str, active: bool) -> User:
+        """Disable or enable an account; disabling ends its sessions."""
+        return self._set(name, active=active, session_token=secrets.token_hex(32))
+
+    def authenticate(self, name: str, password: str, ip: str) -> User:
+        """The account when name and password match; raises LoginLocked or LoginFailed."""
+        retry = self.locked_for(name, ip)
+        if retry:
+            raise LoginLocked(retry)
+        with read_connection(self.engine) as conn:
+            row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+        stored_hash = row.password_hash if row is not None else self._dummy_hash  # same work either way
+        try:
+            self.hasher.verify(stored_hash, password)
+            ok = row is not None and row.active
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok:
+            self._record_failure(name, ip)
+            raise LoginFailed("wrong name or password")
+        with write_transaction(self.engine) as conn:
+            conn.execute(sa.delete(login_failures).where(login_failures.c.name == name,
+                                                         login_failures.c.ip == ip))
+            if self.hasher.check_needs_rehash(row.password_hash):
+                conn.execute(sa.update(users).where(users.c.id == row.id)
+                             .values(password_hash=self.hasher.hash(password)))
+        return _user(row)
+
+    def locked_for(self, name: str, ip: str) -> int:
+        """Seconds until ``name`` may try again from ``ip`` (0: not locked)."""
+        now = utcnow()
+        since = now - LOCK_WINDOW
+        waits = []
+        with read_connection(self.engine) as conn:
+            for condition, limit in (((login_failures.c.name == name) & (login_failures.c.ip == ip), MAX_FAILURES),
+                                     (login_failures.c.ip == ip, MAX_FAILURES_PER_IP)):
+                times = list(conn.execute(
+                    sa.select(login_failures.c.at).where(condition, login_failures.c.at > since)
+                    .order_by(login_failures.c.at.desc()).limit(limit)).scalars())
+                if len(times) >= limit:
+                    waits.append((times[-1] + LOCK_WINDOW - now).total_seconds())
+        return max(1, round(max(waits))) if waits else 0
+
+    def _record_failure(self, name: str, ip: str) -> None:
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            conn.execute(sa.insert(login_failures).values(name=name[:100], ip=ip[:64], at=now))
+            conn.execute(sa.delete(login_failures).where(login_failures.c.at < now - dt.timedelta(days=1)))
+
+    def _one(self, condition) -> User | None:
+        with read_connection(self.engine) as conn:
+            row = conn.execute(sa.select(users).where(condition)).first()
+        return _user(row) if row else None
+
+    def _set(self, name: str, **values) -> User:
+        with write_transaction(self.engine) as conn:
+            if conn.execute(sa.update(users).where(users.c.name == name).values(**values)).rowcount != 1:
+                raise NotFound(f"no account {name!r}")
+        return self.get(name)
+
+
+def _user(row) -> User:
+    return User(row.id, row.name, row.role, row.active, row.session_token)
+
+
+def _check_name(name: str) -> None:
+    if not _NAME.match(name or ""):
+        raise BadRequest("name", "2-64 letters, digits or . _ @ -, starting with a letter or digit")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise BadRequest("role", f"{role!r} is not one of {', '.join(ROLES)}")
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise BadRequest("password", f"at least {MIN_PASSWORD} characters")

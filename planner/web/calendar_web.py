@@ -1,0 +1,21 @@
+"""Wires the calendar's pages into the app: staff, accounts, feeds, event pages, their words."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from .calendar_i18n import CALENDAR_MESSAGES
+from .event_forms import form_from_record
+from .i18n import MESSAGES
+
+
+def init_calendar(app: Flask) -> None:
+    from . import admin, event_pages, ical_views, staff
+
+    MESSAGES.update(CALENDAR_MESSAGES)
+    app.config.setdefault("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)  # .ics uploads
+    app.jinja_env.globals["form_from_record"] = form_from_record
+    app.jinja_env.filters["webcal"] = lambda url: re.sub(r"^https?://", "webcal://", url)  # subscribe, not download
+    for blueprint in (staff.bp, admin.bp, ical_views.bp, event_pages.bp):
+        app.register_blueprint(blueprint)

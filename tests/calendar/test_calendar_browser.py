@@ -1,0 +1,75 @@
+"""In headless Chromium: staff log in and edit an event, visitors see it at once; two browsers
+editing one event cannot overwrite each other."""
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+
+pytestmark = pytest.mark.browser
+EVENT = "hello-su-dongpo-2024"
+
+
+def log_in(context, base: str, name: str, password: str, path: str):
+    page = context.new_page()
+    page.goto(f"{base}{path}")
+    assert page.locator("#password").count() == 1  # the login form, answered with 401
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("#login")
+    page.wait_for_load_state()
+    return page
+
+
+def test_a_staff_edit_in_the_browser_shows_on_every_visitor_view(browser, make_app, users_of, serve, tmp_path):
+    app = make_app()
+    password = users_of(app)
+    base = serve(app)
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(staff, base, "sally", password, "/staff/week?date=2024-02-12&lang=en")
+    assert page.url.endswith("/staff/week?date=2024-02-12&lang=en")
+    page.locator(f'#day-2024-02-12 [data-event="{EVENT}"] a').click()
+    page.click("text=Edit")
+    page.fill("#f-title_en", "Su Dongpo, now in the west hall")
+    page.fill("#f-price_cny", "58")
+    page.click("#save")
+    assert page.locator("#event-title").inner_text() == "Su Dongpo, now in the west hall"
+    assert "Saved (version 2)" in page.locator(".flash").inner_text()
+    page.screenshot(path=str(tmp_path / "staff-event.png"))
+
+    visitor = browser.new_context(viewport={"width": 412, "height": 860})
+    view = visitor.new_page()
+    view.goto(f"{base}/events/{EVENT}?lang=en")
+    assert view.locator("#event-title").inner_text().startswith("Su Dongpo, now in the west hall")
+    assert "¥58" in view.content()
+    view.goto(f"{base}/?date=2024-02-12&lang=en")
+    assert "Su Dongpo, now in the west hall" in view.locator(f'li[data-event="{EVENT}"]').inner_text()
+    feed = view.request.get(f"{base}/calendar.ics?lang=en")
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert "Su Dongpo, now in the west hall" in {str(e["SUMMARY"]) for e in Calendar.from_ical(feed.body()).events}
+    staff.close()
+    visitor.close()
+
+
+def test_two_browsers_editing_one_event_get_a_conflict_not_an_overwrite(browser, make_app, users_of, serve):
+    app = make_app()
+    password = users_of(app)
+    base = serve(app)
+    first, second = browser.new_context(), browser.new_context()
+    sally = log_in(first, base, "sally", password, f"/staff/events/{EVENT}/edit?lang=en")
+    ada = log_in(second, base, "ada", password, f"/staff/events/{EVENT}/edit?lang=en")
+    sally.fill("#f-title_en", "Sally's title")
+    ada.fill("#f-title_en", "Ada's title")
+    sally.click("#save")
+    assert sally.locator("#event-title").inner_text() == "Sally's title"
+    ada.click("#save")
+    conflict = ada.locator("#conflict")
+    assert conflict.count() == 1
+    assert ada.locator('tr[data-field="title_en"] td.theirs').inner_text() == "Sally's title"
+    assert ada.locator('tr[data-field="title_en"] td.yours').inner_text() == "Ada's title"
+    calendar = app.extensions["planner"].calendar
+    assert calendar.get(EVENT).event.title_en == "Sally's title"
+    ada.click("#keep-mine")  # having seen both, Ada saves hers as version 3
+    assert ada.locator("#event-title").inner_text() == "Ada's title"
+    assert [h.record["title_en"] for h in calendar.history(EVENT)][1:] == ["Sally's title", "Ada's title"]
+    first.close()
+    second.close()

@@ -1,0 +1,212 @@
+"""The staff calendar through the app: a change is seen at once by the visitor pages, the API, the
+feeds and the model the engines read; conflicts show both versions; import, export, CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from icalendar import Calendar
+
+from planner.cli import main
+from planner.web.event_forms import form_from_record
+
+FILES = Path(__file__).parent / "files"
+EVENT = "hello-su-dongpo-2024"
+DAY = "2024-02-12"
+
+
+def edit_form(browser, event_id: str = EVENT) -> dict:
+    """The edit form's fields as the browser would submit them."""
+    page = browser.get(f"/staff/events/{event_id}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    record = browser.app.extensions["planner"].calendar.get(event_id).record
+    return {**form_from_record(record), "version": version}
+
+
+def test_a_staff_edit_is_seen_everywhere_at_once(cal_app, users_of, browser_for):
+    """On SQLite and PostgreSQL: the visitor's pages, /api/events, the feeds and the model that
+    itineraries are planned on all show the new title, without a restart."""
+    password = users_of(cal_app)
+    staff, visitor = browser_for(cal_app), browser_for(cal_app)
+    staff.login("sally", password)
+    etag = visitor.get("/calendar.ics").headers["ETag"]
+    form = edit_form(staff)
+    answer = staff.post(f"/staff/events/{EVENT}/edit", {**form, "title_en": "Su Dongpo, extended", "price_cny": "88"},
+                        token_from=f"/staff/events/{EVENT}/edit")
+    assert answer.status_code == 302 and answer.headers["Location"] == f"/staff/events/{EVENT}"
+    assert "Su Dongpo, extended" in visitor.get(f"/events/{EVENT}?lang=en").get_data(as_text=True)
+    assert "Su Dongpo, extended" in visitor.get(f"/?date={DAY}&lang=en").get_data(as_text=True)
+    api = visitor.get(f"/api/events?date={DAY}&lang=en").get_json()["events"]
+    assert {(e["title"], e["price_cny"]) for e in api if e["id"] == EVENT} == {("Su Dongpo, extended", 88.0)}
+    feed = visitor.get("/calendar.ics?lang=en")
+    assert feed.mimetype == "text/calendar" and feed.headers["ETag"] != etag
+    summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(feed.data).events}
+    assert "Su Dongpo, extended" in summaries
+    venue_feed = Calendar.from_ical(visitor.get("/calendar/dj-lang-art-museum.ics?lang=en").data).events
+    assert "Su Dongpo, extended" in {str(e["SUMMARY"]) for e in venue_feed}
+    assert {str(e["X-PLANNER-VENUE"]) for e in venue_feed} == {"dj-lang-art-museum"}
+    model = cal_app.extensions["planner"].model  # what journeys and itineraries are given
+    assert {ev.title_en for ev, _ in model.events_on(dt.date(2024, 2, 12))} >= {"Su Dongpo, extended"}
+    assert model.events[EVENT].price_cny == 88.0
+    history = staff.get(f"/staff/events/{EVENT}").get_data(as_text=True)
+    assert "Su Dongpo, extended" in history and "sally" in history and 'id="version-2"' in history
+
+
+def test_two_editors_of_one_event_cannot_overwrite_each_other(sqlite_app, users_of, browser_for):
+    password = users_of(sqlite_app)
+    sally, ada = browser_for(sqlite_app), browser_for(sqlite_app)
+    sally.login("sally", password)
+    ada.login("ada", password)
+    sally_form, ada_form = edit_form(sally), edit_form(ada)  # both open version 1
+    token = f"/staff/events/{EVENT}/edit"
+    assert sally.post(token, {**sally_form, "title_en": "Sally's title"}, token_from=token).status_code == 302
+    clash = ada.post(token, {**ada_form, "title_en": "Ada's title"}, token_from=token)
+    assert clash.status_code == 409
+    page = clash.get_data(as_text=True)
+    assert "Sally&#39;s title" in page and "Ada&#39;s title" in page and 'id="keep-mine"' in page
+    calendar = sqlite_app.extensions["planner"].calendar
+    assert calendar.get(EVENT).event.title_en == "Sally's title"
+    # Ada, having seen both, saves hers over it: a new version, and Sally's stays in the history
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page))
+    assert fields["version"] == "2"
+    import html
+
+    assert ada.post(token, {k: html.unescape(v) for k, v in fields.items() if k != "csrf_token"},
+                    token_from=token).status_code == 302
+    titles = [h.record["title_en"] for h in calendar.history(EVENT)]
+    assert titles[1:] == ["Sally's title", "Ada's title"]
+
+
+def test_validation_names_each_field_and_keeps_what_was_typed(staff):
+    form = edit_form(staff)
+    answer = staff.post(f"/staff/events/{EVENT}/edit", {**form, "end": "2024-02-10T09:00", "price_cny": "cheap",
+                                                        "rrule": "FREQ=SOMETIMES", "title_en": "Kept text"},
+                        token_from=f"/staff/events/{EVENT}/edit")
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    for field, message in (("end", "must be after start"), ("price_cny", "expected a number"),
+                           ("rrule", "not a valid RRULE")):
+        assert re.search(rf'id="error-{field}">[^<]*{message}', page), field
+    assert 'value="Kept text"' in page
+    assert staff.app.extensions["planner"].calendar.get(EVENT).version == 1
+
+
+def test_a_session_outside_opening_hours_needs_confirmation(staff):
+    form = edit_form(staff)
+    late = {**form, "start": "2024-02-10T19:00", "end": "2024-02-10T21:00"}  # the museum closes at 18:00
+    token = f"/staff/events/{EVENT}/edit"
+    warned = staff.post(token, late, token_from=token)
+    page = warned.get_data(as_text=True)
+    assert warned.status_code == 200 and "outside the opening hours of Lang Art Museum" in page
+    assert 'name="confirm"' in page and staff.app.extensions["planner"].calendar.get(EVENT).version == 1
+    assert staff.post(token, {**late, "confirm": "1"}, token_from=token).status_code == 302
+    assert staff.app.extensions["planner"].calendar.get(EVENT).event.start.hour == 19
+
+
+def test_create_then_see_it_in_the_week_and_month_views(staff):
+    form = {"id": "", "title_zh": "春季爵士夜", "title_en": "Spring jazz night", "description_zh": "",
+            "description_en": "Jazz.", "venue": "dj-east-live-house", "start": "2025-03-07T20:00",
+            "end": "2025-03-07T22:00", "rrule": "FREQ=WEEKLY;BYDAY=FR;COUNT=3", "exdates": "", "status": "scheduled",
+            "price_cny": "80", "capacity": "300", "tags": "music, jazz", "source": "event staff (sally)",
+            "assumption": ""}
+    answer = staff.post("/staff/events/new", form, token_from="/staff/events/new")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/staff/events/spring-jazz-night-2025"
+    week = staff.get("/staff/week?date=2025-03-19&lang=en").get_data(as_text=True)
+    assert 'data-event="spring-jazz-night-2025"' in week and "20:00–22:00" in week
+    month = staff.get("/staff/month?month=2025-03").get_data(as_text=True)
+    assert month.count('data-event="spring-jazz-night-2025"') == 3
+    assert staff.get("/staff/month?month=2025-3x").status_code == 400
+    filtered = staff.get("/staff/month?month=2025-03&venue=dj-lang-art-museum").get_data(as_text=True)
+    assert "spring-jazz-night-2025" not in filtered
+    api = staff.get("/api/events?date=2025-03-14").get_json()["events"]
+    assert "spring-jazz-night-2025" in [e["id"] for e in api]
+
+
+def test_cancel_duplicate_and_restore_from_the_event_page(staff):
+    calendar = staff.app.extensions["planner"].calendar
+    page = f"/staff/events/{EVENT}"
+    assert staff.post(f"{page}/cancel", {"version": "1"}, token_from=page).status_code == 302
+    assert calendar.get(EVENT).event.status == "cancelled"
+    visitor_day = staff.get(f"/?date={DAY}&lang=en").get_data(as_text=True)
+    assert f'class="event status-cancelled" data-event="{EVENT}"' in visitor_day
+    copy = staff.post(f"{page}/duplicate", token_from=page)
+    assert copy.headers["Location"] == f"/staff/events/{EVENT}-copy/edit"
+    assert staff.post(f"{page}/restore", {"restore": "1", "version": "2"}, token_from=page).status_code == 302
+    assert calendar.get(EVENT).event.status == "scheduled" and calendar.get(EVENT).version == 3
+    stale = staff.post(f"{page}/cancel", {"version": "1"}, token_from=page)
+    assert stale.status_code == 409 and calendar.get(EVENT).event.status == "scheduled"
+
+
+def test_import_with_preview_report_and_deduplication(staff, model):
+    calendar = staff.app.extensions["planner"].calendar
+    count = calendar.count()
+    upload = {"file": ((FILES / "google.ics").open("rb"), "google.ics"), "default_venue": ""}
+    preview = staff.post("/staff/import", upload, token_from="/staff/import", content_type="multipart/form-data")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Team dinner" in page and "names no place" in page
+    assert calendar.count() == count  # a preview saves nothing
+    token = re.search(r'action="/staff/import/([^"]+)"', page).group(1)
+    done = staff.post(f"/staff/import/{token}", token_from="/staff/import")
+    assert done.status_code == 200 and 'id="import-done"' in done.get_data(as_text=True)
+    assert calendar.count() == count + 4
+    assert staff.post(f"/staff/import/{token}", token_from="/staff/import").status_code == 400  # used up
+    again = staff.post("/staff/import", {"file": ((FILES / "google.ics").open("rb"), "google.ics")},
+                       token_from="/staff/import", content_type="multipart/form-data").get_data(as_text=True)
+    assert "apply-import" not in again and calendar.count() == count + 4
+    garbage = staff.post("/staff/import", {"file": (open(__file__, "rb"), "notes.ics")},
+                         token_from="/staff/import", content_type="multipart/form-data")
+    assert garbage.status_code == 200 and "not an iCalendar file" in garbage.get_data(as_text=True)
+
+
+def test_feeds_are_cached_until_the_calendar_changes(staff):
+    feed = staff.get("/calendar.ics")
+    assert staff.get("/calendar.ics", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
+    assert staff.get("/calendar/nowhere.ics").status_code == 404
+    single = Calendar.from_ical(staff.get(f"/events/{EVENT}.ics").data)
+    assert [str(e["UID"]) for e in single.events] == [f"{EVENT}@dongjiao-panda-planner"]
+    assert staff.get("/events/no-such-event").status_code == 404
+    staff.post(f"/staff/events/{EVENT}/cancel", {"version": "1"}, token_from=f"/staff/events/{EVENT}")
+    assert staff.get("/calendar.ics", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 200
+
+
+def test_user_text_is_escaped_in_every_page(staff):
+    form = edit_form(staff)
+    token = f"/staff/events/{EVENT}/edit"
+    staff.post(token, {**form, "title_en": "<script>alert(1)</script>", "confirm": "1"}, token_from=token)
+    for path in (f"/events/{EVENT}?lang=en", f"/?date={DAY}&lang=en", f"/staff/events/{EVENT}?lang=en",
+                 "/staff/week?date=2024-02-12&lang=en"):
+        page = staff.get(path).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page, path
+
+
+def test_restart_seeds_nothing_twice_and_keeps_edits(make_app, tmp_path, model):
+    url = f"sqlite:///{tmp_path / 'restart.db'}"
+    first = make_app(url)
+    calendar = first.extensions["planner"].calendar
+    calendar.update(EVENT, {"title_en": "Edited before the restart"}, 1, "sally")
+    second = make_app(url)
+    again = second.extensions["planner"].calendar
+    assert again.count() == len(model.events)
+    assert again.get(EVENT).event.title_en == "Edited before the restart"
+
+
+def test_events_commands_export_and_import(runner, tmp_path, model):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    out = tmp_path / "all.ics"
+    result = runner.invoke(main, ["events", "export", str(out), "--database-url", url])
+    assert result.exit_code == 0 and f"{len(model.events)} event(s) written" in result.output
+    stdout = runner.invoke(main, ["events", "export", "--database-url", url, "--lang", "en"])
+    assert stdout.output.startswith("BEGIN:VCALENDAR") and "SUMMARY;LANGUAGE=en:" in stdout.output
+    same = runner.invoke(main, ["events", "import", str(out), "--database-url", url])
+    assert same.exit_code == 0 and f"{len(model.events)} unchanged" in same.output
+    google = str(FILES / "google.ics")
+    dry = runner.invoke(main, ["events", "import", google, "--dry-run", "--database-url", url])
+    assert dry.exit_code == 1 and "4 new" in dry.output and "dry run, nothing saved" in dry.output
+    assert "rejected: VEVENT 6 ('Team dinner'" in dry.output and "names no place" in dry.output
+    real = runner.invoke(main, ["events", "import", google, "--venue", "dj-locomotive-square", "--database-url", url])
+    assert real.exit_code == 0 and "5 new" in real.output
+    twice = runner.invoke(main, ["events", "import", google, "--venue", "dj-locomotive-square", "--database-url", url])
+    assert twice.exit_code == 0 and "0 new, 0 changed, 5 unchanged" in twice.output
+    bad_venue = runner.invoke(main, ["events", "import", google, "--venue", "nowhere", "--database-url", url])
+    assert bad_venue.exit_code == 2

@@ -30,11 +30,13 @@ def route_paths(feed: Feed) -> dict[str, list[str]]:
     return paths
 
 
-def network_geojson(model: Model, lang: str = "zh") -> dict:
+def network_geojson(model: Model, lang: str = "zh", events: list[dict] | None = None) -> dict:
     """A FeatureCollection of the whole model, each feature with a ``layer``.
 
     Layers: ``site``, ``place``, ``stop``, ``line`` (metro, tram and bus
     routes), ``shuttle`` (the proposed shuttle's path) and ``shuttle_stop``.
+    ``events`` (sessions as :func:`planner.catalog.events_on` gives them) hang
+    on their venues' features as ``events``.
 
     Examples
     --------
@@ -49,9 +51,14 @@ def network_geojson(model: Model, lang: str = "zh") -> dict:
         _feature(_point(s.lat, s.lon), layer="site", id=s.id, name=s.name(lang))
         for s in model.sites.values()
     ]
+    by_venue: dict[str, list[dict]] = {}
+    for event in events or []:
+        by_venue.setdefault(event["venue"], []).append(
+            {"id": event["id"], "title": event["title"], "start": event["start"], "end": event["end"],
+             "status": event["status"]})
     features += [
         _feature(_point(p.lat, p.lon), layer="place", id=p.id, kind=p.kind, site=p.site_id,
-                 name=p.name(lang), tags=list(p.tags))
+                 name=p.name(lang), tags=list(p.tags), events=by_venue.get(p.id, []))
         for p in model.places.values()
     ]
     used_stops = {sid for times in feed.stop_times.values() for sid in (t.stop_id for t in times)}

@@ -21,6 +21,7 @@ def test_map_shows_both_sites_and_the_shuttle(browser, live_server, tmp_path):
     assert page.locator("path.layer-shuttle").count() == 1
     assert page.locator("path.layer-line").count() >= 17
     assert page.locator("path.layer-place").count() >= 20
+    assert page.locator("path.layer-place.has-events").count() >= 4  # the day's events on their venues
     page.screenshot(path=str(tmp_path / "home-en.png"))
     page.close()
 

@@ -88,3 +88,13 @@ def test_user_text_is_escaped(client):
     response = client.get("/?date=<script>alert(1)</script>")
     assert response.status_code == 400
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_network_geojson_hangs_the_days_events_on_venues(client):
+    features = client.get("/api/network.geojson?date=2024-02-12&lang=en").get_json()["features"]
+    venues = {f["properties"]["id"]: f["properties"]["events"] for f in features if f["properties"]["layer"] == "place"}
+    events = client.get("/api/events?date=2024-02-12&lang=en").get_json()["events"]
+    assert sum(len(v) for v in venues.values()) == len(events) >= 4
+    for event in events:
+        assert event["id"] in [e["id"] for e in venues[event["venue"]]]
+    assert client.get("/api/network.geojson?date=someday").status_code == 400

@@ -34,6 +34,10 @@ def events():
 
 @bp.get("/network.geojson")
 def network():
-    response = jsonify(network_geojson(state().model, current_lang()))
+    """The whole model for maps; with ``?date=``, that day's events on their venues."""
+    model, lang = state().model, current_lang()
+    day = request.args.get("date")
+    events = catalog.events_on(model, parse_date(day), lang) if day else None
+    response = jsonify(network_geojson(model, lang, events))
     response.mimetype = "application/geo+json"
     return response

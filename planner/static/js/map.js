@@ -36,9 +36,11 @@
                                       weight: 3, className: "layer-shuttle-stop" });
     }
     if (p.layer === "place") {
-      return L.circleMarker(latlng, { radius: p.kind === "gate" ? 5 : 4, weight: 1, color: "#fff",
+      var withEvents = p.events && p.events.length > 0;
+      return L.circleMarker(latlng, { radius: withEvents ? 7 : (p.kind === "gate" ? 5 : 4),
+                                      weight: withEvents ? 3 : 1, color: withEvents ? "#d9480f" : "#fff",
                                       fillColor: SITE_COLORS[p.site] || "#555", fillOpacity: 0.95,
-                                      className: "layer-place kind-" + p.kind });
+                                      className: "layer-place kind-" + p.kind + (withEvents ? " has-events" : "") });
     }
     return L.circleMarker(latlng, { radius: 2, weight: 1, color: "#868e96", fillColor: "#fff",
                                     fillOpacity: 1, className: "layer-stop" });
@@ -56,10 +58,17 @@
     }
     var text = p.name || p.id;
     if (p.layer === "place") {
+      var box = document.createElement("div");
       var link = document.createElement("a");
       link.href = "/places/" + encodeURIComponent(p.id);
       link.textContent = p.name;
-      layer.bindPopup(link);
+      box.appendChild(link);
+      (p.events || []).forEach(function (ev) {
+        var line = document.createElement("div");
+        line.textContent = ev.start.slice(11, 16) + "–" + ev.end.slice(11, 16) + " " + ev.title;
+        box.appendChild(line);
+      });
+      layer.bindPopup(box);
     } else {
       layer.bindTooltip(document.createTextNode(text), { sticky: true });
     }

@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     model = load_model(bundled_data_dir())
     for shuttle in (False, True):
-        journeys = JourneyPlanner(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+        journeys = JourneyPlanner.for_model(model)
         started = time.perf_counter()
         journeys.timetable(DAY, Options(with_shuttle=shuttle))
         build_s = time.perf_counter() - started
@@ -67,7 +67,7 @@ def main() -> None:
 
 def _peak_memory(model, request: DayRequest) -> int:
     """Peak memory of a cold request, measured apart: tracing slows Python several times."""
-    journeys = JourneyPlanner(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+    journeys = JourneyPlanner.for_model(model)
     journeys.timetable(DAY, Options(with_shuttle=request.shuttle))
     tracemalloc.start()
     DayPlanner(model, journeys).plan(request)

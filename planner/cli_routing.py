@@ -22,7 +22,7 @@ def _planner(gtfs: Path | None):
 
     if gtfs is None:
         model = load_model(bundled_data_dir())
-        return JourneyPlanner(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+        return JourneyPlanner.for_model(model)
     feed = read_feed(gtfs)
     for warning in feed.warnings:
         click.echo(f"warning: {warning}", err=True)

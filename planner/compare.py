@@ -178,7 +178,7 @@ def compare(planner: JourneyPlanner, origin: Point, dest: Point, day: dt.date,
     >>> from planner.loading import load_model
     >>> from planner.paths import bundled_data_dir
     >>> m = load_model(bundled_data_dir())
-    >>> jp = JourneyPlanner(m.feed, m.params, m.places, m.sites, m.shuttle, m.fares)
+    >>> jp = JourneyPlanner.for_model(m)
     >>> c = compare(jp, jp.resolve("dongjiao-memory"), jp.resolve("panda-south-gate"),
     ...             dt.date(2024, 2, 12), 8 * 3600, 9 * 3600, both_ways=False)
     >>> len(c.directions[0].series["shuttle"])

@@ -406,12 +406,20 @@ def _exdates(value: Any) -> tuple[dt.datetime, ...]:
     return tuple(aware_datetime(v) for v in value)
 
 
-def load_shuttle(path: Path, places: dict[str, Place]) -> tuple[Shuttle | None, list[Problem]]:
+def read_mapping(path: Path) -> tuple[Checker, dict | None]:
+    """A YAML file that must hold one mapping, with the checker collecting its problems."""
     checker = Checker(path.name)
     doc = read_yaml(path, checker)
     if not isinstance(doc, dict):
         if not checker.problems:
             checker.add(doc, "", "the file must be a mapping at the top")
+        return checker, None
+    return checker, doc
+
+
+def load_shuttle(path: Path, places: dict[str, Place]) -> tuple[Shuttle | None, list[Problem]]:
+    checker, doc = read_mapping(path)
+    if doc is None:
         return None, checker.problems
     stop_records = records(checker, doc, "stops")
     stops = tuple(filter(None, (_shuttle_stop(checker, rec, p, places) for p, rec in stop_records)))
@@ -521,11 +529,8 @@ def _period(checker: Checker, rec: Any, path: str) -> ShuttlePeriod | None:
 
 
 def load_params(path: Path) -> tuple[NetworkParams | None, list[Problem]]:
-    checker = Checker(path.name)
-    doc = read_yaml(path, checker)
-    if not isinstance(doc, dict):
-        if not checker.problems:
-            checker.add(doc, "", "the file must be a mapping at the top")
+    checker, doc = read_mapping(path)
+    if doc is None:
         return None, checker.problems
     taxi_doc = doc.get("taxi") if isinstance(doc.get("taxi"), dict) else _Mapping()
     taxi = TaxiParams(
@@ -612,9 +617,8 @@ def load_fares(path: Path, shuttle: Shuttle | None):
 
     if not path.is_file():
         return None, []
-    checker = Checker(path.name)
-    doc = read_yaml(path, checker)
-    if checker.problems or not isinstance(doc, dict):
+    checker, doc = read_mapping(path)
+    if doc is None:
         return None, checker.problems
     try:
         rules = fare_rules_from_transit(doc, shuttle.id if shuttle else None, shuttle.fare_cny if shuttle else None)

@@ -18,7 +18,7 @@ DAY = dt.date(2024, 2, 12)
 
 @pytest.fixture(scope="module")
 def planner(model):
-    return JourneyPlanner(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+    return JourneyPlanner.for_model(model)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ CHUNXI_ROAD = "30.6540,104.0790"  # a hotel near Chunxi Road (WGS84)
 
 @pytest.fixture(scope="module")
 def day_planner(model):
-    journeys = JourneyPlanner(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+    journeys = JourneyPlanner.for_model(model)
     return DayPlanner(model, journeys)
 
 

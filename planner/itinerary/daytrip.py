@@ -133,7 +133,7 @@ class DayPlanner:
         >>> from planner.loading import load_model
         >>> from planner.paths import bundled_data_dir
         >>> m = load_model(bundled_data_dir())
-        >>> jp = JourneyPlanner(m.feed, m.params, m.places, m.sites, m.shuttle, m.fares)
+        >>> jp = JourneyPlanner.for_model(m)
         >>> plan = DayPlanner(m, jp).plan(DayRequest(dt.date(2024, 2, 12), "dongjiao-memory",
         ...     interests=("pandas",), must=("panda-moon-nursery",), time_limit_s=0.3))
         >>> "panda-moon-nursery" in [s.item.ref for s in plan.steps]

@@ -34,7 +34,7 @@ def plan_to_ics(plan: DayPlan, link: str) -> bytes:
     >>> from planner.routing.journeys import JourneyPlanner
     >>> from planner.itinerary.daytrip import DayPlanner, DayRequest
     >>> m = load_model(bundled_data_dir())
-    >>> jp = JourneyPlanner(m.feed, m.params, m.places, m.sites, m.shuttle, m.fares)
+    >>> jp = JourneyPlanner.for_model(m)
     >>> plan = DayPlanner(m, jp).plan(DayRequest(dt.date(2024, 2, 12), "dongjiao-memory", 9 * 3600,
     ...                               13 * 3600, meal=False, time_limit_s=0.2))
     >>> body = plan_to_ics(plan, "http://localhost/itinerary")

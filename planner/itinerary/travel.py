@@ -44,7 +44,7 @@ class TravelOracle:
     >>> from planner.loading import load_model
     >>> from planner.paths import bundled_data_dir
     >>> m = load_model(bundled_data_dir())
-    >>> jp = JourneyPlanner(m.feed, m.params, m.places, m.sites, m.shuttle, m.fares)
+    >>> jp = JourneyPlanner.for_model(m)
     >>> oracle = TravelOracle(jp, m.sites, m.places, m.params, dt.date(2024, 2, 12))
     >>> museum, kitchen = oracle.stop_of("panda-museum"), oracle.stop_of("panda-kitchen")
     >>> oracle.travel_s(museum, kitchen, 9 * 3600) == oracle.travel_s(museum, kitchen, 15 * 3600)

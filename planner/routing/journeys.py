@@ -157,6 +157,11 @@ class JourneyPlanner:
     _endpoints: dict = field(default_factory=dict, repr=False)
     profile_slices: dict = field(default_factory=dict, repr=False)  # kept for itinerary searches
 
+    @classmethod
+    def for_model(cls, model) -> JourneyPlanner:
+        """A planner over a loaded :class:`planner.model.Model`: its feed, places, shuttle and fares."""
+        return cls(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+
     @property
     def tz(self) -> dt.tzinfo:
         try:

@@ -26,7 +26,7 @@ class PlannerState:
 
 def init_state(app: Flask) -> None:
     model = load_model(app.config["DATA_DIR"], app.config.get("GTFS_PATH"))
-    planner = JourneyPlanner(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+    planner = JourneyPlanner.for_model(model)
     app.extensions["planner"] = PlannerState(model=model, graph=build_graph(model), journeys=planner)
 
 

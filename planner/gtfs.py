@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,7 +143,10 @@ def parse_gtfs_time(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    h, m, s = text.split(":")
+    parts = text.split(":")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or int(parts[1]) > 59 or int(parts[2]) > 59:
+        raise ValueError(f"not a time H:MM:SS: {text!r}")
+    h, m, s = parts
     return int(h) * 3600 + int(m) * 60 + int(s)
 
 
@@ -166,7 +170,10 @@ class _Source:
 
     def __init__(self, path: Path):
         self.path = path
-        self._zip = zipfile.ZipFile(path) if path.is_file() else None
+        try:
+            self._zip = zipfile.ZipFile(path) if path.is_file() else None
+        except zipfile.BadZipFile:
+            raise GtfsError(f"{path}: not a zip file (give a GTFS zip or a folder)") from None
         if self._zip is None and not path.is_dir():
             raise GtfsError(f"{path}: no such GTFS zip file or folder")
         self._names = self._index()
@@ -190,23 +197,65 @@ def _decode(raw: bytes, name: str, warnings: list[str]) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        guess = from_bytes(raw).best()
-        encoding = guess.encoding if guess else "latin-1"
+        encoding = _guess_encoding(raw)
         warnings.append(f"{name}: not UTF-8 as GTFS requires; read as {encoding}")
         return raw.decode(encoding, errors="replace")
+
+
+_OTHER_SCRIPTS = ("CYRILLIC", "GREEK", "HEBREW", "ARABIC", "THAI")
+
+
+def _strict(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _encodes(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _guess_encoding(raw: bytes) -> str:
+    """The legacy encoding of a non-UTF-8 file.
+
+    charset_normalizer alone reads a few Chinese names in GBK as Korean and
+    West European names in latin-1 as cp1250, the two most common legacy
+    encodings of feeds; each is preferred when it reads the bytes cleanly:
+    GB18030 (a superset of GBK) when the characters are nearly all common
+    (GB2312) Chinese, cp1252 (latin-1 plus) when they are all Latin letters.
+    """
+    text = _strict(raw, "gb18030")
+    if text is not None:
+        chars = [c for c in text if ord(c) > 127]
+        if chars and sum(_encodes(c, "gb2312") for c in chars) >= 0.9 * len(chars):
+            return "gb18030"
+    guess = from_bytes(raw).best()
+    guessed = guess.encoding if guess else "latin_1"
+    text = _strict(raw, "cp1252")
+    if text is not None and all(c.isalpha() and "LATIN" in unicodedata.name(c, "") for c in text if ord(c) > 127):
+        theirs = raw.decode(guessed, errors="replace")
+        if not any(script in unicodedata.name(c, "") for c in theirs if ord(c) > 127 for script in _OTHER_SCRIPTS):
+            return "cp1252"
+    return guessed
 
 
 def _rows(src: _Source, name: str, warnings: list[str]):
     """Yield (line number, row dict) with names and values stripped."""
     text = _decode(src.read_bytes(name), name, warnings)
     reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
-    if any(h != h.strip() for h in header):
+    raw_header = next(reader, [])
+    header = [h.strip().lower() for h in raw_header]
+    if any(h != h.strip() for h in raw_header):
         warnings.append(f"{name}: spaces around column names")
-    for line_no, values in enumerate(reader, start=2):
+    for values in reader:
         if not any(v.strip() for v in values):
             continue
-        yield line_no, {k: v.strip() for k, v in zip(header, values)}
+        yield reader.line_num, {k: v.strip() for k, v in zip(header, values)}
 
 
 class _Reader:
@@ -249,11 +298,15 @@ class _Reader:
     def _stops(self):
         def parse(row):
             lat, lon = row.get("stop_lat", ""), row.get("stop_lon", "")
+            location_type = int(row.get("location_type") or 0)
+            if location_type <= 2 and not (lat and lon):
+                raise ValueError(f"stop {row['stop_id']!r} has no stop_lat/stop_lon")
+            lat, lon = float(lat) if lat else 0.0, float(lon) if lon else 0.0
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError(f"stop {row['stop_id']!r}: position {lat},{lon} out of range")
             self.feed.stops[row["stop_id"]] = Stop(
-                id=row["stop_id"], name=row.get("stop_name", ""),
-                lat=float(lat) if lat else 0.0, lon=float(lon) if lon else 0.0,
-                parent_id=row.get("parent_station", ""),
-                location_type=int(row.get("location_type") or 0),
+                id=row["stop_id"], name=row.get("stop_name", ""), lat=lat, lon=lon,
+                parent_id=row.get("parent_station", ""), location_type=location_type,
                 code=row.get("stop_code", ""),
             )
         self._each("stops.txt", parse)
@@ -279,35 +332,47 @@ class _Reader:
         self._each("trips.txt", parse)
 
     def _stop_times(self):
-        raw: dict[str, list[tuple[int, dict]]] = {}
+        # trip -> [(stop_sequence, stop_id, arrival, departure, pickup_type, drop_off_type)]
+        raw: dict[str, list[tuple]] = {}
+
+        def flag(row, name):
+            value = int(row.get(name) or 0)
+            if not 0 <= value <= 3:
+                raise ValueError(f"{name} must be 0 to 3, not {value}")
+            return value
 
         def parse(row):
             if row["trip_id"] not in self.feed.trips:
                 raise ValueError(f"unknown trip_id {row['trip_id']!r}")
-            if row["stop_id"] not in self.feed.stops:
+            stop = self.feed.stops.get(row["stop_id"])
+            if stop is None:
                 raise ValueError(f"unknown stop_id {row['stop_id']!r}")
-            raw.setdefault(row["trip_id"], []).append((int(row["stop_sequence"]), row))
+            if stop.location_type != 0:
+                raise ValueError(f"stop_id {stop.id!r} is not a stop or platform (location_type {stop.location_type})")
+            raw.setdefault(row["trip_id"], []).append((
+                int(row["stop_sequence"]), stop.id, parse_gtfs_time(row.get("arrival_time", "")),
+                parse_gtfs_time(row.get("departure_time", "")), flag(row, "pickup_type"), flag(row, "drop_off_type"),
+            ))
         self._each("stop_times.txt", parse)
         for trip_id, rows in raw.items():
-            rows.sort(key=lambda pair: pair[0])
-            times = self._timed(trip_id, [r for _, r in rows])
+            rows.sort(key=lambda r: r[0])
+            times = self._timed(trip_id, rows)
             if times:
                 self.feed.stop_times[trip_id] = times
 
-    def _timed(self, trip_id: str, rows: list[dict]) -> list[StopTime]:
-        arrivals = [parse_gtfs_time(r.get("arrival_time", "")) for r in rows]
-        departures = [parse_gtfs_time(r.get("departure_time", "")) for r in rows]
-        arrivals = [a if a is not None else d for a, d in zip(arrivals, departures)]
-        departures = [d if d is not None else a for a, d in zip(arrivals, departures)]
+    def _timed(self, trip_id: str, rows: list[tuple]) -> list[StopTime]:
+        arrivals = [r[2] if r[2] is not None else r[3] for r in rows]
+        departures = [r[3] if r[3] is not None else r[2] for r in rows]
         if arrivals[0] is None or arrivals[-1] is None:
             self.warn(f"stop_times.txt: trip {trip_id} has no time at its first or last stop; skipped")
             return []
         if any(a is None for a in arrivals):
-            self._interpolate([r["stop_id"] for r in rows], arrivals, departures)
-        return [
-            StopTime(r["stop_id"], a, d, int(r.get("pickup_type") or 0), int(r.get("drop_off_type") or 0))
-            for r, a, d in zip(rows, arrivals, departures)
-        ]
+            self._interpolate([r[1] for r in rows], arrivals, departures)
+        for i, row in enumerate(rows):
+            if departures[i] < arrivals[i] or (i and arrivals[i] < departures[i - 1]):
+                self.warn(f"stop_times.txt: trip {trip_id} goes back in time at stop_sequence {row[0]}; skipped")
+                return []
+        return [StopTime(r[1], a, d, r[4], r[5]) for r, a, d in zip(rows, arrivals, departures)]
 
     def _interpolate(self, stop_ids: list[str], arrivals: list, departures: list) -> None:
         """Fill untimed stops in proportion to straight-line distance between timed ones."""
@@ -330,9 +395,13 @@ class _Reader:
             headway = int(row["headway_secs"])
             if headway <= 0:
                 raise ValueError("headway_secs must be positive")
+            start, end = parse_gtfs_time(row["start_time"]), parse_gtfs_time(row["end_time"])
+            if start is None or end is None:
+                raise ValueError("start_time and end_time are required")
+            if end < start:
+                raise ValueError(f"end_time {row['end_time']} is before start_time {row['start_time']}")
             self.feed.frequencies.setdefault(row["trip_id"], []).append(Frequency(
-                trip_id=row["trip_id"], start_s=parse_gtfs_time(row["start_time"]),
-                end_s=parse_gtfs_time(row["end_time"]), headway_s=headway,
+                trip_id=row["trip_id"], start_s=start, end_s=end, headway_s=headway,
                 exact_times=row.get("exact_times", "0") == "1",
             ))
         self._each("frequencies.txt", parse)

@@ -34,7 +34,8 @@ class Endpoint:
     links: tuple[tuple[int, int, int], ...]  # (stop index, walk seconds, metres)
     lat: float
     lon: float
-    direct_walk: tuple[int, int] | None = None  # (seconds, metres) walking all the way, if allowed
+    # (seconds, metres) walking all the way, if allowed: the only journey without a vehicle
+    direct_walk: tuple[int, int] | None = None
 
 
 @dataclass
@@ -69,7 +70,17 @@ class RawJourney:
 
 
 class _Search:
-    """Labels and the round loop shared by single queries and profiles."""
+    """Labels and the round loop shared by single queries and profiles.
+
+    Dominance: a label is of no use if another, with no more vehicles, is at
+    least as good. ``ride_upto[k][stop]`` is the earliest vehicle arrival there
+    with at most k vehicles, and ``ready_upto[k][stop]`` the earliest time one
+    can board there (a vehicle arrival plus the change time, or a walk's
+    arrival). A vehicle arrival is compared with vehicle arrivals only: unlike
+    a walk it may be followed by a footpath. Per round ("at most k" rather than
+    "best of any round") matters in profiles, whose earlier runs leave labels
+    of every round behind.
+    """
 
     def __init__(self, tt: Timetable, origin: Endpoint, dest: Endpoint, max_rides: int):
         self.tt = tt
@@ -77,14 +88,18 @@ class _Search:
         self.dest = dest
         self.max_rides = max_rides
         n = tt.n_stops
-        self.ride = [[INF] * n for _ in range(max_rides + 1)]
-        self.walk = [[INF] * n for _ in range(max_rides + 1)]
-        self.ride_parent: list[dict[int, tuple]] = [{} for _ in range(max_rides + 1)]
-        self.walk_parent: list[dict[int, tuple]] = [{} for _ in range(max_rides + 1)]
-        self.best_ready = [INF] * n
-        self.best_arrival = [INF] * n
-        self.egress_s = {stop: secs for stop, secs, _ in dest.links}
-        self.egress_m = {stop: metres for stop, _, metres in dest.links}
+        rounds = range(max_rides + 1)
+        self.ride = [[INF] * n for _ in rounds]
+        self.walk = [[INF] * n for _ in rounds]
+        self.ride_parent: list[dict[int, tuple]] = [{} for _ in rounds]
+        self.walk_parent: list[dict[int, tuple]] = [{} for _ in rounds]
+        self.ride_upto = [[INF] * n for _ in rounds]
+        self.ready_upto = [[INF] * n for _ in rounds]
+        self.egress_s: dict[int, int] = {}
+        self.egress_m: dict[int, int] = {}
+        for stop, secs, metres in dest.links:  # a stop linked twice: its shorter walk
+            if secs < self.egress_s.get(stop, INF):
+                self.egress_s[stop], self.egress_m[stop] = secs, metres
         self.target = [INF] * (max_rides + 1)
         self.target_stop: list[int | None] = [None] * (max_rides + 1)
         self.bound = INF
@@ -99,8 +114,8 @@ class _Search:
         for k in range(1, self.max_rides + 1):
             if not marked:
                 break
-            improved = self._scan_patterns(k, marked)
-            marked = improved | self._footpaths(k, improved)
+            rode, marked = self._scan_patterns(k, marked)
+            marked |= self._footpaths(k, rode)
 
     def _access(self, depart_s: int) -> set[int]:
         marked = set()
@@ -110,17 +125,12 @@ class _Search:
             if arrival < walk0[stop] and arrival + self.lower[stop] < self.bound:
                 walk0[stop] = arrival
                 parent0[stop] = ("access", secs, metres, depart_s)
-                self._note(0, stop, arrival, ready=arrival)
                 marked.add(stop)
+                # Neither a target nor in ready_upto: a journey without a vehicle is the direct walk
+                # or nothing (walking to a stop and on from it would be two walks, each within the
+                # limit, and, needing no departure, would reach profiles only when vehicles leave),
+                # so a later walk or ride to this stop may still be the one that reaches the end.
         return marked
-
-    def _note(self, k: int, stop: int, arrival: int, ready: int) -> None:
-        if ready < self.best_ready[stop]:
-            self.best_ready[stop] = ready
-        if arrival < self.best_arrival[stop]:
-            self.best_arrival[stop] = arrival
-        if stop in self.egress_s:
-            self._offer_target(k, arrival + self.egress_s[stop], stop)
 
     def _offer_target(self, k: int, arrival: int, stop: int | None) -> None:
         if arrival < self.target[k]:
@@ -129,13 +139,12 @@ class _Search:
         if arrival < self.bound:
             self.bound = arrival
 
-    def _ready(self, k: int, stop: int) -> int:
-        """When a traveller who used k vehicles can board at ``stop``."""
-        by_ride = self.ride[k][stop]
-        by_ride = by_ride + self.tt.change_s[stop] if by_ride < INF else INF
-        return min(by_ride, self.walk[k][stop])
+    def _scan_patterns(self, k: int, marked: set[int]) -> tuple[set[int], set[int]]:
+        """Ride every pattern through a stop marked in round k-1.
 
-    def _scan_patterns(self, k: int, marked: set[int]) -> set[int]:
+        Returns the stops whose vehicle arrival improved (for footpaths) and
+        those where one can now board earlier (marked for round k+1).
+        """
         tt = self.tt
         first_pos: dict[int, int] = {}
         for stop in marked:
@@ -143,8 +152,12 @@ class _Search:
                 if pos < first_pos.get(p_idx, INF):
                     first_pos[p_idx] = pos
         ride_k, parent_k = self.ride[k], self.ride_parent[k]
-        best_arrival, lower = self.best_arrival, self.lower
-        improved: set[int] = set()
+        ride_upto_k, ready_upto_k = self.ride_upto[k], self.ready_upto[k]
+        ride_upto_later, ready_upto_later = self.ride_upto[k:], self.ready_upto[k:]
+        ride_prev, walk_prev = self.ride[k - 1], self.walk[k - 1]
+        change, lower, egress_s = tt.change_s, self.lower, self.egress_s
+        rode: set[int] = set()
+        boardable: set[int] = set()
         for p_idx, start in first_pos.items():
             pattern = tt.patterns[p_idx]
             stops, deps_at = pattern.stops, pattern.departures_at
@@ -156,35 +169,54 @@ class _Search:
                 stop = stops[pos]
                 if trip is not None and can_alight[pos]:
                     arrival = arrivals[pos]
-                    if arrival < best_arrival[stop] and arrival < ride_k[stop] and arrival + lower[stop] < self.bound:
+                    if arrival < ride_upto_k[stop] and arrival + lower[stop] < self.bound:
                         ride_k[stop] = arrival
                         parent_k[stop] = (p_idx, trip, board_pos, pos)
-                        improved.add(stop)
-                        self._note(k, stop, arrival, ready=arrival + tt.change_s[stop])
+                        for row in ride_upto_later:  # _lower_upto, inlined: this is the hot loop
+                            if arrival < row[stop]:
+                                row[stop] = arrival
+                            else:
+                                break
+                        rode.add(stop)
+                        ready = arrival + change[stop]
+                        if ready < ready_upto_k[stop]:
+                            for row in ready_upto_later:
+                                if ready < row[stop]:
+                                    row[stop] = ready
+                                else:
+                                    break
+                            boardable.add(stop)
+                        if stop in egress_s:
+                            self._offer_target(k, arrival + egress_s[stop], stop)
                 if can_board[pos] and stop in marked:
-                    ready = self._ready(k - 1, stop)
+                    ready = ride_prev[stop]
+                    ready = ready + change[stop] if ready < INF else INF
+                    if walk_prev[stop] < ready:
+                        ready = walk_prev[stop]
                     if ready < INF and (trip is None or ready <= deps_at[pos][trip]):
                         candidate = bisect_left(deps_at[pos], ready)
                         if candidate < len(deps_at[pos]) and (trip is None or candidate < trip):
                             trip = candidate
                             arrivals = pattern.arrivals[trip]
                             board_pos = pos
-        return improved
+        return rode, boardable
 
-    def _footpaths(self, k: int, improved: set[int]) -> set[int]:
+    def _footpaths(self, k: int, rode: set[int]) -> set[int]:
         walked: set[int] = set()
         walk_k, parent_k, ride_k = self.walk[k], self.walk_parent[k], self.ride[k]
-        for stop in improved:
+        ready_upto_k, lower, egress_s = self.ready_upto[k], self.lower, self.egress_s
+        for stop in rode:
             base = ride_k[stop]
             for other, secs, metres in self.tt.footpaths[stop]:
                 arrival = base + secs
                 # a walk is worth keeping if it lets one board earlier than any label so far
-                if arrival < walk_k[other] and arrival < self.best_ready[other] \
-                        and arrival + self.lower[other] < self.bound:
+                if arrival < ready_upto_k[other] and arrival + lower[other] < self.bound:
                     walk_k[other] = arrival
                     parent_k[other] = ("foot", stop, secs, metres)
+                    _lower_upto(self.ready_upto, k, other, arrival)
                     walked.add(other)
-                    self._note(k, other, arrival, ready=arrival)
+                    if other in egress_s:
+                        self._offer_target(k, arrival + egress_s[other], other)
         return walked
 
     # --- reading journeys back
@@ -232,6 +264,15 @@ class _Search:
                 by_ride = self.ride[k][stop]
                 by_ride = by_ride + self.tt.change_s[stop] if by_ride < INF else INF
                 use_walk = self.walk[k][stop] <= by_ride
+
+
+def _lower_upto(upto: list[list[int]], k: int, stop: int, value: int) -> None:
+    """Record ``value`` as reachable with k vehicles, hence with k or more."""
+    for row in upto[k:]:
+        if value < row[stop]:
+            row[stop] = value
+        else:
+            break  # rows only fall as k grows: the rest are lower already
 
 
 def _merge_walks(legs: list[RawLeg]) -> list[RawLeg]:

@@ -16,7 +16,9 @@ sys.path.insert(0, str(ROOT))
 
 from planner.itinerary import check_tour, read_optw, solve, to_problem  # noqa: E402
 
-DEFAULT_DIR = ROOT.parent / "shared" / "benchmarks" / "optw"
+# the shared benchmark folder beside the checkout, else the copies the tests use
+DEFAULT_DIR = next(d for d in (ROOT.parent / "shared" / "benchmarks" / "optw", ROOT / "tests" / "fixtures" / "optw")
+                   if d.is_dir())
 
 
 def read_optima(folder: Path) -> dict[str, float]:

@@ -13,7 +13,6 @@ from planner.network import build_graph
 from planner.paths import bundled_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

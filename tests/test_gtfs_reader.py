@@ -18,7 +18,7 @@ from planner.gtfs import GtfsError, parse_gtfs_time, read_feed
 from planner.routing import raptor
 from planner.routing.timetable import WalkRules, build_timetable
 
-GTFS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gtfs"
+GTFS = Path(__file__).resolve().parent / "fixtures" / "gtfs"  # copies of ../shared/benchmarks/gtfs
 SAMPLE, CAIRNS = GTFS / "sample_gtfs.zip", GTFS / "cairns_gtfs.zip"
 TUESDAY = dt.date(2024, 2, 13)
 

@@ -16,7 +16,7 @@ from planner.errors import DataError
 from planner.itinerary import Candidate, OptwProblem, check_tour, read_optw, solve, to_problem
 from planner.itinerary.cli import optw_command
 
-BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "optw"
+BENCH = Path(__file__).resolve().parent / "fixtures" / "optw"  # copies of ../shared/benchmarks/optw
 HORIZON_S = 600
 
 

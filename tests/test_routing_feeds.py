@@ -18,7 +18,7 @@ from planner.paths import bundled_data_dir
 from planner.routing import raptor
 from planner.routing.journeys import MAX_JOURNEY_S, JourneyPlanner, NoJourney, Options
 
-GTFS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gtfs"
+GTFS = Path(__file__).resolve().parent / "fixtures" / "gtfs"  # copies of ../shared/benchmarks/gtfs
 OUR_DAY = dt.date(2024, 2, 12)  # a Monday
 INF = float("inf")
 

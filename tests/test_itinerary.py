@@ -70,14 +70,13 @@ def test_totals_add_up(example):
 
 def test_a_must_see_that_closes_is_explained(day_planner):
     plan = day_planner.plan(DayRequest(DAY, "dongjiao-memory", 16 * 3600 + 50 * 60, 22 * 3600,
-                                       must=("panda-moon-nursery",), meal=False, time_limit_s=0.3))
+                                       must=("panda-moon-nursery",), meal=False))
     assert "panda-moon-nursery" not in [s.item.ref for s in plan.steps]
     assert any("Moon Nursery" in r and "closes at" in r and "earliest arrival" in r for r in plan.infeasible)
 
 
 def test_closed_and_cancelled_must_sees_are_explained(day_planner, model):
-    plan = day_planner.plan(DayRequest(DAY, "dongjiao-memory", must=("panda-kindergarten",), meal=False,
-                                       time_limit_s=0.3))
+    plan = day_planner.plan(DayRequest(DAY, "dongjiao-memory", must=("panda-kindergarten",), meal=False))
     assert any("Kindergarten" in r and "closed" in r for r in plan.infeasible)  # closed on Mondays
 
 
@@ -163,3 +162,27 @@ def test_ics_export(client):
     assert len(events) >= 3
     starts = [e.decoded("dtstart") for e in events]
     assert all(s.utcoffset() == dt.timedelta(hours=8) for s in starts), starts
+
+
+def test_the_same_request_gives_the_same_plan(day_planner, example):
+    """A plan's link reproduces it: the search is bounded by width, not by the clock."""
+    again = day_planner.plan(DayRequest(DAY, CHUNXI_ROAD, 8 * 3600, 22 * 3600, interests=("pandas",),
+                                        must=("hello-su-dongpo-2024", "dj-standup-comedy-2024")))
+    assert [(s.item.id, s.start_s) for s in again.steps] == [(s.item.id, s.start_s) for s in example.steps]
+
+
+def test_a_must_see_event_without_a_session_that_day_is_explained_not_refused(client):
+    """A saved link naming an event that staff moved still answers, and says what happened."""
+    body = {"date": "2024-02-12", "start": "dongjiao-memory", "must": ["dj-new-year-music-season-2024"],
+            "shuttle": False}
+    response = client.post("/api/itineraries", json=body)
+    assert response.status_code == 200
+    reasons = response.get_json()["plans"]["without"]["infeasible"]
+    assert any("has no session on 2024-02-12" in r for r in reasons)
+
+
+def test_form_coordinates_are_the_start(client):
+    page = client.get("/itinerary?date=2024-02-12&start=dongjiao-memory&start_latlon=30.6540,104.0790"
+                      "&start_time=09:00&end_time=13:00&meal=0&lang=en").get_data(as_text=True)
+    assert 'value="30.6540,104.0790"' in page  # kept in the box for the next submission
+    assert "start=30.6540%2C104.0790" in page  # the plan's link and export start there too

@@ -36,7 +36,7 @@ def plan_to_ics(plan: DayPlan, link: str) -> bytes:
     >>> m = load_model(bundled_data_dir())
     >>> jp = JourneyPlanner.for_model(m)
     >>> plan = DayPlanner(m, jp).plan(DayRequest(dt.date(2024, 2, 12), "dongjiao-memory", 9 * 3600,
-    ...                               13 * 3600, meal=False, time_limit_s=0.2))
+    ...                               13 * 3600, meal=False))
     >>> body = plan_to_ics(plan, "http://localhost/itinerary")
     >>> body.count(b"BEGIN:VEVENT") == 2 * len(plan.steps) + 1
     True

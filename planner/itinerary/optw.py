@@ -44,10 +44,10 @@ def explain_must(c: Compiled, m: int) -> str | None:
             f"after the deadline {_hhmm(p.deadline_s)}")
 
 
-def _heuristic(c: Compiled, stop, seed: int) -> tuple[float, list[int]]:
+def _heuristic(c: Compiled, stop, seed: int, max_width: int | None = None) -> tuple[float, list[int]]:
     best = (-1.0, [])
     for k, width in enumerate(WIDTHS):
-        if k > 0 and stop():
+        if (k > 0 and stop()) or (max_width is not None and width > max_width):
             break
         # The first, narrow beam always completes, so that there is an answer at all.
         score, route = beam_search(c, width, seed=None if k < 4 else seed + k,
@@ -58,7 +58,7 @@ def _heuristic(c: Compiled, stop, seed: int) -> tuple[float, list[int]]:
     return best
 
 
-def _search(c: Compiled, t_end: float, seed: int, exact_max: int
+def _search(c: Compiled, t_end: float, seed: int, exact_max: int, max_width: int | None = None
             ) -> tuple[float, list[int], bool]:
     """(score, route, proven optimal); score -1 when no tour holds every must-visit.
 
@@ -75,11 +75,11 @@ def _search(c: Compiled, t_end: float, seed: int, exact_max: int
         return (*better, True) if better is not None else (score, route, True)
     # Stop a little early: freeing a large beam layer takes a few tenths of a second.
     stop = lambda: time.perf_counter() > t_end - 0.3  # noqa: E731
-    return (*_heuristic(c, stop, seed), False)
+    return (*_heuristic(c, stop, seed, max_width), False)
 
 
 def solve(problem: OptwProblem, time_limit_s: float = 10.0, seed: int = 0,
-          exact_max_candidates: int = 15) -> OptwSolution:
+          exact_max_candidates: int = 15, max_width: int | None = None) -> OptwSolution:
     """Best single tour for an OPTW problem.
 
     Parameters
@@ -92,6 +92,10 @@ def solve(problem: OptwProblem, time_limit_s: float = 10.0, seed: int = 0,
         (up to where the time limit cuts the search).
     exact_max_candidates : int
         Up to this many candidates, search exactly and prove optimality.
+    max_width : int, optional
+        Widest beam the heuristic tries. With it the answer no longer depends
+        on how fast the machine is (the time limit is then only a safety net):
+        the same request gives the same plan, so a plan's link reproduces it.
 
     Returns
     -------
@@ -116,15 +120,15 @@ def solve(problem: OptwProblem, time_limit_s: float = 10.0, seed: int = 0,
     t_end = t0 + time_limit_s
     c = Compiled(problem)
     infeasible: list[str] = []
-    score, route, optimal = _search(c, t_end, seed, exact_max_candidates)
+    score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
     if score < 0:
         infeasible = _drop_impossible_musts(c, t_end, seed, exact_max_candidates)
-        score, route, optimal = _search(c, t_end, seed, exact_max_candidates)
+        score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
     if score < 0 and c.must:  # each remaining must-visit fits alone, but not all together
         names = ", ".join(str(c.ids[m]) for m in c.must)
         infeasible.append(f"no tour {'exists' if optimal else 'was found'} that includes all of: {names}")
         c.must = []
-        score, route, optimal = _search(c, t_end, seed, exact_max_candidates)
+        score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
     return _finish(problem, c, route, optimal, t0, infeasible)
 
 

@@ -6,7 +6,7 @@ with or without the shuttle) or a taxi, and walks from the gate; entering a
 site may mean a queue at its gate.
 
 Transit times between two gates come from range-RAPTOR profiles of
-half-hour slices of the day, each computed the first time a departure in it is
+hour-long slices of the day, each computed the first time a departure in it is
 asked for and kept by the journey planner: a search asks thousands of times
 over a handful of gate pairs, about some hours only (from the hotel: the
 morning), and the sites' gates are the same for every visitor's plan.
@@ -22,7 +22,7 @@ from ..model import NetworkParams, Place, Site, format_clock
 from ..routing.journeys import MAX_JOURNEY_S, Journey, JourneyPlanner, NoJourney, Options, Point
 
 #: Length of the slices of the day profiled at a time: a search asks about a few hours only.
-SLICE_S = 1800
+SLICE_S = 3600
 
 #: Gates of one site closer than this are one endpoint for transit (Dongjiao's four gates).
 ONE_ENDPOINT_M = 600.0
@@ -69,7 +69,8 @@ class TravelOracle:
         self._direct: dict[tuple[str, str], int | None] = {}
         # what a profile slice depends on besides its gates (points are named by id: coordinates
         # are in the id of a typed point, so equal ids are equal points)
-        self._scope = (day, options)
+        self._scope = (day, options.with_shuttle, options.max_walk_m, options.min_transfer_s, options.max_rides)
+        self._transits: dict[tuple[str, str, int], int | None] = {}
         self._arrivals: dict[tuple[str, str, int], int | None] = {}
         self.queries = 0
 
@@ -145,6 +146,13 @@ class TravelOracle:
         return arrival
 
     def _transit(self, a: Point, b: Point, depart_s: int) -> int | None:
+        """Earliest arrival by transit (memoised: searches ask on a minute grid)."""
+        key = (a.id, b.id, depart_s)
+        if key not in self._transits:
+            self._transits[key] = self._transit_from_slices(a, b, depart_s)
+        return self._transits[key]
+
+    def _transit_from_slices(self, a: Point, b: Point, depart_s: int) -> int | None:
         """Earliest arrival by transit, from range-RAPTOR profiles of slices of the day.
 
         The first journey of a slice leaving at or after ``depart_s`` is the

@@ -63,7 +63,8 @@ def request_from(data, where: str) -> tuple[DayRequest, str]:
             return value
         return parse_flag(value) if field in data else default
 
-    start = text("start")
+    # the form's typed coordinates, when given, take the place of the chosen place
+    start = (text("start_latlon") if where != "$" else None) or text("start")
     if not start:
         raise BadRequest(name("start"), "required: a place id or 'lat,lon'")
     planner = state().journeys
@@ -89,14 +90,12 @@ def request_from(data, where: str) -> tuple[DayRequest, str]:
     )
     if day_request.end_s <= day_request.start_s:
         raise BadRequest(name("end_time"), "must be after the start time")
+    model = state().model
     for i, ref in enumerate(day_request.must):
-        if ref not in state().model.places and ref not in _event_ids(day_request.day):
-            raise BadRequest(f"{name('must')}[{i}]", f"no place or event {ref!r} on {day_request.day}")
+        # an event without a session that day is the plan's to explain (it may have moved)
+        if ref not in model.places and ref not in model.events:
+            raise BadRequest(f"{name('must')}[{i}]", f"no place or event {ref!r}")
     return day_request, shuttle
-
-
-def _event_ids(day: dt.date) -> set[str]:
-    return {event.id for event, _ in day_planner().events_on(day)}
 
 
 def _plans(day_request: DayRequest, shuttle: str) -> dict[str, DayPlan]:
@@ -165,8 +164,11 @@ def itinerary_page():
         day_request, shuttle = request_from(request.args, "form")
         plans = _plans(day_request, shuttle)
     model = state().model
+    start = request.args.get("start_latlon") or request.args.get("start", "dongjiao-memory")
+    typed = "," in start  # coordinates: shown in the box beside the place list
     return render_template(
         "itinerary.html", args=request.args, day=day, plans=plans, request_=day_request,
+        start_choice="dongjiao-memory" if typed else start, start_latlon=start if typed else "",
         shuttle_changes=changes(plans) if plans else None,
         places=[(s.id, s.name_zh, s.name_en) for s in model.sites.values()]
         + [(p.id, p.name_zh, p.name_en) for p in model.places.values()],

@@ -141,9 +141,10 @@ class DayPlanner:
         True
         """
         _check(request, self.model, {event.id for event, _ in self.events_on(request.day)})
+        # at most 5 vehicles between two places: more changes than that are no day out
+        options = Options(with_shuttle=request.shuttle, max_rides=5)
         oracle = TravelOracle(self.journeys, self.model.sites, self.model.places, self.model.params,
-                              request.day, Options(with_shuttle=request.shuttle), taxi=request.taxi,
-                              window_s=(request.start_s, request.end_s))
+                              request.day, options, taxi=request.taxi, window_s=(request.start_s, request.end_s))
         start, end = oracle.stop_of(request.start), oracle.stop_of(request.end or request.start)
         items, candidates, closed = self._candidates(request, oracle)
         stops = {"start": start, "end": end, **{item.id: item.stop for item in items.values()}}

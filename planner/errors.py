@@ -51,3 +51,33 @@ class BadRequest(PlannerError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+
+class Said(str):
+    """A message in English that also carries its Chinese, for answers shown to people.
+
+    It is a ``str`` (the English), so logs, JSON and tests keep working; the
+    web layer shows ``in_lang(message, lang)``.
+
+    Examples
+    --------
+    >>> m = say("closed on Mondays", "周一闭馆")
+    >>> str(m), in_lang(m, "zh"), in_lang("plain text", "zh")
+    ('closed on Mondays', '周一闭馆', 'plain text')
+    """
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Said:
+        message = super().__new__(cls, en)
+        message.zh = zh
+        return message
+
+
+def say(en: str, zh: str) -> Said:
+    return Said(en, zh)
+
+
+def in_lang(message: str, lang: str) -> str:
+    """The message in ``lang`` when it carries one, else as it is."""
+    return getattr(message, "zh", message) if lang == "zh" else str(message)

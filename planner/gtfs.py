@@ -40,6 +40,21 @@ class Stop:
     parent_id: str = ""
     location_type: int = 0
     code: str = ""
+    desc: str = ""
+
+    @property
+    def name_en(self) -> str:
+        """A Latin-script name: ``stop_code``; else a romanisation in ``stop_desc``
+        (one word such as ``dongjiaojiyi``, capitalised), or the description's first
+        part; else the name itself."""
+        if self.code:
+            return self.code
+        desc = self.desc.strip()
+        if not desc.isascii() or not any(c.isalpha() for c in desc):
+            return self.name
+        if desc.isalnum():
+            return desc[:1].upper() + desc[1:]
+        return desc.split(" - ")[0].strip() or self.name
 
 
 @dataclass(frozen=True)
@@ -307,7 +322,7 @@ class _Reader:
             self.feed.stops[row["stop_id"]] = Stop(
                 id=row["stop_id"], name=row.get("stop_name", ""), lat=lat, lon=lon,
                 parent_id=row.get("parent_station", ""), location_type=location_type,
-                code=row.get("stop_code", ""),
+                code=row.get("stop_code", ""), desc=row.get("stop_desc", ""),
             )
         self._each("stops.txt", parse)
 

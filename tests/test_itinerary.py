@@ -175,10 +175,12 @@ def test_a_must_see_event_without_a_session_that_day_is_explained_not_refused(cl
     """A saved link naming an event that staff moved still answers, and says what happened."""
     body = {"date": "2024-02-12", "start": "dongjiao-memory", "must": ["dj-new-year-music-season-2024"],
             "shuttle": False}
-    response = client.post("/api/itineraries", json=body)
+    response = client.post("/api/itineraries?lang=en", json=body)
     assert response.status_code == 200
     reasons = response.get_json()["plans"]["without"]["infeasible"]
     assert any("has no session on 2024-02-12" in r for r in reasons)
+    in_chinese = client.post("/api/itineraries?lang=zh", json=body).get_json()["plans"]["without"]["infeasible"]
+    assert any("没有场次" in r for r in in_chinese)
 
 
 def test_form_coordinates_are_the_start(client):

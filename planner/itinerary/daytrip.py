@@ -9,9 +9,10 @@ becomes a plan a person can follow minute by minute.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
-from ..errors import BadRequest
+from ..errors import BadRequest, Said, in_lang, say
 from ..model import Event, Model, Occurrence, Place, format_clock
 from ..routing.journeys import JourneyPlanner, Options, at
 from ..routing.journeys import Point
@@ -96,12 +97,13 @@ class DayPlan:
     candidates: int
     totals: dict = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "en") -> dict:
         day = self.request.day
         return {
             "date": day.isoformat(), "shuttle": self.request.shuttle, "taxi": self.request.taxi,
             "leave": at(day, self.leave_s).isoformat(), "back": at(day, self.back_s).isoformat(),
-            "score": self.score, "optimal": self.optimal, "infeasible": self.infeasible,
+            "score": self.score, "optimal": self.optimal,
+            "infeasible": [in_lang(reason, lang) for reason in self.infeasible],
             "seconds": round(self.seconds, 3), "candidates": self.candidates, "totals": self.totals,
             "steps": [{
                 "id": s.item.ref, "kind": s.item.kind, "name_zh": s.item.name_zh, "name_en": s.item.name_en,
@@ -161,7 +163,8 @@ class DayPlanner:
         infeasible = closed + [_named(reason, items) for reason in solution.infeasible]
         infeasible += self._missed_must(request, items, solution.tour)
         if request.meal and not any(items[i].kind == "meal" for i in solution.tour):
-            infeasible.append("no lunch break fits between the visits and journeys of this day")
+            infeasible.append(say("no lunch break fits between the visits and journeys of this day",
+                                  "这一天的参观与行程之间排不下午餐"))
         return self._build(request, oracle, start, end, items, candidates, solution, infeasible)
 
     # --- candidates
@@ -197,8 +200,9 @@ class DayPlanner:
         for ref in must - set(self.model.places) - on_the_day:
             # a saved plan may name an event that staff have since moved or cancelled
             event = self.model.events.get(ref)
-            title = event.title_en if event else ref
-            closed.append(f"{title} has no session on {request.day} (moved or cancelled: see its event page)")
+            title, title_zh = (event.title_en, event.title_zh) if event else (ref, ref)
+            closed.append(say(f"{title} has no session on {request.day} (moved or cancelled: see its event page)",
+                              f"{title_zh} 在 {request.day} 没有场次（可能已改期或取消，请查看活动页）"))
         if request.meal:
             for site in self.model.sites.values():
                 item_id = f"meal:{site.id}"
@@ -215,7 +219,8 @@ class DayPlanner:
         visit_s = round(place.visit_s * pace)
         if hours is None or min(hours.last_entry_s, hours.close_s - visit_s) < hours.open_s:
             if is_must:
-                closed.append(f"{place.name_en} is closed on {request.day} ({request.day:%A})")
+                closed.append(say(f"{place.name_en} is closed on {request.day} ({request.day:%A})",
+                                  f"{place.name_zh} {request.day}（周{'一二三四五六日'[request.day.weekday()]}）不开放"))
             return None
         window = (hours.open_s, min(hours.last_entry_s, hours.close_s - visit_s))
         value = BASE_VALUE[place.kind] + INTEREST_VALUE * len(interests & set(place.tags))
@@ -226,7 +231,8 @@ class DayPlanner:
         is_must = event.id in must
         if event.status != "scheduled":
             if is_must:
-                closed.append(f"{event.title_en} is {event.status.replace('_', ' ')} on {request.day}")
+                closed.append(say(f"{event.title_en} is {event.status.replace('_', ' ')} on {request.day}",
+                                  f"{event.title_zh} {request.day} {'已取消' if event.status == 'cancelled' else '已售罄'}"))
             return None
         start_s, end_s = _session(request.day, occurrence)
         value = BASE_VALUE["event"] + INTEREST_VALUE * len(interests & set(event.tags))
@@ -246,7 +252,8 @@ class DayPlanner:
             sessions = [item for item in items.values() if item.kind == "event" and item.ref == ref]
             if sessions and ref not in chosen:
                 times = ", ".join(f"{format_clock(s.session[0])}-{format_clock(s.session[1])}" for s in sessions)
-                missed.append(f"{sessions[0].name_en} ({times}) does not fit in the day with the other must-sees")
+                missed.append(say(f"{sessions[0].name_en} ({times}) does not fit in the day with the other must-sees",
+                                  f"{sessions[0].name_zh}（{times}）与其他必看项目无法同时安排"))
         return missed
 
     # --- the plan
@@ -282,11 +289,31 @@ def _session(day: dt.date, occurrence: Occurrence) -> tuple[int, int]:
     return (int((occurrence.start - midnight).total_seconds()), int((occurrence.end - midnight).total_seconds()))
 
 
-def _named(reason: str, items: dict[str, Item]) -> str:
-    """Solver messages name candidate ids; people want names."""
-    for item_id, item in items.items():
-        reason = reason.replace(item_id, item.name_en)
-    return reason
+#: The solver's explanations (planner.itinerary.optw), and how to say them in Chinese.
+_SOLVER_ZH = (
+    (re.compile(r"^(.+) closes at (\d\d:\d\d(?::\d\d)?); the earliest arrival is (\S+)$"), "{0} {1} 关闭；最早 {2} 才能到达"),
+    (re.compile(r"^(.+) cannot be reached from the start$"), "从出发地无法到达 {0}"),
+    (re.compile(r"^the end cannot be reached after (.+) \(left at (\S+)\)$"), "{1} 离开 {0} 后无法回到终点"),
+    (re.compile(r"^after (.+) \(until (\S+)\) the end is reached at (\S+), after the deadline (\S+)$"),
+     "在 {0} 停留到 {1} 后，{2} 才能回到终点，晚于 {3}"),
+    (re.compile(r"^no tour (?:exists|was found) that includes all of: (.+)$"), "无法同时安排：{0}"),
+    (re.compile(r"^no tour was found that includes (.+)$"), "找不到包含 {0} 的行程"),
+    (re.compile(r"^the end cannot be reached from the start by the deadline$"), "无法在截止时间前回到终点"),
+)
+
+
+def _named(reason: str, items: dict[str, Item]) -> Said:
+    """Solver messages name candidate ids; people want names, in their language."""
+    english, chinese = reason, reason
+    for pattern, template in _SOLVER_ZH:
+        match = pattern.match(reason)
+        if match:
+            chinese = template.format(*match.groups())
+            break
+    for item_id, item in sorted(items.items(), key=lambda pair: -len(pair[0])):
+        english = english.replace(item_id, item.name_en)
+        chinese = chinese.replace(item_id, item.name_zh)
+    return say(english, chinese)
 
 
 def _route_dict(route, day: dt.date) -> dict:

@@ -7,10 +7,11 @@ shuttle), and RAPTOR's raw journeys into legs a person can follow.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..errors import BadRequest, PlannerError
+from ..errors import BadRequest, PlannerError, Said, say
 from ..geo import distance_m, in_chengdu, near_pairs
 from ..gtfs import Feed
 from ..model import TZ, NetworkParams, Place, Shuttle, Site, format_clock
@@ -58,6 +59,8 @@ class Leg:
     headway_s: int | None = None
     fare_cny: float | None = 0.0
     path: list[tuple[float, float]] = field(default_factory=list)  # WGS84 (lat, lon) along the leg
+    from_name_en: str = ""
+    to_name_en: str = ""
 
     @property
     def duration_s(self) -> int:
@@ -66,8 +69,8 @@ class Leg:
     def to_dict(self) -> dict:
         return {
             "mode": self.mode, "line": self.line, "route_id": self.route_id,
-            "from": {"id": self.from_id, "name": self.from_name},
-            "to": {"id": self.to_id, "name": self.to_name},
+            "from": {"id": self.from_id, "name": self.from_name, "name_en": self.from_name_en or self.from_name},
+            "to": {"id": self.to_id, "name": self.to_name, "name_en": self.to_name_en or self.to_name},
             "departure": self.dep.isoformat(), "arrival": self.arr.isoformat(),
             "duration_s": self.duration_s, "distance_m": self.distance_m, "fare_cny": self.fare_cny,
             "headway_s": self.headway_s, "path": [[round(lat, 6), round(lon, 6)] for lat, lon in self.path],
@@ -246,7 +249,7 @@ class JourneyPlanner:
         raw = [j for j in raptor.earliest_arrival(tt, source, target, depart_s, options.max_rides)
                if j.arr_s - depart_s <= MAX_JOURNEY_S]
         if not raw:
-            raise NoJourney(self._why_none(tt, source, origin, dest, depart_s))
+            raise NoJourney(self._why_none(tt, source, target, origin, dest, depart_s))
         fastest = self._named(tt, raw[-1], origin, dest, day, "fastest")
         if raw[0] is raw[-1] or raw[0].transfers >= raw[-1].transfers:
             return [fastest]
@@ -273,8 +276,9 @@ class JourneyPlanner:
         if walk and (best is None or arrive_s - walk[0] > best.dep_s):
             best = raptor.RawJourney(arrive_s - walk[0], arrive_s, [raptor.RawLeg("walk", None, None, arrive_s - walk[0], arrive_s, walk[1])])
         if best is None:
-            raise NoJourney(f"no journey arrives by {format_clock(arrive_s)} on {day}: "
-                            f"the first services of the day may start later")
+            raise NoJourney(say(f"no journey arrives by {format_clock(arrive_s)} on {day}: "
+                                f"the first services of the day may start later",
+                                f"{day} {format_clock(arrive_s)} 前无法到达：当天首班车可能更晚"))
         return self._named(tt, best, origin, dest, day, "fastest")
 
     def profile(self, origin: Point, dest: Point, day: dt.date, start_s: int, end_s: int,
@@ -289,7 +293,8 @@ class JourneyPlanner:
         if not self.feed.services_on(day):
             span = self.feed.date_range()
             covered = f"the feed covers {span[0]} to {span[1]}" if span else "the feed has no calendar"
-            raise NoJourney(f"no transit service on {day}: {covered}")
+            covered_zh = f"时刻表覆盖 {span[0]} 至 {span[1]}" if span else "时刻表没有日历"
+            raise NoJourney(say(f"no transit service on {day}: {covered}", f"{day} 没有公共交通服务：{covered_zh}"))
         tt = self.timetable(day, options)
         rules = self.rules(options)
         # endpoints are searched for among all stops: keep them, queries repeat (itineraries, batches)
@@ -301,17 +306,28 @@ class JourneyPlanner:
         source, target = self._endpoints[key]
         for point, end in ((origin, source), (dest, target)):
             if not end.links and not end.direct_walk:
-                raise NoJourney(f"too far to walk: no stop within {rules.max_walk_m:.0f} m of {point.name_en}")
+                raise NoJourney(say(f"too far to walk: no stop within {rules.max_walk_m:.0f} m of {point.name_en}",
+                                    f"步行太远：{point.name_zh} {rules.max_walk_m:.0f} 米内没有车站"))
         return tt, source, target
 
-    def _why_none(self, tt: Timetable, source: raptor.Endpoint, origin: Point, dest: Point, depart_s: int) -> str:
+    def _why_none(self, tt: Timetable, source: raptor.Endpoint, target: raptor.Endpoint,
+                  origin: Point, dest: Point, depart_s: int) -> Said:
         later = raptor.departures_from(tt, source, depart_s, depart_s + MAX_JOURNEY_S)
+        when = format_clock(depart_s)
         if not later:
             earlier = raptor.departures_from(tt, source, 0, depart_s)
-            last = f"; the last leaves at {format_clock(earlier[0])}" if earlier else ""
-            return f"after the last departure: nothing leaves near {origin.name_en} after {format_clock(depart_s)}{last}"
-        return (f"no connection from {origin.name_en} to {dest.name_en} within "
-                f"{MAX_JOURNEY_S // 3600} hours of {format_clock(depart_s)}")
+            last, last_zh = "", ""
+            if earlier:
+                last, last_zh = f"; the last leaves at {format_clock(earlier[0])}", f"；末班 {format_clock(earlier[0])} 出发"
+            return say(f"after the last departure: nothing leaves near {origin.name_en} after {when}{last}",
+                       f"末班车已过：{when} 之后 {origin.name_zh} 附近没有车次{last_zh}")
+        any_in, last_in = _arrivals_near(tt, target, depart_s, depart_s + MAX_JOURNEY_S)
+        if not any_in and last_in is not None:
+            return say(f"services near {dest.name_en} have ended for the day: the last vehicle there arrives at "
+                       f"{format_clock(last_in)} (feeder buses stop in the evening)",
+                       f"{dest.name_zh} 附近当天的车次已结束：最后一班 {format_clock(last_in)} 到达（接驳公交晚间停运）")
+        return say(f"no connection from {origin.name_en} to {dest.name_en} within {MAX_JOURNEY_S // 3600} hours of {when}",
+                   f"{when} 起 {MAX_JOURNEY_S // 3600} 小时内没有从 {origin.name_zh} 到 {dest.name_zh} 的路线")
 
     def _named(self, tt: Timetable, raw: raptor.RawJourney, origin: Point, dest: Point,
                day: dt.date, label: str) -> Journey:
@@ -324,15 +340,17 @@ class JourneyPlanner:
         return Journey(legs, label, total_fare(fares))
 
     def _leg(self, tt: Timetable, leg: raptor.RawLeg, origin: Point, dest: Point, day: dt.date) -> Leg:
-        def end(stop: int | None, point: Point) -> tuple[str, str, tuple[float, float]]:
+        def end(stop: int | None, point: Point) -> tuple[str, str, str, tuple[float, float]]:
             if stop is None:
-                return point.id, point.name_zh, (point.lat, point.lon)
-            return tt.stop_ids[stop], tt.stop_names[stop], (tt.stop_lat[stop], tt.stop_lon[stop])
+                return point.id, point.name_zh, point.name_en, (point.lat, point.lon)
+            return (tt.stop_ids[stop], tt.stop_names[stop], tt.stop_names_en[stop],
+                    (tt.stop_lat[stop], tt.stop_lon[stop]))
 
-        from_id, from_name, from_at = end(leg.from_stop, origin)
-        to_id, to_name, to_at = end(leg.to_stop, dest)
+        from_id, from_name, from_en, from_at = end(leg.from_stop, origin)
+        to_id, to_name, to_en, to_at = end(leg.to_stop, dest)
         result = Leg("walk", from_id, from_name, to_id, to_name, at(day, leg.dep_s, self.tz),
-                     at(day, leg.arr_s, self.tz), leg.metres, path=[from_at, to_at])
+                     at(day, leg.arr_s, self.tz), leg.metres, path=[from_at, to_at],
+                     from_name_en=from_en, to_name_en=to_en)
         if leg.kind == "ride":
             pattern = tt.patterns[leg.pattern]
             info = tt.route_info.get(pattern.route_id)
@@ -356,11 +374,13 @@ class JourneyPlanner:
         road_m = self.taxi_road_m(origin, dest)
         wait_s, ride_s = self.taxi_time_s(origin, dest, depart_s)
         wait = Leg("wait", origin.id, origin.name_zh, origin.id, origin.name_zh,
-                   at(day, depart_s, self.tz), at(day, depart_s + wait_s, self.tz), 0)
+                   at(day, depart_s, self.tz), at(day, depart_s + wait_s, self.tz), 0,
+                   from_name_en=origin.name_en, to_name_en=origin.name_en)
         ride = Leg("taxi", origin.id, origin.name_zh, dest.id, dest.name_zh,
                    at(day, depart_s + wait_s, self.tz), at(day, depart_s + wait_s + ride_s, self.tz),
                    round(road_m), route_id="taxi", line="taxi", fare_cny=taxi.fare_cny(road_m),
-                   path=[(origin.lat, origin.lon), (dest.lat, dest.lon)])
+                   path=[(origin.lat, origin.lon), (dest.lat, dest.lon)],
+                   from_name_en=origin.name_en, to_name_en=dest.name_en)
         return Journey([wait, ride], "taxi", ride.fare_cny)
 
     def taxi_road_m(self, origin: Point, dest: Point) -> float:
@@ -379,6 +399,23 @@ class JourneyPlanner:
         taxi = self.params.taxi
         road_m = self.taxi_road_m(origin, dest)
         return taxi.pickup_wait_s, round(road_m / (taxi.speed_kmh(depart_s // 3600 % 24) / 3.6))
+
+
+def _arrivals_near(tt: Timetable, target: raptor.Endpoint, start_s: int, end_s: int) -> tuple[bool, int | None]:
+    """Whether any vehicle sets down near the destination in ``(start_s, end_s]``, and the
+    last one that did before ``start_s``."""
+    any_in, last_before = False, None
+    for stop, _, _ in target.links:
+        for p_idx, pos in tt.patterns_at[stop]:
+            pattern = tt.patterns[p_idx]
+            if not pattern.can_alight[pos]:
+                continue
+            arrivals = [trip[pos] for trip in pattern.arrivals]  # FIFO: in order
+            i = bisect_right(arrivals, start_s)
+            any_in = any_in or (i < len(arrivals) and arrivals[i] <= end_s)
+            if i > 0:
+                last_before = arrivals[i - 1] if last_before is None else max(last_before, arrivals[i - 1])
+    return any_in, last_before
 
 
 def check_in_chengdu(point: Point, field_name: str) -> None:

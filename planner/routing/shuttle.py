@@ -24,7 +24,7 @@ def shuttle_trips(shuttle: Shuttle) -> tuple[tuple[ExtraStop, ...], tuple[ExtraT
     >>> len(stops), trips[0].stop_ids
     (2, ('shuttle:shuttle-dj', 'shuttle:shuttle-panda-south'))
     """
-    stops = tuple(ExtraStop(shuttle_stop_id(s.id), s.name_zh, s.lat, s.lon) for s in shuttle.stops)
+    stops = tuple(ExtraStop(shuttle_stop_id(s.id), s.name_zh, s.lat, s.lon, s.name_en) for s in shuttle.stops)
     trips = []
     for direction, ordered in (("outbound", shuttle.stops), ("inbound", tuple(reversed(shuttle.stops)))):
         hops = [distance_m(a.position, b.position) for a, b in zip(ordered, ordered[1:])]

@@ -55,6 +55,7 @@ class Timetable:
     date: dt.date
     stop_ids: list[str]
     stop_names: list[str]
+    stop_names_en: list[str]
     stop_lat: list[float]
     stop_lon: list[float]
     index: dict[str, int]
@@ -103,6 +104,7 @@ class ExtraStop:
     name: str
     lat: float
     lon: float
+    name_en: str = ""
 
 
 def _runs(freqs: list[Frequency], first_departure_s: int):
@@ -169,7 +171,8 @@ def build_timetable(
         for pos, stop in enumerate(pattern.stops):
             patterns_at[stop].append((p_idx, pos))
     return Timetable(
-        date=day, stop_ids=stops.ids, stop_names=stops.names, stop_lat=stops.lat, stop_lon=stops.lon,
+        date=day, stop_ids=stops.ids, stop_names=stops.names, stop_names_en=stops.names_en,
+        stop_lat=stops.lat, stop_lon=stops.lon,
         index=stops.index, patterns=patterns, patterns_at=patterns_at,
         footpaths=_footpaths(feed, stops, rules), change_s=_change_times(feed, stops, rules),
         route_info=_route_info(feed),
@@ -182,19 +185,21 @@ class _StopIndex:
     def __init__(self, feed: Feed, extra_stops: tuple[ExtraStop, ...]):
         self.ids: list[str] = []
         self.names: list[str] = []
+        self.names_en: list[str] = []
         self.lat: list[float] = []
         self.lon: list[float] = []
         self.index: dict[str, int] = {}
         for stop in feed.stops.values():
             if stop.location_type == 0:
-                self._add(stop.id, stop.name, stop.lat, stop.lon)
+                self._add(stop.id, stop.name, stop.name_en, stop.lat, stop.lon)
         for stop in extra_stops:
-            self._add(stop.id, stop.name, stop.lat, stop.lon)
+            self._add(stop.id, stop.name, stop.name_en or stop.name, stop.lat, stop.lon)
 
-    def _add(self, stop_id: str, name: str, lat: float, lon: float) -> None:
+    def _add(self, stop_id: str, name: str, name_en: str, lat: float, lon: float) -> None:
         self.index[stop_id] = len(self.ids)
         self.ids.append(stop_id)
         self.names.append(name)
+        self.names_en.append(name_en)
         self.lat.append(lat)
         self.lon.append(lon)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from ..errors import BadRequest
 from ..itinerary.daytrip import PACE, DayPlan, DayPlanner, DayRequest, compare_shuttle
 from ..itinerary.ics import plan_to_ics
-from .i18n import MESSAGES
+from .i18n import MESSAGES, current_lang
 from .itinerary_i18n import ITINERARY_MESSAGES
 from .params import parse_date, parse_flag, parse_time, today
 from .state import state
@@ -151,7 +151,7 @@ def api_itineraries():
     query = _query(day_request, shuttle)
     return jsonify({
         "link": url_for("itineraries.itinerary_page", _external=True) + "?" + urlencode(query),
-        "plans": {name: plan.to_dict() for name, plan in plans.items()},
+        "plans": {name: plan.to_dict(current_lang()) for name, plan in plans.items()},
         "shuttle_changes": changes(plans),
     })
 

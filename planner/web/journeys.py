@@ -9,6 +9,8 @@ from ..compare import Comparison, compare
 from ..model import format_clock
 from ..routing.journeys import NoJourney, Options, check_in_chengdu
 from .charts import comparison_chart
+from ..errors import in_lang
+from .i18n import current_lang
 from .params import parse_date, parse_flag, parse_number, parse_time, today
 from .state import state
 
@@ -50,7 +52,7 @@ def plan_from_args(args) -> dict:
             journeys = planner.journeys(origin, dest, day, when_s, options)
         result["journeys"] = [j.to_dict() for j in journeys]
     except NoJourney as exc:
-        result["reason"] = str(exc)
+        result["reason"] = in_lang(exc.args[0], current_lang())
     taxi = planner.taxi_arriving_by(origin, dest, day, when_s) if arrive_by else planner.taxi(origin, dest, day, when_s)
     result["taxi"] = taxi.to_dict()
     return result

@@ -40,6 +40,7 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
     except DataError as exc:
         _print_problems(exc)
         sys.exit(1)
+    click.echo(f"Database: {app.extensions['planner_db'].engine.url.render_as_string(hide_password=True)}")
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)")
     waitress_serve(app, host=host, port=port, threads=8)
 

@@ -63,7 +63,7 @@ def network_geojson(model: Model, lang: str = "zh", events: list[dict] | None = 
     ]
     used_stops = {sid for times in feed.stop_times.values() for sid in (t.stop_id for t in times)}
     features += [
-        _feature(_point(s.lat, s.lon), layer="stop", id=s.id, name=s.name)
+        _feature(_point(s.lat, s.lon), layer="stop", id=s.id, name=s.name_en if lang == "en" else s.name)
         for s in feed.stops.values() if s.id in used_stops
     ]
     for route_id, stop_ids in sorted(route_paths(feed).items()):

@@ -72,7 +72,7 @@ def _add_stops(graph: nx.MultiDiGraph, feed: Feed) -> None:
     for stop in feed.stops.values():
         if stop.location_type == 0:
             graph.add_node(stop_node(stop.id), kind="stop", lat=stop.lat, lon=stop.lon,
-                           name_zh=stop.name, name_en=stop.code or stop.name, routes=[])
+                           name_zh=stop.name, name_en=stop.name_en, routes=[])
 
 
 def _add_rides(graph: nx.MultiDiGraph, feed: Feed) -> None:

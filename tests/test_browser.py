@@ -82,3 +82,17 @@ def test_day_plan_typed_into_the_form(browser, live_server, tmp_path):
     assert "itinerary.ics" in page.locator("#plan-with a.button").get_attribute("href")
     page.screenshot(path=str(tmp_path / "day-plan.png"), full_page=True)
     page.close()
+
+
+def test_map_popup_keeps_the_date_and_phone_compare_table_scrolls(browser, live_server):
+    page = _open_map(browser, live_server, "?date=2024-02-12&lang=en")
+    page.evaluate("""() => { let found; window.plannerLayer.eachLayer(l => {
+        if (!found && l.feature && l.feature.properties.layer === 'place') { found = l; } }); found.openPopup(); }""")
+    assert page.locator(".leaflet-popup-content a").first.get_attribute("href").endswith("?date=2024-02-12")
+    page.goto(f"{live_server}/compare?date=2024-02-12&lang=zh")
+    box = page.locator("#direction-1 .table-scroll").first
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls inside its box ...
+    assert page.evaluate("document.documentElement.scrollWidth") <= 412  # ... not the page
+    first_cell = page.locator("#direction-1 tr.summary-transit td").first
+    assert first_cell.evaluate("e => e.getBoundingClientRect().height") < 40  # one line, not a character a line
+    page.close()

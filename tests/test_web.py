@@ -98,3 +98,26 @@ def test_network_geojson_hangs_the_days_events_on_venues(client):
     for event in events:
         assert event["id"] in [e["id"] for e in venues[event["venue"]]]
     assert client.get("/api/network.geojson?date=someday").status_code == 400
+
+
+def test_place_page_names_stops_in_english_and_translates_tags(client):
+    page = client.get("/places/dj-south-gate?date=2024-02-12&lang=en").get_data(as_text=True)
+    assert "Dongjiaojiyi" in page and "东郊记忆" in page  # the stop's pinyin, the Chinese name beside it
+    assert "Typical visit" not in page  # a gate takes no visit time
+    museum = client.get("/places/panda-museum?date=2024-02-12&lang=zh").get_data(as_text=True)
+    assert "博物馆、大熊猫、亲子" in museum and "建议游览" in museum
+
+
+def test_home_tooltips_map_date_and_favicon(client):
+    page = client.get("/?date=2024-02-12&lang=zh").get_data(as_text=True)
+    assert 'title="假设：' in page
+    assert 'data-date="2024-02-12"' in page  # map popups link to the place on this day
+    assert 'rel="icon"' in page
+    assert client.get("/favicon.ico").status_code == 301
+
+
+def test_compare_page_downloads_and_explains_minutes_without_transit(client):
+    page = client.get("/compare?date=2024-02-12&lang=en").get_data(as_text=True)
+    assert 'href="/api/compare?date=2024-02-12" download' in page
+    assert "departure minutes have no transit journey" in page
+    assert "No transit journey leaving after 20:00" in page

@@ -62,7 +62,7 @@ def requires(role: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if role != ANY_ROLE and not current_user.can(role):
-                abort(403, description=translate("auth_needs_role", role=role))
+                abort(403, description=translate("auth_needs_role", role=translate(f"role_{role}")))
             return view(*args, **kwargs)
         guarded.required_role = role
         return guarded

@@ -109,6 +109,9 @@ CALENDAR_MESSAGES: dict[str, dict[str, str]] = {
     "f_password": {"zh": "密码", "en": "Password"},
     "f_event": {"zh": "活动", "en": "Event"},
     "f_active": {"zh": "启用", "en": "Active"},
+    "role_staff": {"zh": "活动编辑", "en": "staff"},
+    "role_planner": {"zh": "规划", "en": "planner"},
+    "role_admin": {"zh": "管理员", "en": "admin"},
     # accounts admin
     "admin_create": {"zh": "新建账户", "en": "New account"},
     "admin_set_password": {"zh": "设置新密码", "en": "Set a new password"},

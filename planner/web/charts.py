@@ -7,8 +7,13 @@ from __future__ import annotations
 from ..compare import SERIES, Direction
 
 WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 30
-COLORS = {"transit": "#1c7ed6", "shuttle": "#d9480f", "taxi": "#868e96"}
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 30, 34  # room for the axis words, larger on phones (app.css)
+# Where transit and transit + shuttle take the same time their lines overlap: the shuttle is a
+# wide light orange band under a thin dark blue transit line, so the two never blend into one
+# colour, and the taxi is dashed grey.
+COLORS = {"transit": "#1864ab", "shuttle": "#ff922b", "taxi": "#868e96"}
+STROKES = {"transit": {"width": 1.5, "dash": ""}, "shuttle": {"width": 5, "dash": ""},
+           "taxi": {"width": 1.8, "dash": "6 4"}}
 
 
 def comparison_chart(direction: Direction, start_s: int, end_s: int) -> dict:
@@ -36,7 +41,8 @@ def comparison_chart(direction: Direction, start_s: int, end_s: int) -> dict:
                 current.append(f"{x(minute.depart_s)},{y(minute.door_s)}")
         if current:
             segments.append(current)
-        lines.append({"name": name, "color": COLORS[name], "segments": [" ".join(s) for s in segments]})
+        lines.append({"name": name, "color": COLORS[name], "width": STROKES[name]["width"],
+                      "dash": STROKES[name]["dash"], "segments": [" ".join(s) for s in segments]})
     first_hour = (start_s + 3599) // 3600
     x_ticks = [(x(h * 3600), f"{h:02d}:00") for h in range(first_hour, end_s // 3600 + 1, 2)]
     y_ticks = [(y(m * 60), str(m)) for m in range(0, top_min + 1, 15)]

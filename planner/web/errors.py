@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 
-from ..errors import BadRequest, DataError, NotFound
+from ..errors import BadRequest, DataError, NotFound, in_lang
 from ..store import Conflict
+from .i18n import current_lang, translate
 
 
 def _wants_json() -> bool:
@@ -17,7 +18,7 @@ def _answer(status: int, message: str, field: str | None = None):
         if field:
             body["field"] = field
         return jsonify(body), status
-    return render_template("error.html", status=status, message=message, field=field), status
+    return render_template("error.html", status=status, message=in_lang(message, current_lang()), field=field), status
 
 
 def init_errors(app: Flask) -> None:
@@ -46,4 +47,4 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(404)
     def no_such_page(exc):
-        return _answer(404, "no such page")
+        return _answer(404, "no such page" if _wants_json() else translate("no_such_page"))

@@ -38,9 +38,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tags": {"zh": "标签", "en": "Tags"},
     "source": {"zh": "来源", "en": "Source"},
     "assumption": {"zh": "假设", "en": "Assumption"},
+    "assumption_title": {"zh": "假设：{text}", "en": "Assumption: {text}"},
     "open_in_amap": {"zh": "在高德地图中打开", "en": "Open in AMap"},
     "nearby_stops": {"zh": "附近站点（步行）", "en": "Nearby stops (walking)"},
     "walk_min": {"zh": "步行约 {n} 分钟", "en": "about {n} min walk"},
+    "metres": {"zh": "米", "en": "m"},
     "kind_gate": {"zh": "入口", "en": "Gate"},
     "kind_attraction": {"zh": "景点", "en": "Attraction"},
     "kind_venue": {"zh": "场馆", "en": "Venue"},
@@ -48,7 +50,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "legend_metro": {"zh": "地铁线路", "en": "Metro lines"},
     "legend_feeder": {"zh": "接驳公交", "en": "Feeder buses"},
     "legend_shuttle": {"zh": "拟议直通车", "en": "Proposed shuttle"},
-    "legend_places": {"zh": "景点与入口", "en": "Attractions and gates"},
+    "legend_panda_places": {"zh": "熊猫基地景点", "en": "Panda Base places"},
+    "legend_dj_places": {"zh": "东郊记忆场馆与景点", "en": "Dongjiao Memory places"},
+    "legend_gates": {"zh": "入口", "en": "Gates"},
+    "legend_events": {"zh": "当日有活动", "en": "Events on this day"},
     "shuttle": {"zh": "拟议直通车", "en": "Proposed shuttle"},
     "shuttle_note": {"zh": "2024年成都两会上罗乐代表提出的东郊记忆—熊猫基地直通车（尚未开通，数据均为假设）。",
                      "en": "Proposed at the 2024 Chengdu two sessions by deputy Luo Le; not running yet, all its figures are assumptions."},
@@ -57,6 +62,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "Every number the model uses, with its source or assumption: the data files as they are."},
     "back_home": {"zh": "返回首页", "en": "Back to the map"},
     "error": {"zh": "出错了", "en": "Something is wrong"},
+    "error_400": {"zh": "请求中有一项无法识别，请检查后重试。", "en": "Part of the request could not be understood: check it and try again."},
+    "error_404": {"zh": "找不到要查看的内容。", "en": "What you asked for does not exist."},
+    "error_422": {"zh": "数据没有通过检查。", "en": "The data did not pass the checks."},
+    "no_such_page": {"zh": "没有这个页面", "en": "no such page"},
     "field": {"zh": "字段", "en": "Field"},
     "language": {"zh": "English", "en": "中文"},
     "all_day": {"zh": "全天", "en": "all day"},
@@ -70,6 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "arrive_by": {"zh": "最晚到达", "en": "Arrive by"},
     "with_shuttle": {"zh": "包含拟议直通车", "en": "Include the proposed shuttle"},
     "plan": {"zh": "规划路线", "en": "Plan"},
+    "lat_lon": {"zh": "纬度,经度", "en": "lat,lon"},
     "coords_hint": {"zh": "也可输入“纬度,经度”（WGS84）", "en": "or type 'lat,lon' (WGS84)"},
     "fastest": {"zh": "最快", "en": "Fastest"},
     "fewest_transfers": {"zh": "换乘最少", "en": "Fewest transfers"},
@@ -117,6 +127,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "minutes_unit": {"zh": "分钟", "en": "minutes"},
     "start": {"zh": "开始", "en": "Start"},
     "end": {"zh": "结束", "en": "End"},
+    "no_transit_minutes": {"zh": "有 {n} 个出发分钟没有公共交通路线。", "en": "{n} departure minutes have no transit journey."},
+    "no_transit_after": {"zh": "{time} 以后出发没有公共交通路线：接驳公交（或地铁）当天已收班。",
+                         "en": "No transit journey leaving after {time}: the feeder buses (or the metro) have stopped for the day."},
+    "no_transit_before": {"zh": "{time} 以前出发没有公共交通路线：首班车还没有开。",
+                          "en": "No transit journey leaving before {time}: the first services have not started."},
+    "no_transit_at_all": {"zh": "这个时段没有公共交通路线。", "en": "No transit journey in this window."},
+    # tags of places and events (data/places.yaml, data/events.yaml); a tag without a message shows as it is
+    "tag_art": {"zh": "艺术", "en": "art"},
+    "tag_comedy": {"zh": "喜剧", "en": "comedy"},
+    "tag_concert": {"zh": "音乐会", "en": "concert"},
+    "tag_entrance": {"zh": "入口", "en": "entrance"},
+    "tag_evening": {"zh": "晚间", "en": "evening"},
+    "tag_exhibition": {"zh": "展览", "en": "exhibition"},
+    "tag_food": {"zh": "美食", "en": "food"},
+    "tag_free": {"zh": "免费", "en": "free"},
+    "tag_history": {"zh": "历史", "en": "history"},
+    "tag_kids": {"zh": "亲子", "en": "kids"},
+    "tag_morning": {"zh": "上午", "en": "morning"},
+    "tag_museum": {"zh": "博物馆", "en": "museum"},
+    "tag_music": {"zh": "音乐", "en": "music"},
+    "tag_pandas": {"zh": "大熊猫", "en": "pandas"},
+    "tag_photo": {"zh": "拍照", "en": "photo spot"},
+    "tag_red-pandas": {"zh": "小熊猫", "en": "red pandas"},
+    "tag_sci-fi": {"zh": "科幻", "en": "sci-fi"},
+    "tag_street": {"zh": "街头", "en": "street"},
+    "tag_theatre": {"zh": "戏剧", "en": "theatre"},
+    "tag_tradition": {"zh": "传统", "en": "tradition"},
+    "tag_view": {"zh": "观景", "en": "view"},
 }
 
 
@@ -125,6 +163,11 @@ def translate(key: str, lang: str | None = None, **values) -> str:
     entry = MESSAGES.get(key)
     text = entry.get(lang, entry["zh"]) if entry else key
     return text.format(**values) if values else text
+
+
+def translate_tag(tag: str, lang: str | None = None) -> str:
+    """A place's or event's tag in the interface language; an unknown tag as it is."""
+    return translate(f"tag_{tag}", lang) if f"tag_{tag}" in MESSAGES else tag
 
 
 def current_lang() -> str:
@@ -144,6 +187,8 @@ def init_i18n(app: Flask) -> None:
         if request.args.get("lang") in LANGUAGES:
             response.set_cookie(COOKIE, g.lang, max_age=365 * 86400, samesite="Lax")
         return response
+
+    app.add_template_filter(translate_tag, "tag")
 
     @app.context_processor
     def helpers():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .. import catalog
 from ..errors import NotFound
@@ -47,6 +47,12 @@ def place(place_id: str):
         "place.html", day=day, place=catalog.place_info(planner.model, found, day, lang),
         rules=[catalog.describe_rule(r, lang) for r in found.hours.rules], events=events, stops=catalog.nearby_stops(planner.graph, place_id),
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico where a page names none (feeds, JSON): the vendored SVG."""
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)
 
 
 @bp.get("/sources")

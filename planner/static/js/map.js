@@ -10,7 +10,11 @@
   if (tileUrl) {
     L.tileLayer(tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution }).addTo(map);
   }
-  var SITE_COLORS = { "panda-base": "#2b8a3e", "dongjiao-memory": "#7048e8" };
+  // Places take their site's colour, apart from every line colour (the feeders are green,
+  // the shuttle orange); the legend swatches in app.css use the same colours.
+  var SITE_COLORS = { "panda-base": "#7048e8", "dongjiao-memory": "#c2255c" };
+  var EVENT_COLOR = "#1d2327";  // a dark ring: the day's events there (orange is the shuttle's)
+  var day = el.dataset.date || "";
 
   function styleFor(f) {
     var p = f.properties;
@@ -37,10 +41,15 @@
     }
     if (p.layer === "place") {
       var withEvents = p.events && p.events.length > 0;
-      return L.circleMarker(latlng, { radius: withEvents ? 7 : (p.kind === "gate" ? 5 : 4),
-                                      weight: withEvents ? 3 : 1, color: withEvents ? "#d9480f" : "#fff",
-                                      fillColor: SITE_COLORS[p.site] || "#555", fillOpacity: 0.95,
-                                      className: "layer-place kind-" + p.kind + (withEvents ? " has-events" : "") });
+      var siteColor = SITE_COLORS[p.site] || "#555";
+      var className = "layer-place kind-" + p.kind + " site-" + p.site + (withEvents ? " has-events" : "");
+      if (p.kind === "gate") {  // gates: hollow, a white dot in a ring of the site's colour
+        return L.circleMarker(latlng, { radius: withEvents ? 7 : 6, weight: 3, color: withEvents ? EVENT_COLOR : siteColor,
+                                        fillColor: "#fff", fillOpacity: 1, className: className });
+      }
+      return L.circleMarker(latlng, { radius: withEvents ? 8 : 5,
+                                      weight: withEvents ? 3 : 1.5, color: withEvents ? EVENT_COLOR : "#fff",
+                                      fillColor: siteColor, fillOpacity: 0.95, className: className });
     }
     return L.circleMarker(latlng, { radius: 2, weight: 1, color: "#868e96", fillColor: "#fff",
                                     fillOpacity: 1, className: "layer-stop" });
@@ -60,7 +69,7 @@
     if (p.layer === "place") {
       var box = document.createElement("div");
       var link = document.createElement("a");
-      link.href = "/places/" + encodeURIComponent(p.id);
+      link.href = "/places/" + encodeURIComponent(p.id) + (day ? "?date=" + encodeURIComponent(day) : "");
       link.textContent = p.name;
       box.appendChild(link);
       (p.events || []).forEach(function (ev) {

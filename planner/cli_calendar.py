@@ -92,11 +92,9 @@ def _engine(database_url: str | None):
 @database_option
 def db_upgrade(revision: str, database_url: str | None) -> None:
     """Apply the migrations up to REVISION (default: all)."""
-    from .store.db import current_revision, upgrade
+    from .store.db import upgrade
 
-    engine = _engine(database_url)
-    upgrade(engine, revision)
-    click.echo(f"{engine.url.render_as_string(hide_password=True)}: at revision {current_revision(engine)}")
+    _migrate(upgrade, revision, database_url)
 
 
 @db.command("downgrade")
@@ -104,10 +102,16 @@ def db_upgrade(revision: str, database_url: str | None) -> None:
 @database_option
 def db_downgrade(revision: str, database_url: str | None) -> None:
     """Undo the migrations after REVISION ('base': all of them, dropping the tables)."""
-    from .store.db import current_revision, downgrade
+    from .store.db import downgrade
+
+    _migrate(downgrade, revision, database_url)
+
+
+def _migrate(step, revision: str, database_url: str | None) -> None:
+    from .store.db import current_revision
 
     engine = _engine(database_url)
-    downgrade(engine, revision)
+    step(engine, revision)
     click.echo(f"{engine.url.render_as_string(hide_password=True)}: at revision {current_revision(engine)}")
 
 

@@ -371,6 +371,29 @@ def departures_from(tt: Timetable, origin: Endpoint, start_s: int, end_s: int) -
     return sorted(times, reverse=True)
 
 
+def _boardings(tt: Timetable, origin: Endpoint, start_s: int, end_s: int) -> dict[int, list[tuple[int, int, int]]]:
+    """For each departure from the origin, the (pattern, position, trip) it catches just in time."""
+    found: dict[int, list[tuple[int, int, int]]] = {}
+    for stop, secs, _ in origin.links:
+        for p_idx, pos in tt.patterns_at[stop]:
+            pattern = tt.patterns[p_idx]
+            if not pattern.can_board[pos]:
+                continue
+            deps = pattern.departures_at[pos]
+            for trip in range(bisect_left(deps, start_s + secs), len(deps)):
+                if deps[trip] - secs > end_s:
+                    break
+                found.setdefault(deps[trip] - secs, []).append((p_idx, pos, trip))
+    return found
+
+
+def _optimistic_arrival(tt: Timetable, lower: list[int], p_idx: int, pos: int, trip: int) -> int:
+    """A lower bound on reaching the destination by boarding this trip here."""
+    pattern = tt.patterns[p_idx]
+    arrivals, stops, alight = pattern.arrivals[trip], pattern.stops, pattern.can_alight
+    return min((arrivals[d] + lower[stops[d]] for d in range(pos + 1, len(stops)) if alight[d]), default=INF)
+
+
 def profile(tt: Timetable, origin: Endpoint, dest: Endpoint, start_s: int, end_s: int,
             max_rides: int = 8) -> list[RawJourney]:
     """Every journey that is best for some departure in ``[start_s, end_s]``.
@@ -382,7 +405,13 @@ def profile(tt: Timetable, origin: Endpoint, dest: Endpoint, start_s: int, end_s
     search = _Search(tt, origin, dest, max_rides)
     search.origin = Endpoint(origin.links, origin.lat, origin.lon, None)  # direct walk is added per minute
     journeys: list[RawJourney] = []
-    for depart_s in departures_from(tt, origin, start_s, end_s):
+    boardings = _boardings(tt, origin, start_s, end_s)
+    for depart_s in sorted(boardings, reverse=True):
+        # What is new at this departure is only the vehicles it catches just in time (later
+        # ones were searched from later departures): if none of them can beat the best
+        # arrival so far even at full speed from where it sets down, skip the whole run.
+        if all(_optimistic_arrival(tt, search.lower, *b) >= search.bound for b in boardings[depart_s]):
+            continue
         before = search.bound
         search.run(depart_s)
         if search.bound < before:

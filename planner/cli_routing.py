@@ -11,7 +11,7 @@ import click
 
 from .errors import BadRequest, DataError, PlannerError
 from .gtfs import format_gtfs_time, parse_gtfs_time, read_feed
-from .model import NetworkParams, format_clock
+from .model import NetworkParams
 
 
 def _planner(gtfs: Path | None):

@@ -458,15 +458,16 @@ def _shuttle_stop(checker: Checker, rec: dict, path: str, places: dict[str, Plac
 
 
 def _waypoints(checker: Checker, doc: dict) -> tuple[tuple[float, float], ...]:
+    """The shuttle's road path: each point ``[lat, lon]`` or ``{lat, lon}`` (with ``crs`` if GCJ-02)."""
     points = []
     for i, point in enumerate(_list_field(checker, doc, "path")):
-        rec = point if isinstance(point, dict) else _Mapping(
-            lat=point[0], lon=point[1]) if isinstance(point, list) and len(point) == 2 else None
-        if rec is None:
+        if isinstance(point, list) and len(point) == 2:
+            point = _Mapping(lat=point[0], lon=point[1])
+            point.line = doc.line  # a flow list's items carry no line of their own
+        if not isinstance(point, dict):
             checker.add(doc, f"path[{i}]", f"expected [lat, lon] or {{lat, lon}}, got {point!r}")
             continue
-        rec.line = getattr(rec, "line", 0) or doc.line
-        pos = position(checker, rec, f"path[{i}]")
+        pos = position(checker, point, f"path[{i}]")
         if pos:
             points.append(pos)
     return tuple(points)
@@ -569,7 +570,7 @@ def _speeds(checker: Checker, taxi: dict) -> dict[int, float]:
         return {h: 1.0 for h in range(24)}
     speeds = {}
     for hour, speed in table.items():
-        speeds[hour] = checker.field(table, f"taxi.speed_kmh_by_hour", hour, number(3, 120)) or 1.0
+        speeds[hour] = checker.field(table, "taxi.speed_kmh_by_hour", hour, number(3, 120)) or 1.0
     return speeds
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from planner import geo
-from planner.model import TZ, HoursRule, OpeningHours
+from planner.model import HoursRule, OpeningHours
 
 
 def test_core_imports_no_flask():

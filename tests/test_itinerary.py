@@ -1,7 +1,6 @@
 """Day plans: the issue's example, honest refusals, exactness, the API, the link and the .ics."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import BadRequest, Said, in_lang, say
 from ..model import Event, Model, Occurrence, Place, format_clock
 from ..routing.journeys import JourneyPlanner, Options, at
-from ..routing.journeys import Point
 from .optw import solve
 from .optw_model import Candidate, OptwProblem
 from .travel import Stop, TravelOracle
@@ -259,29 +258,30 @@ class DayPlanner:
     # --- the plan
 
     def _build(self, request, oracle, start, end, items, candidates, solution, infeasible) -> DayPlan:
+        by_id = {c.id: c for c in candidates}
         steps = []
         here, free_s = start, request.start_s
         for item_id, begin_s in zip(solution.tour, solution.start_times_s):
             item = items[item_id]
-            service_s = next(c.service_s for c in candidates if c.id == item_id)
+            end_s = begin_s + by_id[item_id].service_s
             if not steps:  # leave as late as still arrives in time: wait at the hotel, not the gate
                 free_s = oracle.latest_departure_s(here, item.stop, free_s, begin_s)
             route = oracle.route(here, item.stop, free_s)
-            steps.append(Step(item, free_s, route.arrive_s, begin_s, begin_s + service_s, _route_dict(route, request.day)))
-            here, free_s = item.stop, begin_s + service_s
+            steps.append(Step(item, free_s, route.arrive_s, begin_s, end_s, _route_dict(route, request.day)))
+            here, free_s = item.stop, end_s
         home = oracle.route(here, end, free_s)
         leave_s = steps[0].depart_s if steps else request.start_s
-        plan = DayPlan(request, steps, _route_dict(home, request.day), leave_s, home.arrive_s,
-                       sum(items[i].kind != "meal" and _value(candidates, i) or 0 for i in solution.tour),
+        value = sum(_value(by_id[i]) for i in solution.tour if items[i].kind != "meal")
+        plan = DayPlan(request, steps, _route_dict(home, request.day), leave_s, home.arrive_s, value,
                        solution.optimal, infeasible, solution.seconds, solution.travel_calls, oracle.queries,
                        len(candidates))
         plan.totals = _totals(plan, self.model)
         return plan
 
 
-def _value(candidates: list[Candidate], item_id: str) -> float:
-    score = next(c.score for c in candidates if c.id == item_id)
-    return score - MUST_BONUS if score >= MUST_BONUS else score
+def _value(candidate: Candidate) -> float:
+    """What a visit is worth to the visitor, without the bonus that made a must-see certain."""
+    return candidate.score - MUST_BONUS if candidate.score >= MUST_BONUS else candidate.score
 
 
 def _session(day: dt.date, occurrence: Occurrence) -> tuple[int, int]:
@@ -372,7 +372,5 @@ def _check(request: DayRequest, model: Model, events_today: set[str]) -> None:
 
 def compare_shuttle(planner: DayPlanner, request: DayRequest) -> dict[str, DayPlan]:
     """The best day without and with the proposed shuttle, side by side."""
-    from dataclasses import replace
-
     return {"without": planner.plan(replace(request, shuttle=False)),
             "with": planner.plan(replace(request, shuttle=True))}

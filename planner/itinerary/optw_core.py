@@ -130,16 +130,5 @@ class Compiled:
         end_s = self.arrive(last, self.end, t + self.service[last])
         return (starts, end_s) if end_s <= self.problem.deadline_s else None
 
-    def route_ok(self, route: list[int]) -> bool:
-        """Feasible schedule, no group visited twice, every must-visit included."""
-        seen = 0
-        for j in route:
-            if seen & ((1 << j) | self.group_mask[j]):
-                return False
-            seen |= 1 << j
-        if any(not (seen >> m) & 1 for m in self.must):
-            return False
-        return self.schedule(route) is not None
-
     def route_score(self, route: list[int]) -> float:
         return sum(self.score[j] for j in route)

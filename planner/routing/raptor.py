@@ -357,18 +357,7 @@ def _pareto(search: _Search) -> list[RawJourney]:
 
 def departures_from(tt: Timetable, origin: Endpoint, start_s: int, end_s: int) -> list[int]:
     """Times at which leaving the origin catches some vehicle just in time, latest first."""
-    times = set()
-    for stop, secs, _ in origin.links:
-        for p_idx, pos in tt.patterns_at[stop]:
-            pattern = tt.patterns[p_idx]
-            if not pattern.can_board[pos]:
-                continue
-            deps = pattern.departures_at[pos]
-            for dep in deps[bisect_left(deps, start_s + secs):]:
-                if dep - secs > end_s:
-                    break
-                times.add(dep - secs)
-    return sorted(times, reverse=True)
+    return sorted(_boardings(tt, origin, start_s, end_s), reverse=True)
 
 
 def _boardings(tt: Timetable, origin: Endpoint, start_s: int, end_s: int) -> dict[int, list[tuple[int, int, int]]]:

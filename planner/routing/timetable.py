@@ -18,7 +18,6 @@ Building is pure: it takes a read :class:`planner.gtfs.Feed` and parameters.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from ..geo import near_pairs, distance_m
@@ -288,6 +287,3 @@ def _route_info(feed: Feed) -> dict[str, dict]:
         for r in feed.routes.values()
     }
 
-
-def headway_label(headway_s: int | None) -> str | None:
-    return None if headway_s is None else f"every {math.ceil(headway_s / 60)} min"

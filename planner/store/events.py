@@ -166,11 +166,6 @@ class EventStore:
             raise NotFound(f"no event {event_id!r}")
         return found
 
-    def find_by_uid(self, uid: str) -> StoredEvent | None:
-        with read_connection(self.engine) as conn:
-            row = conn.execute(sa.select(events).where(events.c.uid == uid)).first()
-        return self._stored(row) if row else None
-
     def find_many_by_uid(self, uids: Iterable[str]) -> dict[str, StoredEvent]:
         found = {}
         with read_connection(self.engine) as conn:
@@ -266,13 +261,6 @@ class EventStore:
                                         row.changed_by, row.note, record_diff(previous, row.record)))
             previous = row.record
         return entries
-
-    def version_record(self, event_id: str, version: int) -> dict:
-        with read_connection(self.engine) as conn:
-            record = self._version_record(conn, event_id, version)
-        if record is None:
-            raise NotFound(f"event {event_id!r} has no version {version}")
-        return record
 
     # --- validating
 

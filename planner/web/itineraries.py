@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -102,8 +103,6 @@ def _plans(day_request: DayRequest, shuttle: str) -> dict[str, DayPlan]:
     planner = day_planner()
     if shuttle == "compare":
         return compare_shuttle(planner, day_request)
-    from dataclasses import replace
-
     return {shuttle: planner.plan(replace(day_request, shuttle=VARIANTS[shuttle]))}
 
 
@@ -193,8 +192,6 @@ def itinerary_ics():
     variant = request.args.get("variant", "without" if shuttle == "compare" else shuttle)
     if variant not in VARIANTS:
         raise BadRequest("variant", "expected with or without")
-    from dataclasses import replace
-
     plan = day_planner().plan(replace(day_request, shuttle=VARIANTS[variant]))
     body = plan_to_ics(plan, url_for("itineraries.itinerary_page", _external=True) + "?" + request.query_string.decode())
     return Response(body, mimetype="text/calendar",

@@ -1,23 +1,20 @@
 """Journeys and the shuttle comparison: pages and JSON."""
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from ..compare import Comparison, compare
+from ..errors import BadRequest, in_lang
 from ..model import format_clock
 from ..routing.journeys import NoJourney, Options, check_in_chengdu
 from .charts import comparison_chart
-from ..errors import in_lang
 from .i18n import current_lang
 from .params import parse_date, parse_flag, parse_number, parse_time, today
 from .state import state
 
 bp = Blueprint("journeys", __name__)
 
-_COMPARISONS: OrderedDict = OrderedDict()  # the data is static while the app runs
-_KEEP = 32
+_KEEP_COMPARISONS = 32
 
 
 def _points(args):
@@ -87,15 +84,14 @@ def comparison_from_args(args) -> Comparison:
     start_s = parse_time(args.get("start"), "start", default=6 * 3600)
     end_s = parse_time(args.get("end"), "end", default=23 * 3600)
     if end_s <= start_s:
-        from ..errors import BadRequest
-
         raise BadRequest("end", "must be after start")
     key = (origin.id, dest.id, day, start_s, end_s)
-    if key not in _COMPARISONS:
-        _COMPARISONS[key] = compare(state().journeys, origin, dest, day, start_s, end_s)
-        if len(_COMPARISONS) > _KEEP:
-            _COMPARISONS.popitem(last=False)
-    return _COMPARISONS[key]
+    kept = state().comparisons  # per app: two apps may hold different data
+    if key not in kept:
+        kept[key] = compare(state().journeys, origin, dest, day, start_s, end_s)
+        if len(kept) > _KEEP_COMPARISONS:
+            kept.popitem(last=False)
+    return kept[key]
 
 
 @bp.get("/api/compare")

@@ -1,7 +1,8 @@
 """The loaded model and graph, built once per app and shared by the views."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import networkx as nx
 from flask import Flask, current_app
@@ -22,6 +23,8 @@ class PlannerState:
     # ``model`` reads its events from the calendar (planner.store.live)
     calendar: EventStore | None = None
     accounts: UserStore | None = None
+    # comparisons already computed: transit data do not change while the app runs
+    comparisons: OrderedDict = field(default_factory=OrderedDict)
 
 
 def init_state(app: Flask) -> None:

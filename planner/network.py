@@ -58,14 +58,31 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
 
 
 def _add_places(graph: nx.MultiDiGraph, model: Model) -> None:
-    events_by_venue: dict[str, list[str]] = {}
-    for event in model.events.values():
-        events_by_venue.setdefault(event.venue_id, []).append(event.id)
     for place in model.places.values():
-        graph.add_node(
-            place_node(place.id), kind=place.kind, site=place.site_id, lat=place.lat, lon=place.lon,
-            name_zh=place.name_zh, name_en=place.name_en, events=sorted(events_by_venue.get(place.id, [])),
-        )
+        graph.add_node(place_node(place.id), kind=place.kind, site=place.site_id, lat=place.lat, lon=place.lon,
+                       name_zh=place.name_zh, name_en=place.name_en)
+    hang_events(graph, model.events.values())
+
+
+def hang_events(graph: nx.MultiDiGraph, events) -> None:
+    """Set each place node's ``events`` (event ids, sorted) from ``events``: at build time,
+    and again whenever the calendar changes.
+
+    Examples
+    --------
+    >>> from planner.model import Event
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("place:hall", kind="venue")
+    >>> hang_events(g, [Event(id="b", venue_id="hall"), Event(id="a", venue_id="hall")])
+    >>> g.nodes["place:hall"]["events"]
+    ['a', 'b']
+    """
+    by_venue: dict[str, list[str]] = {}
+    for event in events:
+        by_venue.setdefault(place_node(event.venue_id), []).append(event.id)
+    for node, kind in graph.nodes(data="kind"):
+        if node.startswith("place:"):
+            graph.nodes[node]["events"] = sorted(by_venue.get(node, []))
 
 
 def _add_stops(graph: nx.MultiDiGraph, feed: Feed) -> None:

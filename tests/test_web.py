@@ -121,3 +121,17 @@ def test_compare_page_downloads_and_explains_minutes_without_transit(client):
     assert 'href="/api/compare?date=2024-02-12" download' in page
     assert "departure minutes have no transit journey" in page
     assert "No transit journey leaving after 20:00" in page
+
+
+def test_graph_venues_follow_the_calendar(tmp_path):
+    """Events hang on venue nodes, and a staff change shows there without a restart."""
+    from planner.web import create_app
+
+    app = create_app({"TESTING": True, "TILE_URL": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+    planner = app.extensions["planner"]
+    hall = "place:dj-fanxing-theatre"
+    assert "dj-standup-comedy-2024" in planner.graph.nodes[hall]["events"]
+    record = {**planner.calendar.get("dj-standup-comedy-2024").record, "id": "late-comedy-2024",
+              "rrule": None, "exdates": []}
+    planner.calendar.create(record, "sally")
+    assert "late-comedy-2024" in planner.graph.nodes[hall]["events"]

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 
 from ..loading import load_model
 from ..model import Model
-from ..network import build_graph
+from ..network import build_graph, hang_events
 from ..routing.journeys import JourneyPlanner
 from ..store import EventStore, UserStore
 
@@ -17,7 +17,7 @@ from ..store import EventStore, UserStore
 @dataclass
 class PlannerState:
     model: Model
-    graph: nx.MultiDiGraph
+    network: nx.MultiDiGraph
     journeys: JourneyPlanner
     # set by planner.web.database: the event calendar and the accounts; from then on
     # ``model`` reads its events from the calendar (planner.store.live)
@@ -25,12 +25,23 @@ class PlannerState:
     accounts: UserStore | None = None
     # comparisons already computed: transit data do not change while the app runs
     comparisons: OrderedDict = field(default_factory=OrderedDict)
+    _events_revision: tuple | None = None
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The network, its venues carrying the calendar's events as they are now."""
+        if self.calendar is not None:
+            revision = self.calendar.revision()
+            if revision != self._events_revision:
+                hang_events(self.network, self.model.events.values())
+                self._events_revision = revision
+        return self.network
 
 
 def init_state(app: Flask) -> None:
     model = load_model(app.config["DATA_DIR"], app.config.get("GTFS_PATH"))
     planner = JourneyPlanner.for_model(model)
-    app.extensions["planner"] = PlannerState(model=model, graph=build_graph(model), journeys=planner)
+    app.extensions["planner"] = PlannerState(model=model, network=build_graph(model), journeys=planner)
 
 
 def state() -> PlannerState:

@@ -320,12 +320,15 @@ def _route_dict(route, day: dt.date) -> dict:
     legs = []
     if route.kind in ("transit", "taxi"):
         if route.walk_out_s:
-            legs.append({"mode": "walk", "to": route.gate_out.name_zh, "duration_s": route.walk_out_s})
+            legs.append({"mode": "walk", "to": route.gate_out.name_zh, "to_en": route.gate_out.name_en,
+                         "duration_s": route.walk_out_s})
         legs += route.journey.to_dict()["legs"]
         if route.queue_s:
-            legs.append({"mode": "queue", "at": route.gate_in.name_zh, "duration_s": route.queue_s})
+            legs.append({"mode": "queue", "at": route.gate_in.name_zh, "at_en": route.gate_in.name_en,
+                         "duration_s": route.queue_s})
         if route.walk_in_s:
-            legs.append({"mode": "walk", "from": route.gate_in.name_zh, "duration_s": route.walk_in_s})
+            legs.append({"mode": "walk", "from": route.gate_in.name_zh, "from_en": route.gate_in.name_en,
+                         "duration_s": route.walk_in_s})
     elif route.kind == "walk":
         legs.append({"mode": "walk", "duration_s": route.arrive_s - route.depart_s})
     fare = route.journey.fare_cny if route.journey is not None else 0.0

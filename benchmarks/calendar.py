@@ -24,7 +24,7 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-from planner.model import TZ  # noqa: E402
+from planner.domain.model import TZ  # noqa: E402
 from planner.store.events import StoredEvent  # noqa: E402
 from planner.store.ical import export_calendar, import_calendar  # noqa: E402
 from planner.web import create_app  # noqa: E402
@@ -136,8 +136,8 @@ def main() -> None:
 
     for name, value in results.items():
         print(f"target < 100 ms, {name}: {'met' if value < 100 else 'NOT met'} ({value:.1f} ms median)")
-    app.extensions["planner_db"].close()
-    other.extensions["planner_db"].close()
+    app.extensions["planner"].close()
+    other.extensions["planner"].close()
     shutil.rmtree(folder, ignore_errors=True)
 
 

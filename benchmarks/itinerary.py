@@ -25,8 +25,8 @@ import time
 import tracemalloc
 
 from planner.itinerary.daytrip import DayPlanner, DayRequest
-from planner.loading import load_model
-from planner.paths import bundled_data_dir
+from planner.sources.datafiles import load_model
+from planner.domain.paths import bundled_data_dir
 from planner.routing.journeys import JourneyPlanner, Options
 
 DAY = dt.date(2024, 2, 12)

@@ -35,10 +35,10 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 
-from planner.compare import compare, transit_minutes  # noqa: E402
-from planner.gtfs import read_feed  # noqa: E402
-from planner.loading import load_model, load_params  # noqa: E402
-from planner.paths import bundled_data_dir  # noqa: E402
+from planner.routing.compare import compare, transit_minutes  # noqa: E402
+from planner.sources.gtfs import read_feed  # noqa: E402
+from planner.sources.datafiles import load_model, load_params  # noqa: E402
+from planner.domain.paths import bundled_data_dir  # noqa: E402
 from planner.routing import raptor  # noqa: E402
 from planner.routing.journeys import JourneyPlanner, NoJourney, Options  # noqa: E402
 

@@ -22,9 +22,9 @@ import sys
 _CHILD = """
 import json, time
 t0 = time.perf_counter()
-from planner.loading import load_model
-from planner.network import build_graph, summary
-from planner.paths import bundled_data_dir
+from planner.sources.datafiles import load_model
+from planner.routing.network import build_graph, summary
+from planner.domain.paths import bundled_data_dir
 t1 = time.perf_counter()
 model = load_model(bundled_data_dir())
 t2 = time.perf_counter()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.loading import load_model
-from planner.network import build_graph
-from planner.paths import bundled_data_dir
+from planner.sources.datafiles import load_model
+from planner.routing.network import build_graph
+from planner.domain.paths import bundled_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,7 +1,7 @@
 """The planner command: check-data's summary and its problem list."""
 from __future__ import annotations
 
-from planner.cli import main
+from planner.main import main
 
 
 def test_check_data_summary(runner):

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from planner.cli import main
-from planner.compare import compare, summarise
+from planner.main import main
+from planner.routing.compare import compare, summarise
 from planner.routing.journeys import JourneyPlanner, Options, at
 
 DAY = dt.date(2024, 2, 12)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from collections import defaultdict
 from pathlib import Path
 
@@ -10,21 +9,14 @@ import gtfs_guru
 import pytest
 import yaml
 
-from planner.geo import distance_m
+from planner.domain.geo import distance_m
+from planner.sources import gtfs_build as build_gtfs
 
 ROOT = Path(__file__).resolve().parent.parent
 GTFS = ROOT / "data" / "gtfs"
 TRANSIT = yaml.safe_load((ROOT / "data" / "transit.yaml").read_text(encoding="utf-8"))
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("build_gtfs", ROOT / "scripts" / "build_gtfs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build_gtfs = _load_script()
 
 
 def read(name: str) -> list[dict]:
@@ -84,12 +76,12 @@ def test_only_the_documented_warnings_remain():
 
 
 def test_committed_feed_matches_a_fresh_build(tmp_path):
-    build_gtfs.main(["--out", str(tmp_path)])
+    build_gtfs.write_feed(tmp_path)
     built = sorted(p.name for p in tmp_path.iterdir())
     committed = sorted(p.name for p in GTFS.iterdir())
     assert built == committed
     stale = [name for name in built if (tmp_path / name).read_bytes() != (GTFS / name).read_bytes()]
-    assert stale == [], "data/gtfs is out of date: rerun scripts/build_gtfs.py"
+    assert stale == [], "data/gtfs is out of date: rerun planner build-gtfs"
 
 
 # --- network ------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import planner.cli_routing
-from planner.cli import main
-from planner.gtfs import GtfsError, parse_gtfs_time, read_feed
+import planner.cli.routing
+from planner.main import main
+from planner.sources.gtfs import GtfsError, parse_gtfs_time, read_feed
 from planner.routing import raptor
 from planner.routing.timetable import WalkRules, build_timetable
 
@@ -316,7 +316,7 @@ def test_cli_queries_file_one_json_line_each_after_one_load(runner, tmp_path, mo
         loads.append(path)
         return read_feed(path)
 
-    monkeypatch.setattr(planner.cli_routing, "read_feed", counting_read_feed)
+    monkeypatch.setattr(planner.cli.routing, "read_feed", counting_read_feed)
     queries = tmp_path / "queries.csv"
     queries.write_text("from,to,date,depart\n"
                        "STAGECOACH,BEATTY_AIRPORT,2008-06-02,06:00:00\n"

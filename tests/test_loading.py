@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.errors import DataError
-from planner.loading import load_model
+from planner.domain.errors import DataError
+from planner.sources.datafiles import load_model
 
 
 def _break(data_dir: Path, name: str, old: str, new: str, count: int = 1) -> int:
@@ -138,7 +138,7 @@ def test_every_problem_reported_at_once(data_dir):
 def test_gcj02_input_converted(data_dir, model):
     block = _place_block(data_dir, "panda-south-gate")
     place = model.places["panda-south-gate"]
-    from planner.geo import distance_m, wgs84_to_gcj02
+    from planner.domain.geo import distance_m, wgs84_to_gcj02
 
     gcj_lat, gcj_lon = wgs84_to_gcj02(place.lat, place.lon)
     lat = re.search(r"lat: ([0-9.]+)", block).group(0)

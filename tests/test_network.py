@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from planner import geo
-from planner.network import place_node, shuttle_node, stop_node, summary
+from planner.domain import geo
+from planner.routing.network import place_node, shuttle_node, stop_node, summary
 
 
 def test_node_kinds(graph, model):

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.errors import DataError
+from planner.domain.errors import DataError
 from planner.itinerary import Candidate, OptwProblem, check_tour, read_optw, solve, to_problem
-from planner.itinerary.cli import optw_command
+from planner.cli.optw import optw_command
 
 BENCH = Path(__file__).resolve().parent / "fixtures" / "optw"  # copies of ../shared/benchmarks/optw
 HORIZON_S = 600

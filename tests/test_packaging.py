@@ -17,14 +17,14 @@ def test_wheel_carries_templates_data_and_static(tmp_path):
     for data_file in ("places.yaml", "events.yaml", "shuttle.yaml", "network.yaml", "transit.yaml",
                       "gtfs/stops.txt", "gtfs/stop_times.txt", "metro/LICENSE"):
         assert f"planner/_bundled/data/{data_file}" in names
-    assert "planner/static/vendor/leaflet/leaflet.js" in names
-    assert "planner/static/js/map.js" in names
+    assert "planner/web/static/vendor/leaflet/leaflet.js" in names
+    assert "planner/web/static/js/map.js" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "planner = planner.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "planner = planner.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_layout_falls_back_to_bundled(tmp_path, monkeypatch):
-    from planner import paths
+    from planner.domain import paths
 
     package = tmp_path / "site-packages" / "planner"
     (package / "_bundled" / "data").mkdir(parents=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.gtfs import read_feed
-from planner.loading import load_params
-from planner.paths import bundled_data_dir
+from planner.sources.gtfs import read_feed
+from planner.sources.datafiles import load_params
+from planner.domain.paths import bundled_data_dir
 from planner.routing import raptor
 from planner.routing.journeys import MAX_JOURNEY_S, JourneyPlanner, NoJourney, Options
 

@@ -33,7 +33,7 @@ from geopy.distance import geodesic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.gtfs import Feed, Frequency, Route, Service, Stop, StopTime, Trip, format_gtfs_time, read_feed
+from planner.sources.gtfs import Feed, Frequency, Route, Service, Stop, StopTime, Trip, format_gtfs_time, read_feed
 from planner.routing import raptor
 from planner.routing.timetable import WalkRules, build_timetable
 

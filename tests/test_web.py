@@ -1,7 +1,7 @@
 """Pages and JSON endpoints through Flask's test client."""
 from __future__ import annotations
 
-from planner.geo import gcj02_to_wgs84, distance_m
+from planner.domain.geo import gcj02_to_wgs84, distance_m
 
 
 def test_home_in_chinese_by_default(client):

@@ -5,9 +5,9 @@ Public API::
     from planner.itinerary import Candidate, OptwProblem, OptwSolution, solve
     from planner.itinerary import read_optw, check_tour, to_problem   # benchmark format
 """
-from .optw import solve
-from .optw_format import OptwInstance, TourCheck, check_tour, read_optw, to_problem
-from .optw_model import Candidate, OptwProblem, OptwSolution
+from planner.itinerary.optw.solver import solve
+from planner.itinerary.optw.format import OptwInstance, TourCheck, check_tour, read_optw, to_problem
+from planner.itinerary.optw.model import Candidate, OptwProblem, OptwSolution
 
 __all__ = ["Candidate", "OptwInstance", "OptwProblem", "OptwSolution", "TourCheck",
            "check_tour", "read_optw", "solve", "to_problem"]

@@ -12,12 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from ..errors import BadRequest, Said, in_lang, say
-from ..model import Event, Model, Occurrence, Place, format_clock
-from ..routing.journeys import JourneyPlanner, Options, at
-from .optw import solve
-from .optw_model import Candidate, OptwProblem
-from .travel import Stop, TravelOracle
+from planner.domain.errors import BadRequest, Said, in_lang, say
+from planner.domain.model import Event, Model, Occurrence, Place, format_clock
+from planner.routing.journeys import JourneyPlanner, Options, at
+from planner.itinerary.optw.solver import solve
+from planner.itinerary.optw.model import Candidate, OptwProblem
+from planner.itinerary.travel import Stop, TravelOracle
 
 PACE = {"relaxed": 1.25, "normal": 1.0, "brisk": 0.8}  # visit-length factors
 #: Sessions at least this long (exhibitions, "active hours") are visited within their hours, not sat through.
@@ -132,8 +132,8 @@ class DayPlanner:
 
         Examples
         --------
-        >>> from planner.loading import load_model
-        >>> from planner.paths import bundled_data_dir
+        >>> from planner.sources.datafiles import load_model
+        >>> from planner.domain.paths import bundled_data_dir
         >>> m = load_model(bundled_data_dir())
         >>> jp = JourneyPlanner.for_model(m)
         >>> plan = DayPlanner(m, jp).plan(DayRequest(dt.date(2024, 2, 12), "dongjiao-memory",

@@ -6,9 +6,9 @@ import hashlib
 
 from icalendar import Calendar, Event
 
-from ..model import TZ
-from ..routing.journeys import at
-from .daytrip import DayPlan
+from planner.domain.model import TZ
+from planner.routing.journeys import at
+from planner.itinerary.daytrip import DayPlan
 
 
 def _uid(plan: DayPlan, kind: str, index: int) -> str:
@@ -29,8 +29,8 @@ def plan_to_ics(plan: DayPlan, link: str) -> bytes:
 
     Examples
     --------
-    >>> from planner.loading import load_model
-    >>> from planner.paths import bundled_data_dir
+    >>> from planner.sources.datafiles import load_model
+    >>> from planner.domain.paths import bundled_data_dir
     >>> from planner.routing.journeys import JourneyPlanner
     >>> from planner.itinerary.daytrip import DayPlanner, DayRequest
     >>> m = load_model(bundled_data_dir())

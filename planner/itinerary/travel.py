@@ -17,9 +17,9 @@ import datetime as dt
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from ..geo import distance_m
-from ..model import NetworkParams, Place, Site, format_clock
-from ..routing.journeys import MAX_JOURNEY_S, Journey, JourneyPlanner, NoJourney, Options, Point
+from planner.domain.geo import distance_m
+from planner.domain.model import NetworkParams, Place, Site, format_clock
+from planner.routing.journeys import MAX_JOURNEY_S, Journey, JourneyPlanner, NoJourney, Options, Point
 
 #: Length of the slices of the day profiled at a time: a search asks about a few hours only.
 SLICE_S = 3600
@@ -41,8 +41,8 @@ class TravelOracle:
 
     Examples
     --------
-    >>> from planner.loading import load_model
-    >>> from planner.paths import bundled_data_dir
+    >>> from planner.sources.datafiles import load_model
+    >>> from planner.domain.paths import bundled_data_dir
     >>> m = load_model(bundled_data_dir())
     >>> jp = JourneyPlanner.for_model(m)
     >>> oracle = TravelOracle(jp, m.sites, m.places, m.params, dt.date(2024, 2, 12))

@@ -7,18 +7,22 @@ shuttle), and RAPTOR's raw journeys into legs a person can follow.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+
+from cachetools import LRUCache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..errors import BadRequest, PlannerError, Said, say
-from ..geo import distance_m, in_chengdu, near_pairs
-from ..gtfs import Feed
-from ..model import TZ, NetworkParams, Place, Shuttle, Site, format_clock
-from . import raptor
-from .fares import FareRules, leg_fares, total_fare
-from .shuttle import shuttle_stop_id, shuttle_trips
-from .timetable import Timetable, WalkRules, build_timetable
+from planner.domain.errors import BadRequest, PlannerError, Said, say
+from planner.domain.geo import distance_m, in_chengdu, near_pairs
+from planner.sources.gtfs import Feed
+from planner.domain.model import TZ, NetworkParams, Place, Shuttle, Site, format_clock
+from planner.routing import raptor
+from planner.domain.fares import FareRules
+from planner.routing.fares import leg_fares, total_fare
+from planner.routing.shuttle import shuttle_stop_id, shuttle_trips
+from planner.routing.timetable import Timetable, WalkRules, build_timetable
 
 #: Longest journey offered: the metro's own limit inside the paid area (FACTS.md: 240 minutes).
 MAX_JOURNEY_S = 4 * 3600
@@ -156,14 +160,20 @@ class JourneyPlanner:
     sites: dict[str, Site] = field(default_factory=dict)
     shuttle: Shuttle | None = None
     fares: FareRules | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
+    timetable_cache_size: int = 4  # date timetables kept (about 30 MB each), least recently used first out
+    _cache: LRUCache = field(init=False, repr=False)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _endpoints: dict = field(default_factory=dict, repr=False)
     profile_slices: dict = field(default_factory=dict, repr=False)  # kept for itinerary searches
 
+    def __post_init__(self) -> None:
+        self._cache = LRUCache(self.timetable_cache_size)
+
     @classmethod
-    def for_model(cls, model) -> JourneyPlanner:
-        """A planner over a loaded :class:`planner.model.Model`: its feed, places, shuttle and fares."""
-        return cls(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares)
+    def for_model(cls, model, timetable_cache_size: int = 4) -> JourneyPlanner:
+        """A planner over a loaded :class:`planner.domain.model.Model`: its feed, places, shuttle and fares."""
+        return cls(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares,
+                   timetable_cache_size=timetable_cache_size)
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -208,12 +218,16 @@ class JourneyPlanner:
 
     def timetable(self, day: dt.date, options: Options) -> Timetable:
         key = (day, options.with_shuttle and self.shuttle is not None, self.rules(options))
-        if key not in self._cache:
+        with self._cache_lock:
+            found = self._cache.get(key)
+        if found is None:
             extra_stops, extra_trips = (), ()
             if key[1]:
                 extra_stops, extra_trips = shuttle_trips(self.shuttle)
-            self._cache[key] = build_timetable(self.feed, day, key[2], extra_stops, extra_trips)
-        return self._cache[key]
+            found = build_timetable(self.feed, day, key[2], extra_stops, extra_trips)
+            with self._cache_lock:
+                self._cache[key] = found
+        return found
 
     def endpoint(self, tt: Timetable, point: Point, other: Point, rules: WalkRules) -> raptor.Endpoint:
         """Walking links between a point and the stops around it."""

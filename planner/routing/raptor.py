@@ -21,7 +21,7 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from .timetable import Timetable
+from planner.routing.timetable import Timetable
 
 INF = 1 << 60
 _M_PER_DEG = 111_320.0

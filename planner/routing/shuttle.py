@@ -1,9 +1,9 @@
 """The proposed shuttle as timetable trips, to route over beside the feed's."""
 from __future__ import annotations
 
-from ..geo import distance_m
-from ..model import Shuttle
-from .timetable import ExtraStop, ExtraTrip
+from planner.domain.geo import distance_m
+from planner.domain.model import Shuttle
+from planner.routing.timetable import ExtraStop, ExtraTrip
 
 
 def shuttle_stop_id(stop_id: str) -> str:
@@ -18,8 +18,8 @@ def shuttle_trips(shuttle: Shuttle) -> tuple[tuple[ExtraStop, ...], tuple[ExtraT
 
     Examples
     --------
-    >>> from planner.loading import load_model
-    >>> from planner.paths import bundled_data_dir
+    >>> from planner.sources.datafiles import load_model
+    >>> from planner.domain.paths import bundled_data_dir
     >>> stops, trips = shuttle_trips(load_model(bundled_data_dir()).shuttle)
     >>> len(stops), trips[0].stop_ids
     (2, ('shuttle:shuttle-dj', 'shuttle:shuttle-panda-south'))

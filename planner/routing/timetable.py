@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..geo import near_pairs, distance_m
-from ..gtfs import Feed, Frequency, StopTime
+from planner.domain.geo import near_pairs, distance_m
+from planner.sources.gtfs import Feed, Frequency, StopTime
 
 DAY_S = 86400
 NO_PICKUP = 1  # GTFS pickup_type / drop_off_type 1: not available (2 and 3 need arranging, but exist)
@@ -136,7 +136,7 @@ def build_timetable(
 
     Examples
     --------
-    >>> from planner.gtfs import read_feed
+    >>> from planner.sources.gtfs import read_feed
     >>> from pathlib import Path
     >>> feed = read_feed(Path(__file__).parents[2] / "tests" / "feeds" / "tiny")
     >>> tt = build_timetable(feed, dt.date(2024, 2, 13))  # a Tuesday

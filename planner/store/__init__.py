@@ -12,10 +12,10 @@ from typing import Mapping
 
 from sqlalchemy.engine import Engine
 
-from ..model import Place
-from .db import make_engine, normalize_url, upgrade
-from .events import Conflict, EventStore, HistoryEntry, StoredEvent
-from .users import ROLES, LoginFailed, LoginLocked, User, UserStore
+from planner.domain.model import Place
+from planner.store.db import make_engine, normalize_url, upgrade
+from planner.store.events import Conflict, EventStore, HistoryEntry, StoredEvent
+from planner.store.users import ROLES, LoginFailed, LoginLocked, User, UserStore
 
 __all__ = ["Conflict", "Database", "EventStore", "HistoryEntry", "LoginFailed", "LoginLocked", "ROLES",
            "StoredEvent", "User", "UserStore", "database_url", "open_database"]

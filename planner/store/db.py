@@ -19,7 +19,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _IMMEDIATE = "planner_immediate"
 
 
@@ -150,7 +150,7 @@ def schema_differences(engine: Engine) -> list:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from .schema import metadata
+    from planner.store.schema import metadata
 
     with engine.connect() as conn:
         return compare_metadata(MigrationContext.configure(conn), metadata)

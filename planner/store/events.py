@@ -19,11 +19,11 @@ from typing import Any, Iterable, Mapping
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import DataError, NotFound, PlannerError, Problem
-from ..model import TZ, Event, Occurrence, Place, format_clock
-from .db import from_db_time, is_postgres, read_connection, to_db_time, utcnow, write_transaction
-from .records import FIELDS, event_to_record, record_diff, slug, validate_record
-from .schema import NEVER_ENDS, event_versions, events
+from planner.domain.errors import DataError, NotFound, PlannerError, Problem
+from planner.domain.model import TZ, Event, Occurrence, Place, format_clock
+from planner.store.db import from_db_time, is_postgres, read_connection, to_db_time, utcnow, write_transaction
+from planner.store.records import FIELDS, event_to_record, record_diff, slug, validate_record
+from planner.store.schema import NEVER_ENDS, event_versions, events
 
 UID_DOMAIN = "dongjiao-panda-planner"
 ACTIONS = ("seed", "create", "update", "cancel", "duplicate", "restore", "import")

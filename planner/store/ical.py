@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
-from ..model import EVENT_STATUSES, TZ, Event, Place
-from .events import UID_DOMAIN, EventStore, StoredEvent
-from .records import event_to_record, record_diff, slug, validate_record
+from planner.domain.model import EVENT_STATUSES, TZ, Event, Place
+from planner.store.events import UID_DOMAIN, EventStore, StoredEvent
+from planner.store.records import event_to_record, record_diff, slug, validate_record
 
 PRODID = "-//Dongjiao Memory and Panda Base planner//Event calendar//EN"
 _X = "X-PLANNER-"
@@ -396,7 +396,7 @@ class _Reader:
                 return place_id
         point = _point_of(vevent)
         if point is not None:
-            from ..geo import distance_m
+            from planner.domain.geo import distance_m
 
             near = min(self.places.values(), key=lambda p: distance_m(point, p.position))
             if distance_m(point, near.position) <= 75:

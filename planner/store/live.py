@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Iterator
 
-from ..model import Event, Model, Occurrence
-from .events import EventStore
+from planner.domain.model import Event, Model, Occurrence
+from planner.store.events import EventStore
 
 
 class LiveEvents(Mapping):

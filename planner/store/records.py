@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from typing import Any, Mapping
 
-from ..errors import Problem
-from ..loading import Checker, event_from_record
-from ..model import TZ, Event, Place
+from planner.domain.errors import Problem
+from planner.domain.validation import Checker, event_from_record
+from planner.domain.model import TZ, Event, Place
 
 FIELDS = ("id", "title_zh", "title_en", "description_zh", "description_en", "venue", "start", "end",
           "rrule", "exdates", "status", "price_cny", "capacity", "tags", "source", "assumption")

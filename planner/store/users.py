@@ -19,9 +19,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
-from ..errors import BadRequest, NotFound, PlannerError
-from .db import read_connection, utcnow, write_transaction
-from .schema import login_failures, users
+from planner.domain.errors import BadRequest, NotFound, PlannerError
+from planner.store.db import read_connection, utcnow, write_transaction
+from planner.store.schema import login_failures, users
 
 ROLES = ("staff", "planner", "admin")
 MIN_PASSWORD = 10

@@ -9,21 +9,23 @@ import secrets
 
 from flask import Flask
 
-from ..paths import bundled_data_dir, static_dir, templates_dir
+from planner.composition import Settings, build_services
+from planner.domain.paths import static_dir, templates_dir
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the planner's Flask app.
 
-    ``test_config`` overrides settings (``DATA_DIR``, ``GTFS_PATH``,
-    ``TILE_URL`` ...); otherwise they come from ``PLANNER_*`` environment
-    variables, then the defaults below.
+    Settings come from :class:`planner.composition.Settings` (``PLANNER_*``
+    environment variables); ``test_config`` overrides them by name
+    (``DATA_DIR``, ``TILE_URL``, ``DATABASE_URL`` ...) and may add Flask's own
+    keys (``TESTING``, ``WTF_CSRF_ENABLED`` ...).
     """
+    settings = Settings.from_overrides(test_config)
     app = Flask(__name__, template_folder=str(templates_dir()), static_folder=str(static_dir()),
-                instance_relative_config=True)
-    register_config(app, test_config)
-    register_model(app)
-    register_db(app)
+                instance_path=str(settings.instance_dir.resolve()))
+    register_config(app, settings, test_config)
+    register_services(app, settings)
     register_i18n(app)
     register_auth(app)
     register_blueprints(app)
@@ -32,56 +34,51 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def register_config(app: Flask, test_config: dict | None) -> None:
+def register_config(app: Flask, settings: Settings, test_config: dict | None) -> None:
     app.config.from_mapping(
-        SECRET_KEY=secrets.token_hex(32),
-        DATA_DIR=str(bundled_data_dir()),
-        GTFS_PATH=None,  # default: DATA_DIR/gtfs
-        # Tiles are a setting: the overlays work without them (offline, tests).
-        TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        TILE_ATTRIBUTION="&copy; OpenStreetMap contributors",
+        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         JSON_AS_ASCII=False,
-        DATABASE_URL=None,  # default: PLANNER_DATABASE_URL, DATABASE_URL, else SQLite in the instance folder
         # Session cookies only over HTTPS, except in tests (`planner serve` on a loopback address also turns it off).
-        SESSION_COOKIE_SECURE=not (test_config or {}).get("TESTING", False),
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure and not (test_config or {}).get("TESTING", False),
+        BEHIND_PROXY=settings.behind_proxy,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
     )
-    app.config.from_prefixed_env("PLANNER")
     if test_config:
-        app.config.from_mapping(test_config)
+        app.config.from_mapping({k: v for k, v in test_config.items() if k.lower() not in Settings.model_fields})
+        if "SESSION_COOKIE_SECURE" in test_config:
+            app.config["SESSION_COOKIE_SECURE"] = test_config["SESSION_COOKIE_SECURE"]
+    app.config["PLANNER_SETTINGS"] = settings
 
 
-def register_model(app: Flask) -> None:
-    from .state import init_state
+def register_services(app: Flask, settings: Settings) -> None:
+    hasher = None
+    if app.config.get("PASSWORD_HASH_PARAMS"):  # cheaper hashing for tests
+        from argon2 import PasswordHasher
 
-    init_state(app)
-
-
-def register_db(app: Flask) -> None:
-    from .database import init_db
-
-    init_db(app)
+        hasher = PasswordHasher(**app.config["PASSWORD_HASH_PARAMS"])
+    app.extensions["planner"] = build_services(settings, hasher=hasher)
 
 
 def register_auth(app: Flask) -> None:
-    from .auth import init_auth
+    from planner.web.views.auth import init_auth
 
     init_auth(app)
 
 
 def register_calendar(app: Flask) -> None:
-    from .calendar_web import init_calendar
+    from planner.web.calendar_web import init_calendar
 
     init_calendar(app)
 
 
 def register_i18n(app: Flask) -> None:
-    from .i18n import init_i18n
+    from planner.web.i18n.core import init_i18n
 
     init_i18n(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, itineraries, journeys, pages
+    from planner.web.views import api, itineraries, journeys, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -90,6 +87,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    from .errors import init_errors
+    from planner.web.errors import init_errors
 
     init_errors(app)

@@ -5,16 +5,15 @@ import re
 
 from flask import Flask
 
-from .calendar_i18n import CALENDAR_MESSAGES
-from .event_forms import form_from_record
-from .i18n import MESSAGES
+from planner.web.i18n.calendar import CALENDAR_MESSAGES
+from planner.web.presenters.event_forms import form_from_record
+from planner.web.i18n.core import MESSAGES
 
 
 def init_calendar(app: Flask) -> None:
-    from . import admin, event_pages, ical_views, staff
+    from planner.web.views import admin, event_pages, ical_views, staff
 
     MESSAGES.update(CALENDAR_MESSAGES)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)  # .ics uploads
     app.jinja_env.globals["form_from_record"] = form_from_record
     app.jinja_env.filters["webcal"] = lambda url: re.sub(r"^https?://", "webcal://", url)  # subscribe, not download
     for blueprint in (staff.bp, admin.bp, ical_views.bp, event_pages.bp):

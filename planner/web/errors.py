@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 
-from ..errors import BadRequest, DataError, NotFound, in_lang
-from ..store import Conflict
-from .i18n import current_lang, translate
+from planner.domain.errors import BadRequest, DataError, NotFound, in_lang
+from planner.store import Conflict
+from planner.web.i18n.core import current_lang, translate
 
 
 def _wants_json() -> bool:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..errors import BadRequest
-from ..model import TZ
+from planner.domain.errors import BadRequest
+from planner.domain.model import TZ
 
 
 def today() -> dt.date:
@@ -24,7 +24,7 @@ def parse_date(value: str | None, field: str = "date", default: dt.date | None =
 
 def parse_time(value: str | None, field: str, default: int | None = None) -> int:
     """Seconds after midnight of an ``HH:MM`` (or ``HH:MM:SS``) field."""
-    from ..model import parse_clock
+    from planner.domain.model import parse_clock
 
     if value is None or value == "":
         if default is None:

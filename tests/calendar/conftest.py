@@ -176,7 +176,7 @@ def make_app(tmp_path):
 
     yield make
     for app in made:
-        app.extensions["planner_db"].close()
+        app.extensions["planner"].close()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.cli import main
+from planner.main import main
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC_WRITES = {"auth.login": "the login form itself: it is how one gets a role",

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from planner.model import TZ, Event
+from planner.domain.model import TZ, Event
 from planner.store.events import StoredEvent
 from planner.store.ical import apply_import, export_calendar, import_calendar, plan_import, read_calendar
 

@@ -8,8 +8,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from planner.errors import BadRequest, DataError, NotFound
-from planner.model import TZ
+from planner.domain.errors import BadRequest, DataError, NotFound
+from planner.domain.model import TZ
 from planner.store import Conflict, LoginFailed, LoginLocked
 from planner.store.db import current_revision, downgrade, head_revision, schema_differences, upgrade
 

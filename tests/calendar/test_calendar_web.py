@@ -8,8 +8,8 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from planner.cli import main
-from planner.web.event_forms import form_from_record
+from planner.main import main
+from planner.web.presenters.event_forms import form_from_record
 
 FILES = Path(__file__).parent / "files"
 EVENT = "hello-su-dongpo-2024"

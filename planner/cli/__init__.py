@@ -1,0 +1,1 @@
+"""The ``planner`` command line: data, routing, calendar and itinerary commands over the composition."""

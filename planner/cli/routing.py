@@ -1,0 +1,161 @@
+"""``planner route`` and ``planner compare``: journeys and the shuttle comparison from the shell."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from planner.domain.errors import BadRequest, DataError, PlannerError
+from planner.sources.gtfs import format_gtfs_time, parse_gtfs_time, read_feed
+from planner.domain.model import NetworkParams
+
+
+def _planner(gtfs: Path | None):
+    """A journey planner over the bundled model, or over another feed with our walking rules."""
+    from planner.sources.datafiles import load_model, load_params
+    from planner.domain.paths import bundled_data_dir
+    from planner.routing.journeys import JourneyPlanner
+
+    if gtfs is None:
+        model = load_model(bundled_data_dir())
+        return JourneyPlanner.for_model(model)
+    feed = read_feed(gtfs)
+    for warning in feed.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    params, _ = load_params(bundled_data_dir() / "network.yaml")
+    return JourneyPlanner(feed, params or NetworkParams())
+
+
+def _clock(text: str, field: str) -> int:
+    try:
+        seconds = parse_gtfs_time(text)
+    except ValueError:
+        seconds = None
+    if seconds is None:
+        raise BadRequest(field, f"not a time HH:MM:SS: {text!r}")
+    return seconds
+
+
+def _date(text: str, field: str = "date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadRequest(field, f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def answer_route(planner, origin: str, dest: str, date: str, depart: str, options) -> dict:
+    """One route query as a JSON-ready dict; problems become an ``error`` entry."""
+    from planner.routing.journeys import NoJourney
+
+    query = {"from": origin, "to": dest, "date": date, "depart": depart}
+    try:
+        day, depart_s = _date(date), _clock(depart, "depart")
+        a, b = planner.resolve(origin, "from"), planner.resolve(dest, "to")
+        journeys = planner.journeys(a, b, day, depart_s, options)
+    except (NoJourney, BadRequest) as exc:
+        return {**query, "error": str(exc)}
+    from planner.routing.journeys import at
+
+    fastest = journeys[0]
+    arrival_s = int((fastest.arr - at(day, 0, fastest.arr.tzinfo)).total_seconds())
+    return {**query, "arrival": format_gtfs_time(arrival_s), "arrival_s": arrival_s,
+            "journeys": [j.to_dict() for j in journeys]}
+
+
+@click.command()
+@click.option("--gtfs", type=click.Path(exists=True, path_type=Path), help="A GTFS zip or folder (default: ours).")
+@click.option("--from", "origin", help="Origin: a stop_id (or, on our feed, a place id or 'lat,lon').")
+@click.option("--to", "dest", help="Destination, as --from.")
+@click.option("--date", help="Service date YYYY-MM-DD.")
+@click.option("--depart", help="Departure time HH:MM:SS.")
+@click.option("--max-walk-m", type=float, default=None, help="Longest walk; 0 changes vehicles only at the same stop.")
+@click.option("--min-transfer-s", type=int, default=None, help="Least time to change vehicles (default: transfers.txt, else 0).")
+@click.option("--queries", type=click.File("r", encoding="utf-8-sig"), help="CSV with columns from,to,date,depart.")
+@click.option("--shuttle/--no-shuttle", default=False, help="Include the proposed shuttle (our feed only).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one line per query).")
+def route(gtfs, origin, dest, date, depart, max_walk_m, min_transfer_s, queries, shuttle, as_json):
+    """Earliest arrival and its legs, for one query or a CSV of queries."""
+    from planner.routing.journeys import Options
+
+    try:
+        planner = _planner(gtfs)
+    except (DataError, PlannerError) as exc:
+        raise click.ClickException(str(exc)) from None
+    options = Options(with_shuttle=shuttle, max_walk_m=max_walk_m, min_transfer_s=min_transfer_s)
+    if queries is not None:
+        rows = csv.DictReader(queries)
+        missing = {"from", "to", "date", "depart"} - set(rows.fieldnames or [])
+        if missing:
+            raise click.ClickException(f"{queries.name}: missing column(s) {', '.join(sorted(missing))}")
+        for row in rows:
+            answer = answer_route(planner, row["from"], row["to"], row["date"], row["depart"], options)
+            click.echo(json.dumps(answer, ensure_ascii=False))
+        return
+    if not all((origin, dest, date, depart)):
+        raise click.UsageError("give --from, --to, --date and --depart, or --queries FILE.csv")
+    answer = answer_route(planner, origin, dest, date, depart, options)
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        _print_route(answer)
+    if "error" in answer:
+        sys.exit(1)
+
+
+def _print_route(answer: dict) -> None:
+    if "error" in answer:
+        click.echo(f"No journey: {answer['error']}")
+        return
+    for journey in answer["journeys"]:
+        click.echo(f"{journey['label']}: {journey['departure'][11:16]} -> {journey['arrival'][11:16]}, "
+                   f"{journey['duration_s'] // 60} min, {journey['transfers']} transfer(s), fare {journey['fare_cny']}")
+        for leg in journey["legs"]:
+            click.echo(f"  {leg['departure'][11:16]}-{leg['arrival'][11:16]} {leg['mode']:7s} {leg['line']:6s} "
+                       f"{leg['from']['name']} -> {leg['to']['name']} ({leg['distance_m']} m)")
+
+
+@click.command()
+@click.option("--from", "origin", default="dongjiao-memory", show_default=True, help="Place, site or stop id.")
+@click.option("--to", "dest", default="panda-south-gate", show_default=True, help="Place, site or stop id.")
+@click.option("--date", required=True, help="Date YYYY-MM-DD.")
+@click.option("--start", default="06:00", show_default=True, help="First departure minute HH:MM.")
+@click.option("--end", default="23:00", show_default=True, help="Last departure minute HH:MM.")
+@click.option("--one-way", is_flag=True, help="Only from --from to --to.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full comparison as JSON.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every minute to this CSV.")
+def compare(origin, dest, date, start, end, one_way, as_json, csv_path):
+    """Door-to-door times via transit, transit with the shuttle, and taxi, at every minute."""
+    from planner.routing.compare import compare as run_compare
+
+    try:
+        planner = _planner(None)
+        day = _date(date)
+        a, b = planner.resolve(origin, "from"), planner.resolve(dest, "to")
+        result = run_compare(planner, a, b, day, _clock(start + ":00", "start"), _clock(end + ":00", "end"),
+                             both_ways=not one_way)
+    except (DataError, PlannerError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if csv_path:
+        csv_path.write_text(result.to_csv(), encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    for direction in result.directions:
+        click.echo(f"{direction.origin.name_en} -> {direction.dest.name_en}, {date} {start}-{end}")
+        click.echo(f"  {'':8s} {'median':>7s} {'p10':>6s} {'p90':>6s} {'wait*':>6s} {'wait':>6s} {'ride':>6s} {'walk':>6s}  (minutes)")
+        for name, s in direction.summaries.items():
+            cells = [s.median_s, s.p10_s, s.p90_s, s.mean_wait_random_s, s.mean_wait_timed_s, s.mean_ride_s, s.mean_walk_s]
+            click.echo(f"  {name:8s} " + " ".join(f"{c / 60:6.1f}" if c is not None else "     -" for c in cells))
+        gain = direction.shuttle_vs_transit
+        share = gain["share_of_minutes_faster"]
+        click.echo(f"  shuttle faster on {share * 100:.0f}% of minutes; saves {_minutes(gain['mean_saving_s'])} min "
+                   f"on average, {_minutes(gain['worst_saving_s'])} at worst, {_minutes(gain['best_saving_s'])} at best")
+    click.echo("  wait* = arriving at a random minute; wait = timing the departure (between vehicles only)")
+
+
+def _minutes(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds / 60:.1f}"

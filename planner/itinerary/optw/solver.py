@@ -1,0 +1,162 @@
+"""The OPTW solver engine: pick exact or heuristic search, explain what cannot be done.
+
+``solve`` is the entry point for the itinerary layer. Instances with at most
+``exact_max_candidates`` candidates are solved exactly (label-setting DP with
+bounds; ``optimal`` is then True); larger ones by restricted DP with widening
+beams plus insertion, until the time limit.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from planner.itinerary.optw.beam import beam_search
+from planner.itinerary.optw.core import INF, Compiled
+from planner.itinerary.optw.exact import Timeout, solve_exact
+from planner.itinerary.optw.improve import insert_greedy
+from planner.itinerary.optw.model import OptwProblem, OptwSolution
+
+#: Beam widths tried in turn by the heuristic (each run about 3x the previous).
+WIDTHS = (3, 10, 30, 100, 300, 1000, 3000)
+
+
+def _hhmm(t_s: int) -> str:
+    """Clock time of a time in seconds; seconds shown only when not whole minutes."""
+    hhmm = f"{t_s // 3600:02d}:{t_s % 3600 // 60:02d}"
+    return hhmm + (f":{t_s % 60:02d}" if t_s % 60 else "")
+
+
+def explain_must(c: Compiled, m: int) -> str | None:
+    """Why candidate ``m`` cannot be in any tour, or None if a tour [m] alone is feasible."""
+    if c.schedule([m]) is not None:
+        return None
+    name, p = c.ids[m], c.problem
+    arrival = c.arrive(c.start, m, p.start_s)
+    if arrival >= INF:
+        return f"{name} cannot be reached from the start"
+    if c.service_start(m, arrival) >= INF:
+        return f"{name} closes at {_hhmm(c.close_max[m])}; the earliest arrival is {_hhmm(arrival)}"
+    leave = c.service_start(m, arrival) + c.service[m]
+    back = c.arrive(m, c.end, leave)
+    if back >= INF:
+        return f"the end cannot be reached after {name} (left at {_hhmm(leave)})"
+    return (f"after {name} (until {_hhmm(leave)}) the end is reached at {_hhmm(back)}, "
+            f"after the deadline {_hhmm(p.deadline_s)}")
+
+
+def _heuristic(c: Compiled, stop, seed: int, max_width: int | None = None) -> tuple[float, list[int]]:
+    best = (-1.0, [])
+    for k, width in enumerate(WIDTHS):
+        if (k > 0 and stop()) or (max_width is not None and width > max_width):
+            break
+        # The first, narrow beam always completes, so that there is an answer at all.
+        score, route = beam_search(c, width, seed=None if k < 4 else seed + k,
+                                   deadline=stop if k > 0 else None)
+        if score >= 0:
+            route = insert_greedy(c, route, deadline=stop)
+            best = max(best, (c.route_score(route), route), key=lambda b: b[0])
+    return best
+
+
+def _search(c: Compiled, t_end: float, seed: int, exact_max: int, max_width: int | None = None
+            ) -> tuple[float, list[int], bool]:
+    """(score, route, proven optimal); score -1 when no tour holds every must-visit.
+
+    ``t_end`` is the ``time.perf_counter()`` value by which to be done.
+    """
+    if c.n <= exact_max:
+        score, route = beam_search(c, 10)
+        route = insert_greedy(c, route) if score >= 0 else route
+        score = c.route_score(route) if score >= 0 else -1.0
+        try:
+            better = solve_exact(c, lower_bound=score, budget_s=max(0.0, t_end - time.perf_counter()))
+        except Timeout:
+            return score, route, False
+        return (*better, True) if better is not None else (score, route, True)
+    # Stop a little early: freeing a large beam layer takes a few tenths of a second.
+    stop = lambda: time.perf_counter() > t_end - 0.3  # noqa: E731
+    return (*_heuristic(c, stop, seed, max_width), False)
+
+
+def solve(problem: OptwProblem, time_limit_s: float = 10.0, seed: int = 0,
+          exact_max_candidates: int = 15, max_width: int | None = None) -> OptwSolution:
+    """Best single tour for an OPTW problem.
+
+    Parameters
+    ----------
+    problem : OptwProblem
+    time_limit_s : float
+        Budget for the heuristic (and the cap for the exact search).
+    seed : int
+        Seed for the randomised later beams; results are deterministic given it
+        (up to where the time limit cuts the search).
+    exact_max_candidates : int
+        Up to this many candidates, search exactly and prove optimality.
+    max_width : int, optional
+        Widest beam the heuristic tries. With it the answer no longer depends
+        on how fast the machine is (the time limit is then only a safety net):
+        the same request gives the same plan, so a plan's link reproduces it.
+
+    Returns
+    -------
+    OptwSolution
+        Must-visit candidates that no tour can include are dropped from the
+        must list and explained in ``infeasible``.
+
+    Examples
+    --------
+    >>> from planner.itinerary.optw.model import Candidate, OptwProblem
+    >>> cands = (Candidate("museum", 5, 3600, ((9 * 3600, 16 * 3600),)),
+    ...          Candidate("pandas", 8, 7200, ((7 * 3600, 12 * 3600),), must_visit=True),
+    ...          Candidate("show", 4, 1800, ((20 * 3600, 20 * 3600),), must_visit=True))
+    >>> travel = lambda i, j, t: 1800 if t < 17 * 3600 else 2400
+    >>> sol = solve(OptwProblem(cands, "hotel", 8 * 3600, "hotel", 19 * 3600, travel))
+    >>> sol.tour, sol.score, sol.optimal
+    (('museum', 'pandas'), 13, True)
+    >>> sol.infeasible
+    ('after show (until 20:30) the end is reached at 21:10, after the deadline 19:00',)
+    """
+    t0 = time.perf_counter()
+    t_end = t0 + time_limit_s
+    c = Compiled(problem)
+    infeasible: list[str] = []
+    score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
+    if score < 0:
+        infeasible = _drop_impossible_musts(c, t_end, seed, exact_max_candidates)
+        score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
+    if score < 0 and c.must:  # each remaining must-visit fits alone, but not all together
+        names = ", ".join(str(c.ids[m]) for m in c.must)
+        infeasible.append(f"no tour {'exists' if optimal else 'was found'} that includes all of: {names}")
+        c.must = []
+        score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
+    return _finish(problem, c, route, optimal, t0, infeasible)
+
+
+def _drop_impossible_musts(c: Compiled, t_end: float, seed: int, exact_max: int) -> list[str]:
+    """Explain and un-flag the must-visits that no tour can include on their own."""
+    musts, reasons, impossible = c.must, [], set()
+    for m in musts:
+        c.must = [m]
+        # A direct visit is the usual witness; without one, search for an indirect tour
+        # (travel times need not satisfy the triangle inequality).
+        if c.schedule([m]) is None and _search(c, t_end, seed, exact_max)[0] < 0:
+            reasons.append(explain_must(c, m) or f"no tour was found that includes {c.ids[m]}")
+            impossible.add(m)
+    c.must = [m for m in musts if m not in impossible]
+    return reasons
+
+
+def _finish(problem, c: Compiled, route, optimal, t0, infeasible) -> OptwSolution:
+    # Recompute the schedule with exact departures; by FIFO it can only be earlier.
+    exact = Compiled(dataclasses.replace(problem, depart_resolution_s=1)) \
+        if problem.time_dependent and problem.depart_resolution_s > 1 else c
+    sched = exact.schedule(route)
+    if sched is None:  # only possible for an empty route: the end is out of reach
+        infeasible = [*infeasible, "the end cannot be reached from the start by the deadline"]
+        return OptwSolution((), (), None, 0, optimal, time.perf_counter() - t0,
+                            tuple(infeasible), c.calls)
+    starts, end_s = sched
+    proven = optimal and (exact is c)
+    return OptwSolution(tuple(c.ids[j] for j in route), tuple(starts), end_s,
+                        c.route_score(route), proven, time.perf_counter() - t0,
+                        tuple(infeasible), c.calls + (exact.calls if exact is not c else 0))

@@ -1,0 +1,201 @@
+"""The proposed shuttle measured against today's transit, minute by minute.
+
+For an origin, a destination and a date: the door-to-door time at each
+departure minute of a window via today's transit, via transit with the
+shuttle, and by taxi; each transit time split into waiting (at the origin
+and between vehicles), riding and walking. Waiting at the origin comes from
+the real departures found by the profile search: a rider who times the
+departure does not wait there, one who turns up at a random minute waits
+until the next useful departure.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+from bisect import bisect_left
+from dataclasses import asdict, dataclass, field
+
+from planner.domain.model import format_clock
+from planner.routing import raptor
+from planner.routing.journeys import MAX_JOURNEY_S, JourneyPlanner, NoJourney, Options, Point
+
+SERIES = ("transit", "shuttle", "taxi")
+
+
+@dataclass
+class Minute:
+    """One departure minute of one series; None throughout when no journey exists."""
+
+    depart_s: int
+    door_s: int | None = None
+    origin_wait_s: int | None = None  # waiting before the first departure
+    transfer_wait_s: int | None = None
+    ride_s: int | None = None
+    walk_s: int | None = None
+    transfers: int | None = None
+
+
+@dataclass
+class SeriesSummary:
+    minutes_with_journey: int
+    median_s: float | None
+    p10_s: float | None
+    p90_s: float | None
+    mean_wait_random_s: float | None  # a rider arriving at a random minute
+    mean_wait_timed_s: float | None  # a rider timing the departure: only waits between vehicles
+    mean_ride_s: float | None
+    mean_walk_s: float | None
+
+
+@dataclass
+class Direction:
+    origin: Point
+    dest: Point
+    series: dict[str, list[Minute]]
+    summaries: dict[str, SeriesSummary] = field(default_factory=dict)
+    shuttle_vs_transit: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass
+class Comparison:
+    date: dt.date
+    start_s: int
+    end_s: int
+    directions: list[Direction]
+
+    def to_dict(self) -> dict:
+        return {
+            "date": self.date.isoformat(), "window": [format_clock(self.start_s), format_clock(self.end_s)],
+            "directions": [{
+                "from": asdict(d.origin), "to": asdict(d.dest),
+                "summaries": {k: asdict(v) for k, v in d.summaries.items()},
+                "shuttle_vs_transit": d.shuttle_vs_transit,
+                "minutes": [
+                    {"depart": format_clock(m.depart_s), **{
+                        f"{name}_{key}": getattr(d.series[name][i], key)
+                        for name in SERIES for key in ("door_s", "origin_wait_s", "transfer_wait_s", "ride_s", "walk_s")
+                    }}
+                    for i, m in enumerate(d.series["transit"])
+                ],
+            } for d in self.directions],
+        }
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        columns = ["door_s", "origin_wait_s", "transfer_wait_s", "ride_s", "walk_s"]
+        writer = csv.writer(out)
+        writer.writerow(["date", "from", "to", "depart"] + [f"{s}_{c}" for s in SERIES for c in columns])
+        for d in self.directions:
+            for i, minute in enumerate(d.series["transit"]):
+                row = [self.date.isoformat(), d.origin.id, d.dest.id, format_clock(minute.depart_s)]
+                for name in SERIES:
+                    m = d.series[name][i]
+                    row += ["" if getattr(m, c) is None else getattr(m, c) for c in columns]
+                writer.writerow(row)
+        return out.getvalue()
+
+
+def transit_minutes(journeys: list[raptor.RawJourney], source: raptor.Endpoint,
+                    start_s: int, end_s: int) -> list[Minute]:
+    """Door-to-door minutes from a profile: the first useful journey leaving at or after each minute.
+
+    Examples
+    --------
+    >>> walk = raptor.RawLeg("walk", None, 0, 0, 0)
+    >>> ride = raptor.RawLeg("ride", 0, 1, 600, 1500)
+    >>> j = raptor.RawJourney(600, 1500, [raptor.RawLeg("walk", None, 0, 300, 600), ride])
+    >>> [m.door_s for m in transit_minutes([j], raptor.Endpoint((), 0, 0), 0, 600)]
+    [1500, 1440, 1380, 1320, 1260, 1200, 1140, 1080, 1020, 960, 900]
+    """
+    departures = [j.dep_s for j in journeys]
+    minutes = []
+    for depart in range(start_s, end_s + 1, 60):
+        i = bisect_left(departures, depart)
+        best = journeys[i] if i < len(journeys) else None
+        walk = source.direct_walk
+        if walk and (best is None or depart + walk[0] <= best.arr_s):
+            minutes.append(Minute(depart, walk[0], 0, 0, 0, walk[0], 0))
+        elif best is None or best.arr_s - depart > MAX_JOURNEY_S:
+            minutes.append(Minute(depart))
+        else:
+            minutes.append(_split(best, depart))
+    return minutes
+
+
+def _split(journey: raptor.RawJourney, depart_s: int) -> Minute:
+    walk = sum(leg.arr_s - leg.dep_s for leg in journey.legs if leg.kind == "walk")
+    ride = sum(leg.arr_s - leg.dep_s for leg in journey.legs if leg.kind == "ride")
+    in_journey = journey.arr_s - journey.dep_s
+    return Minute(depart_s, journey.arr_s - depart_s, journey.dep_s - depart_s, in_journey - walk - ride,
+                  ride, walk, journey.transfers)
+
+
+def taxi_minutes(planner: JourneyPlanner, origin: Point, dest: Point, start_s: int, end_s: int) -> list[Minute]:
+    minutes = []
+    for depart in range(start_s, end_s + 1, 60):
+        wait, ride = planner.taxi_time_s(origin, dest, depart)
+        minutes.append(Minute(depart, wait + ride, wait, 0, ride, 0, 0))
+    return minutes
+
+
+def summarise(minutes: list[Minute]) -> SeriesSummary:
+    done = [m for m in minutes if m.door_s is not None]
+    if not done:
+        return SeriesSummary(0, None, None, None, None, None, None, None)
+    doors = [m.door_s for m in done]
+    deciles = statistics.quantiles(doors, n=10, method="inclusive") if len(doors) > 1 else [doors[0]] * 9
+    return SeriesSummary(
+        minutes_with_journey=len(done), median_s=statistics.median(doors), p10_s=deciles[0], p90_s=deciles[8],
+        mean_wait_random_s=statistics.fmean(m.origin_wait_s + m.transfer_wait_s for m in done),
+        mean_wait_timed_s=statistics.fmean(m.transfer_wait_s for m in done),
+        mean_ride_s=statistics.fmean(m.ride_s for m in done), mean_walk_s=statistics.fmean(m.walk_s for m in done),
+    )
+
+
+def shuttle_gain(transit: list[Minute], shuttle: list[Minute]) -> dict[str, float | None]:
+    """Where in the window the shuttle is faster, and by how much (seconds)."""
+    both = [(t.door_s, s.door_s) for t, s in zip(transit, shuttle) if s.door_s is not None]
+    faster = sum(1 for t, s in both if t is None or s < t)
+    savings = [t - s for t, s in both if t is not None]
+    return {
+        "share_of_minutes_faster": faster / len(transit) if transit else None,
+        "mean_saving_s": statistics.fmean(savings) if savings else None,
+        "worst_saving_s": min(savings) if savings else None,
+        "best_saving_s": max(savings) if savings else None,
+        "minutes_only_shuttle": sum(1 for t, s in both if t is None),
+    }
+
+
+def compare(planner: JourneyPlanner, origin: Point, dest: Point, day: dt.date,
+            start_s: int = 6 * 3600, end_s: int = 23 * 3600, both_ways: bool = True,
+            options: Options = Options()) -> Comparison:
+    """Transit, transit with the shuttle and taxi, at every minute of the window.
+
+    Examples
+    --------
+    >>> from planner.sources.datafiles import load_model
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> m = load_model(bundled_data_dir())
+    >>> jp = JourneyPlanner.for_model(m)
+    >>> c = compare(jp, jp.resolve("dongjiao-memory"), jp.resolve("panda-south-gate"),
+    ...             dt.date(2024, 2, 12), 8 * 3600, 9 * 3600, both_ways=False)
+    >>> len(c.directions[0].series["shuttle"])
+    61
+    """
+    directions = []
+    for a, b in ((origin, dest), (dest, origin)) if both_ways else ((origin, dest),):
+        series = {}
+        for name, with_shuttle in (("transit", False), ("shuttle", True)):
+            opts = Options(with_shuttle, options.max_walk_m, options.min_transfer_s, options.max_rides)
+            try:
+                _, source, journeys = planner.profile(a, b, day, start_s, end_s, opts)
+                series[name] = transit_minutes(journeys, source, start_s, end_s)
+            except NoJourney:
+                series[name] = [Minute(s) for s in range(start_s, end_s + 1, 60)]
+        series["taxi"] = taxi_minutes(planner, a, b, start_s, end_s)
+        direction = Direction(a, b, series, {k: summarise(v) for k, v in series.items()})
+        direction.shuttle_vs_transit = shuttle_gain(series["transit"], series["shuttle"])
+        directions.append(direction)
+    return Comparison(day, start_s, end_s, directions)

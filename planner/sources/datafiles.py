@@ -1,0 +1,373 @@
+"""Loading and validating ``data/`` into a :class:`planner.model.Model`.
+
+Every fault found is collected, not just the first, and each names its file,
+line, record and field (``places.yaml:42 places[3] (panda-museum).lat``), so a
+person editing the files can fix them all in one pass. GCJ-02 positions
+(``crs: gcj02``) are converted to WGS84 here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.domain.errors import DataError, Problem
+from planner.domain.fares import FareRules
+from planner.sources.gtfs import GtfsError, read_feed
+from planner.domain.model import (
+    PLACE_KINDS, Event, Model, NetworkParams, OpeningHours, Place, Shuttle, ShuttlePeriod, ShuttleStop, Site,
+    TaxiParams,
+)
+from planner.domain.validation import (
+    Checker, Invalid, clock, event_from_record, hours_rules, identifier, number, one_of, position, records,
+    reference, sourced, tags, text, whole,
+)
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers the line it started on."""
+
+    line = 0
+
+
+class _LineLoader(_BaseLoader):
+    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        mapping = _Mapping(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
+)
+
+
+def read_yaml(path: Path, checker: Checker) -> Any:
+    """Parse a YAML file, recording a syntax error with its line as a problem."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_LineLoader)
+    except FileNotFoundError:
+        checker.problems.append(Problem(checker.filename, "file not found"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{checker.filename}:{mark.line + 1}" if mark else checker.filename
+        checker.problems.append(Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+    except UnicodeDecodeError as exc:
+        checker.problems.append(Problem(checker.filename, f"not UTF-8 text: {exc}"))
+    return None
+
+
+# --- the files
+
+
+def load_places(path: Path) -> tuple[dict[str, Site], dict[str, Place], list[Problem]]:
+    checker = Checker(path.name)
+    doc = read_yaml(path, checker)
+    sites: dict[str, Site] = {}
+    for rec_path, rec in records(checker, doc, "sites"):
+        site = _site(checker, rec, rec_path)
+        if site and site.id in sites:
+            checker.add(rec, f"{rec_path}.id", f"duplicate id {site.id!r}")
+        elif site:
+            sites[site.id] = site
+    places: dict[str, Place] = {}
+    for rec_path, rec in records(checker, doc, "places"):
+        place = _place(checker, rec, rec_path, sites)
+        if place and (place.id in places or place.id in sites):
+            checker.add(rec, f"{rec_path}.id", f"duplicate id {place.id!r}")
+        elif place:
+            places[place.id] = place
+    return sites, places, checker.problems
+
+
+def _label(rec: dict, path: str) -> str:
+    return f"{path} ({rec['id']})" if isinstance(rec.get("id"), str) else path
+
+
+def _site(checker: Checker, rec: dict, path: str) -> Site | None:
+    before = len(checker.problems)
+    path = _label(rec, path)
+    values = dict(
+        id=checker.field(rec, path, "id", identifier),
+        name_zh=checker.field(rec, path, "name_zh", text),
+        name_en=checker.field(rec, path, "name_en", text),
+        address_zh=checker.field(rec, path, "address_zh", text, ""),
+        price_cny=checker.field(rec, path, "price_cny", number(0), 0.0),
+        hours=hours_rules(checker, rec, path) or OpeningHours(),
+        **sourced(checker, rec, path),
+    )
+    pos = position(checker, rec, path)
+    if len(checker.problems) > before or pos is None:
+        return None
+    return Site(lat=pos[0], lon=pos[1], **values)
+
+
+def _place(checker: Checker, rec: dict, path: str, sites: dict[str, Site]) -> Place | None:
+    before = len(checker.problems)
+    path = _label(rec, path)
+    site_id = reference(checker, rec, path, "site", sites, "site")
+    hours = hours_rules(checker, rec, path)
+    values = dict(
+        id=checker.field(rec, path, "id", identifier),
+        kind=checker.field(rec, path, "kind", one_of(PLACE_KINDS)),
+        name_zh=checker.field(rec, path, "name_zh", text),
+        name_en=checker.field(rec, path, "name_en", text),
+        visit_s=(checker.field(rec, path, "visit_min", whole(0, 24 * 60), 0) or 0) * 60,
+        price_cny=checker.field(rec, path, "price_cny", number(0), 0.0),
+        tags=checker.field(rec, path, "tags", tags, ()),
+        **sourced(checker, rec, path),
+    )
+    pos = position(checker, rec, path)
+    if len(checker.problems) > before or pos is None:
+        return None
+    hours = hours or sites[site_id].hours
+    return Place(site_id=site_id, lat=pos[0], lon=pos[1], hours=hours, **values)
+
+
+def load_events(path: Path, places: dict[str, Place]) -> tuple[dict[str, Event], list[Problem]]:
+    checker = Checker(path.name)
+    doc = read_yaml(path, checker)
+    events: dict[str, Event] = {}
+    for rec_path, rec in records(checker, doc, "events"):
+        event = event_from_record(checker, rec, _label(rec, rec_path), places)
+        if event and event.id in events:
+            checker.add(rec, f"{rec_path}.id", f"duplicate id {event.id!r}")
+        elif event:
+            events[event.id] = event
+    return events, checker.problems
+
+
+def read_mapping(path: Path) -> tuple[Checker, dict | None]:
+    """A YAML file that must hold one mapping, with the checker collecting its problems."""
+    checker = Checker(path.name)
+    doc = read_yaml(path, checker)
+    if not isinstance(doc, dict):
+        if not checker.problems:
+            checker.add(doc, "", "the file must be a mapping at the top")
+        return checker, None
+    return checker, doc
+
+
+def load_shuttle(path: Path, places: dict[str, Place]) -> tuple[Shuttle | None, list[Problem]]:
+    checker, doc = read_mapping(path)
+    if doc is None:
+        return None, checker.problems
+    stop_records = records(checker, doc, "stops")
+    stops = tuple(filter(None, (_shuttle_stop(checker, rec, p, places) for p, rec in stop_records)))
+    if len(stop_records) < 2:
+        checker.add(doc, "stops", "a shuttle needs at least two stops")
+    shuttle = Shuttle(
+        id=checker.field(doc, "", "id", identifier) or "",
+        name_zh=checker.field(doc, "", "name_zh", text) or "",
+        name_en=checker.field(doc, "", "name_en", text) or "",
+        stops=stops,
+        path=_waypoints(checker, doc),
+        run_time_s_by_hour=_run_times(checker, doc),
+        dwell_s=checker.field(doc, "", "dwell_s", whole(0, 600), 0) or 0,
+        timetable=_shuttle_timetable(checker, doc),
+        capacity_passengers=checker.field(doc.get("vehicle") or {}, "vehicle", "capacity_passengers", whole(1)) or 0,
+        fleet_size=checker.field(doc, "", "fleet_size", whole(1)) or 0,
+        fare_cny=checker.field(doc, "", "fare_cny", number(0), 0.0) or 0.0,
+        **sourced(checker, doc, "(top)"),
+    )
+    return (None if checker.problems else shuttle), checker.problems
+
+
+def _shuttle_stop(checker: Checker, rec: dict, path: str, places: dict[str, Place]) -> ShuttleStop | None:
+    before = len(checker.problems)
+    path = _label(rec, path)
+    place_id = reference(checker, rec, path, "place", places, "place")
+    values = dict(
+        id=checker.field(rec, path, "id", identifier),
+        name_zh=checker.field(rec, path, "name_zh", text),
+        name_en=checker.field(rec, path, "name_en", text),
+    )
+    pos = position(checker, rec, path)
+    if len(checker.problems) > before or pos is None:
+        return None
+    return ShuttleStop(lat=pos[0], lon=pos[1], place_id=place_id, **values)
+
+
+def _waypoints(checker: Checker, doc: dict) -> tuple[tuple[float, float], ...]:
+    """The shuttle's road path: each point ``[lat, lon]`` or ``{lat, lon}`` (with ``crs`` if GCJ-02)."""
+    points = []
+    for i, point in enumerate(_list_field(checker, doc, "path")):
+        if isinstance(point, list) and len(point) == 2:
+            point = _Mapping(lat=point[0], lon=point[1])
+            point.line = doc.line  # a flow list's items carry no line of their own
+        if not isinstance(point, dict):
+            checker.add(doc, f"path[{i}]", f"expected [lat, lon] or {{lat, lon}}, got {point!r}")
+            continue
+        pos = position(checker, point, f"path[{i}]")
+        if pos:
+            points.append(pos)
+    return tuple(points)
+
+
+def _list_field(checker: Checker, doc: dict, name: str) -> list:
+    value = doc.get(name)
+    if not isinstance(value, list):
+        checker.add(doc, name, "missing, or not a list")
+        return []
+    return value
+
+
+def _run_times(checker: Checker, doc: dict) -> dict[int, int]:
+    table = doc.get("run_time_min_by_hour")
+    if not isinstance(table, dict) or not table:
+        checker.add(doc, "run_time_min_by_hour", "expected a mapping of hour (0-23) to minutes")
+        return {}
+    result = {}
+    for hour, minutes in table.items():
+        if not (isinstance(hour, int) and 0 <= hour <= 23):
+            checker.add(table, f"run_time_min_by_hour.{hour}", "hours are whole numbers 0-23")
+        elif isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 1 <= minutes <= 180:
+            checker.add(table, f"run_time_min_by_hour.{hour}", f"expected minutes 1-180, got {minutes!r}")
+        else:
+            result[hour] = round(minutes * 60)
+    return result
+
+
+def _shuttle_timetable(checker: Checker, doc: dict) -> dict[str, tuple[ShuttlePeriod, ...]]:
+    table = doc.get("timetable")
+    if not isinstance(table, dict):
+        checker.add(doc, "timetable", "expected a mapping of direction (outbound, inbound) to periods")
+        return {}
+    result = {}
+    for direction in ("outbound", "inbound"):
+        periods = table.get(direction)
+        if not isinstance(periods, list) or not periods:
+            checker.add(table, f"timetable.{direction}", "expected a list of periods")
+            continue
+        result[direction] = tuple(filter(None, (
+            _period(checker, period, f"timetable.{direction}[{i}]") for i, period in enumerate(periods)
+        )))
+    return result
+
+
+def _period(checker: Checker, rec: Any, path: str) -> ShuttlePeriod | None:
+    if not isinstance(rec, dict):
+        checker.add(rec, path, f"expected a mapping, got {rec!r}")
+        return None
+    first = checker.field(rec, path, "first", clock)
+    last = checker.field(rec, path, "last", clock)
+    headway = checker.field(rec, path, "headway_min", number(1, 240))
+    if first is None or last is None or headway is None:
+        return None
+    if last < first:
+        checker.add(rec, f"{path}.last", "last departure before the first")
+        return None
+    return ShuttlePeriod(first, last, round(headway * 60))
+
+
+def load_params(path: Path) -> tuple[NetworkParams | None, list[Problem]]:
+    checker, doc = read_mapping(path)
+    if doc is None:
+        return None, checker.problems
+    taxi_doc = doc.get("taxi") if isinstance(doc.get("taxi"), dict) else _Mapping()
+    taxi = TaxiParams(
+        circuity=checker.field(taxi_doc, "taxi", "circuity", number(1, 3)) or 1.0,
+        speed_kmh_by_hour=_speeds(checker, taxi_doc),
+        flag_fall_cny=checker.field(taxi_doc, "taxi", "flag_fall_cny", number(0)) or 0.0,
+        flag_fall_km=checker.field(taxi_doc, "taxi", "flag_fall_km", number(0)) or 0.0,
+        per_km_cny=checker.field(taxi_doc, "taxi", "per_km_cny", number(0)) or 0.0,
+        pickup_wait_s=checker.field(taxi_doc, "taxi", "pickup_wait_s", whole(0, 3600)) or 0,
+    )
+    params = NetworkParams(
+        walk_speed_m_s=checker.field(doc, "", "walk_speed_m_s", number(0.3, 3)) or 1.0,
+        walk_circuity=checker.field(doc, "", "walk_circuity", number(1, 3)) or 1.0,
+        max_walk_m=checker.field(doc, "", "max_walk_m", number(0, 10000)) or 0.0,
+        min_transfer_s=checker.field(doc, "", "min_transfer_s", whole(0, 3600)) or 0,
+        taxi=taxi,
+        walk_speed_park_m_s=checker.field(doc, "", "walk_speed_park_m_s", number(0.3, 3), 1.0) or 1.0,
+        walk_circuity_park=checker.field(doc, "", "walk_circuity_park", number(1, 3), 1.4) or 1.0,
+        site_entry_s=checker.field(doc, "", "site_entry_s", _seconds_by_id, {}) or {},
+        **sourced(checker, doc, "(top)"),
+    )
+    return (None if checker.problems else params), checker.problems
+
+
+def _seconds_by_id(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and 0 <= v <= 7200 for k, v in value.items()):
+        raise Invalid(f"expected a mapping of site id to seconds 0-7200, got {value!r}")
+    return dict(value)
+
+
+def _speeds(checker: Checker, taxi: dict) -> dict[int, float]:
+    table = taxi.get("speed_kmh_by_hour")
+    if not isinstance(table, dict) or set(table) != set(range(24)):
+        checker.add(taxi, "taxi.speed_kmh_by_hour", "expected a speed for every hour 0-23")
+        return {h: 1.0 for h in range(24)}
+    speeds = {}
+    for hour, speed in table.items():
+        speeds[hour] = checker.field(table, "taxi.speed_kmh_by_hour", hour, number(3, 120)) or 1.0
+    return speeds
+
+
+def load_model(data_dir: str | Path, feed_path: str | Path | None = None) -> Model:
+    """Load and validate everything in ``data_dir``.
+
+    Raises
+    ------
+    DataError
+        With every problem found in every file.
+
+    Examples
+    --------
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> model = load_model(bundled_data_dir())
+    >>> sorted(model.sites)
+    ['dongjiao-memory', 'panda-base']
+    """
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    sites, places, found = load_places(data_dir / "places.yaml")
+    problems += found
+    events, found = load_events(data_dir / "events.yaml", places)
+    problems += found
+    shuttle, found = load_shuttle(data_dir / "shuttle.yaml", places)
+    problems += found
+    params, found = load_params(data_dir / "network.yaml")
+    problems += found
+    feed = None
+    try:
+        feed = read_feed(feed_path or data_dir / "gtfs")
+    except GtfsError as exc:
+        problems.append(Problem("gtfs", str(exc)))
+    fares, found = load_fares(data_dir / "transit.yaml", shuttle)
+    problems += found
+    if problems:
+        raise DataError(problems)
+    return Model(sites=sites, places=places, events=events, shuttle=shuttle, params=params, feed=feed,
+                 fares=fares)
+
+
+def fare_rules_from_transit(doc: dict, shuttle_route: str | None = None, shuttle_fare: float | None = None) -> FareRules:
+    """Fare rules from the ``fares`` and ``feeders`` sections of transit.yaml."""
+    metro = (doc.get("fares") or {}).get("metro") or {}
+    bands = tuple((float(b["up_to_km"]), float(b["fare_cny"])) for b in metro.get("bands", []))
+    beyond = metro.get("beyond_last_band") or {}
+    flat = {f["id"]: float(f["fare_cny"]) for f in doc.get("feeders", []) if "fare_cny" in f}
+    if shuttle_route is not None and shuttle_fare is not None:
+        flat[shuttle_route] = shuttle_fare
+    return FareRules(bands, float(beyond.get("every_km", 20)), float(beyond.get("add_cny", 1)), flat)
+
+
+def load_fares(path: Path, shuttle: Shuttle | None) -> tuple[FareRules | None, list[Problem]]:
+    """Fare rules from transit.yaml (optional: without it, fares are unknown)."""
+    if not path.is_file():
+        return None, []
+    checker, doc = read_mapping(path)
+    if doc is None:
+        return None, checker.problems
+    try:
+        rules = fare_rules_from_transit(doc, shuttle.id if shuttle else None, shuttle.fare_cny if shuttle else None)
+    except (KeyError, TypeError, ValueError) as exc:
+        checker.add(doc, "fares", f"unreadable fare table: {exc}")
+        return None, checker.problems
+    return rules, []

@@ -1,0 +1,1 @@
+"""The visitor's language and the words of the pages."""

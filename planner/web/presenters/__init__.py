@@ -1,0 +1,1 @@
+"""Presenters: the core's results shaped for pages, maps, charts and forms (no Flask)."""

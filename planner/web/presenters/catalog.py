@@ -1,0 +1,108 @@
+"""JSON-ready descriptions of places and events, shared by the API and the pages."""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+import networkx as nx
+
+from planner.domain.geo import wgs84_to_gcj02
+from planner.domain.model import Event, HoursRule, Model, Occurrence, Place, format_clock
+from planner.routing.network import place_node
+
+
+def amap_url(lat: float, lon: float, name: str) -> str:
+    """A link that opens a WGS84 point in AMap, which expects GCJ-02.
+
+    Examples
+    --------
+    >>> amap_url(30.735095, 104.143645, "South Gate")[:60]
+    'https://uri.amap.com/marker?position=104.146155%2C30.732694&'
+    """
+    gcj_lat, gcj_lon = wgs84_to_gcj02(lat, lon)
+    query = urlencode({"position": f"{gcj_lon:.6f},{gcj_lat:.6f}", "name": name,
+                       "coordinate": "gaode", "callnative": 0})
+    return f"https://uri.amap.com/marker?{query}"
+
+
+def hours_on(place: Place, day: dt.date) -> dict | None:
+    hours = place.hours.on(day)
+    if hours is None:
+        return None
+    return {"open": format_clock(hours.open_s), "close": format_clock(hours.close_s),
+            "last_entry": format_clock(hours.last_entry_s)}
+
+
+def place_info(model: Model, place: Place, day: dt.date, lang: str) -> dict:
+    site = model.sites[place.site_id]
+    return {
+        "id": place.id, "kind": place.kind, "site": place.site_id, "site_name": site.name(lang),
+        "name": place.name(lang), "name_zh": place.name_zh, "name_en": place.name_en,
+        "lat": place.lat, "lon": place.lon,
+        "hours_on_date": hours_on(place, day), "date": day.isoformat(),
+        "visit_min": place.visit_s // 60, "price_cny": place.price_cny, "tags": list(place.tags),
+        "source": place.source, "assumption": place.assumption,
+        "amap_url": amap_url(place.lat, place.lon, place.name_zh),
+    }
+
+
+def occurrence_info(model: Model, event: Event, occ: Occurrence, lang: str) -> dict:
+    venue = model.places[event.venue_id]
+    return {
+        "id": event.id, "title": event.title(lang), "title_zh": event.title_zh, "title_en": event.title_en,
+        "description": event.description(lang), "venue": venue.id, "venue_name": venue.name(lang),
+        "site": venue.site_id, "start": occ.start.isoformat(), "end": occ.end.isoformat(),
+        "status": event.status, "price_cny": event.price_cny, "capacity": event.capacity,
+        "tags": list(event.tags), "source": event.source, "assumption": event.assumption,
+    }
+
+
+def events_on(model: Model, day: dt.date, lang: str) -> list[dict]:
+    return [occurrence_info(model, ev, occ, lang) for ev, occ in model.events_on(day)]
+
+
+def nearby_stops(graph: nx.MultiDiGraph, place_id: str, limit: int = 5) -> list[dict]:
+    """Transit and shuttle stops within walking distance of a place, nearest first."""
+    found = []
+    for _, stop, data in graph.out_edges(place_node(place_id), data=True):
+        if data["mode"] == "walk" and graph.nodes[stop]["kind"] in ("stop", "shuttle_stop"):
+            node = graph.nodes[stop]
+            found.append({"node": stop, "name_zh": node["name_zh"], "name_en": node["name_en"],
+                          "kind": node["kind"], "walk_s": data["travel_time_s"],
+                          "distance_m": data["distance_m"]})
+    return sorted(found, key=lambda s: s["walk_s"])[:limit]
+
+
+_WEEKDAY_NAMES = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+
+
+def describe_rule(rule: HoursRule, lang: str) -> str:
+    """One opening-hours rule in words.
+
+    Examples
+    --------
+    >>> describe_rule(HoursRule(months=frozenset({12, 1, 2}), open_s=28800, close_s=63000), "en")
+    'months 1, 2, 12: 08:00-17:30'
+    >>> describe_rule(HoursRule(weekdays=frozenset({0}), date_from=dt.date(2023, 12, 25), closed=True), "zh")
+    '周一 自2023-12-25起：闭馆'
+    """
+    zh = lang != "en"
+    parts = []
+    if rule.months:
+        months = ", ".join(str(m) for m in sorted(rule.months))
+        parts.append(f"{months}月" if zh else f"months {months}")
+    if rule.weekdays:
+        names = [_WEEKDAY_NAMES["zh" if zh else "en"][d] for d in sorted(rule.weekdays)]
+        parts.append("周" + "、".join(names) if zh else ", ".join(names))
+    if rule.date_from:
+        parts.append(f"自{rule.date_from}起" if zh else f"from {rule.date_from}")
+    if rule.date_until:
+        parts.append(f"至{rule.date_until}" if zh else f"until {rule.date_until}")
+    when = " ".join(parts) or ("每天" if zh else "every day")
+    if rule.closed:
+        what = "闭馆" if zh else "closed"
+    else:
+        what = f"{format_clock(rule.open_s)}-{format_clock(rule.close_s)}"
+        if rule.last_entry_s is not None:
+            what += f"（最晚入场 {format_clock(rule.last_entry_s)}）" if zh else f" (last entry {format_clock(rule.last_entry_s)})"
+    return f"{when}：{what}" if zh else f"{when}: {what}"

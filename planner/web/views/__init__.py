@@ -1,0 +1,1 @@
+"""Blueprints: each view parses the request, calls the core and renders."""

@@ -1,0 +1,28 @@
+"""A visitor's page for one event: what, where, when next, and links to add it to a calendar."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, render_template
+
+from planner.domain.errors import NotFound
+from planner.domain.model import TZ
+from planner.web.i18n.core import current_lang
+from planner.web.state import state
+
+bp = Blueprint("events", __name__)
+
+
+@bp.get("/events/<event_id>")
+def detail(event_id: str):
+    stored = state().calendar.find(event_id)
+    place = state().model.places.get(stored.event.venue_id) if stored else None
+    if stored is None or place is None:
+        raise NotFound(f"no event {event_id!r}")
+    event, now = stored.event, dt.datetime.now(TZ)
+    upcoming = event.occurrences_between(now, now + dt.timedelta(days=366))[:12]
+    recent = [] if upcoming else event.occurrences_between(event.start, now)[-5:]
+    lang = current_lang()
+    return render_template("events/detail.html", event=event, stored=stored, place=place,
+                           site=state().model.sites[place.site_id], upcoming=upcoming, recent=recent,
+                           title=event.title(lang), description=event.description(lang))

@@ -1,0 +1,63 @@
+"""HTML pages: the map home page, place details, data sources."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from planner.web.presenters import catalog
+from planner.domain.errors import NotFound
+from planner.web.i18n.core import current_lang
+from planner.web.params import parse_date, today
+from planner.web.state import settings, state
+
+bp = Blueprint("pages", __name__)
+
+SOURCE_FILES = ("places.yaml", "events.yaml", "shuttle.yaml", "network.yaml", "transit.yaml")
+
+
+@bp.get("/")
+def home():
+    model = state().model
+    day = parse_date(request.args.get("date"), default=today())
+    lang = current_lang()
+    events = catalog.events_on(model, day, lang)
+    places_by_site = {
+        site.id: [catalog.place_info(model, p, day, lang) for p in model.places_of(site.id)]
+        for site in model.sites.values()
+    }
+    return render_template(
+        "home.html", day=day, events=events, sites=list(model.sites.values()),
+        places_by_site=places_by_site, shuttle=model.shuttle,
+        next_date=None if events else state().calendar.next_event_date(day),
+        tile_url=settings().tile_url, tile_attribution=settings().tile_attribution,
+    )
+
+
+@bp.get("/places/<place_id>")
+def place(place_id: str):
+    planner = state()
+    found = planner.model.places.get(place_id)
+    if found is None:
+        raise NotFound(f"no place {place_id!r}")
+    day = parse_date(request.args.get("date"), default=today())
+    lang = current_lang()
+    events = [e for e in catalog.events_on(planner.model, day, lang) if e["venue"] == place_id]
+    return render_template(
+        "place.html", day=day, place=catalog.place_info(planner.model, found, day, lang),
+        rules=[catalog.describe_rule(r, lang) for r in found.hours.rules], events=events, stops=catalog.nearby_stops(planner.graph, place_id),
+    )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico where a page names none (feeds, JSON): the vendored SVG."""
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)
+
+
+@bp.get("/sources")
+def sources():
+    data_dir = Path(settings().data_dir)
+    files = [(name, (data_dir / name).read_text(encoding="utf-8"))
+             for name in SOURCE_FILES if (data_dir / name).is_file()]
+    return render_template("sources.html", files=files)

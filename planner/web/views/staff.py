@@ -1,0 +1,294 @@
+"""The staff calendar: week and month views, create, edit, duplicate, cancel, history, import, export.
+
+Every view needs the ``staff`` role (admins too). Edits carry the version they
+were made from; a stale one raises :class:`planner.store.Conflict`, which
+:mod:`planner.web.errors` answers with a page showing both versions.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, url_for)
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from planner.domain.errors import BadRequest, DataError
+from planner.domain.model import TZ
+from planner.store.ical import apply_import, export_calendar, plan_import, read_calendar
+from planner.web.views.auth import requires
+from planner.web.presenters.event_forms import form_from_record, record_from_form
+from planner.web.i18n.core import current_lang, translate
+from planner.web.params import parse_date, today
+from planner.web.state import state
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+PER_DAY_IN_MONTH = 4
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), TZ)
+
+
+def _venue_arg() -> str | None:
+    venue = request.args.get("venue") or None
+    if venue is not None and venue not in state().model.places:
+        raise BadRequest("venue", f"no place {venue!r}")
+    return venue
+
+
+def _sessions_by_day(start: dt.date, end: dt.date, venue: str | None) -> dict[dt.date, list[dict]]:
+    """The sessions from ``start`` to ``end`` (exclusive), listed on each day they touch."""
+    lang, places = current_lang(), state().model.places
+    days: dict[dt.date, list[dict]] = {}
+    for event, occ in state().calendar.occurrences_between(_midnight(start), _midnight(end), venue):
+        place = places.get(event.venue_id)
+        item = {"id": event.id, "title": event.title(lang), "status": event.status,
+                "time": f"{occ.start:%H:%M}–{occ.end:%H:%M}", "start": occ.start,
+                "venue": place.name(lang) if place else event.venue_id}
+        day = max(occ.start.date(), start)
+        while day < end and _midnight(day) < occ.end:
+            days.setdefault(day, []).append(item)
+            day += dt.timedelta(days=1)
+    return days
+
+
+@bp.get("/")
+@requires("staff")
+def index():
+    return redirect(url_for(".week", **request.args))
+
+
+@bp.get("/week")
+@requires("staff")
+def week():
+    day = parse_date(request.args.get("date"), default=today())
+    venue = _venue_arg()
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    return render_template("staff/week.html", days=days, venue=venue, today=today(),
+                           sessions=_sessions_by_day(monday, monday + dt.timedelta(days=7), venue),
+                           previous=monday - dt.timedelta(days=7), next=monday + dt.timedelta(days=7),
+                           venues=_venue_choices())
+
+
+@bp.get("/month")
+@requires("staff")
+def month():
+    first = _parse_month(request.args.get("month"))
+    venue = _venue_arg()
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    grid_start = first - dt.timedelta(days=first.weekday())
+    grid_end = following + dt.timedelta(days=(7 - following.weekday()) % 7)
+    weeks = [[grid_start + dt.timedelta(days=w * 7 + d) for d in range(7)]
+             for w in range((grid_end - grid_start).days // 7)]
+    return render_template("staff/month.html", first=first, weeks=weeks, venue=venue, today=today(),
+                           sessions=_sessions_by_day(grid_start, grid_end, venue), per_day=PER_DAY_IN_MONTH,
+                           previous=(first - dt.timedelta(days=1)).replace(day=1), next=following,
+                           venues=_venue_choices())
+
+
+def _parse_month(value: str | None) -> dt.date:
+    if not value:
+        return today().replace(day=1)
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise BadRequest("month", f"not a month YYYY-MM: {value!r}") from None
+
+
+@bp.get("/events/<event_id>")
+@requires("staff")
+def event(event_id: str):
+    stored = state().calendar.get(event_id)
+    now = dt.datetime.now(TZ)
+    upcoming = stored.event.occurrences_between(now, now + dt.timedelta(days=366))[:10]
+    return render_template("staff/event.html", stored=stored, upcoming=upcoming,
+                           history=list(reversed(state().calendar.history(event_id))),
+                           place=state().model.places.get(stored.event.venue_id))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@requires("staff")
+def new_event():
+    calendar = state().calendar
+    if request.method == "GET":
+        day = parse_date(request.args.get("date"), default=today())
+        values = form_from_record({"start": f"{day}T19:30:00+08:00", "end": f"{day}T21:00:00+08:00",
+                                   "status": "scheduled", "venue": request.args.get("venue", ""),
+                                   "source": f"event staff ({current_user.name})"})
+        return _form(None, values)
+    record = record_from_form(request.form)
+    try:
+        event = calendar.validate({**record, "id": record.get("id") or "new-event"})
+    except DataError as exc:
+        return _form(None, request.form, errors=exc.problems), 422
+    warnings = calendar.warnings(event)
+    if warnings and not request.form.get("confirm"):
+        return _form(None, request.form, warnings=warnings)
+    try:
+        saved = calendar.create(record, current_user.name)
+    except DataError as exc:
+        return _form(None, request.form, errors=exc.problems), 422
+    flash(translate("staff_saved", v=saved.version), "ok")
+    return redirect(url_for(".event", event_id=saved.id))
+
+
+@bp.route("/events/<event_id>/edit", methods=["GET", "POST"])
+@requires("staff")
+def edit_event(event_id: str):
+    calendar = state().calendar
+    stored = calendar.get(event_id)
+    if request.method == "GET":
+        return _form(stored, {**form_from_record(stored.record), "version": str(stored.version)})
+    record = {**record_from_form(request.form), "id": event_id}
+    expected = _version(request.form.get("version"))
+    try:
+        event = calendar.validate(record)
+    except DataError as exc:
+        return _form(stored, request.form, errors=exc.problems), 422
+    known = set(calendar.warnings(stored.event))
+    warnings = [w for w in calendar.warnings(event) if w not in known]
+    if warnings and not request.form.get("confirm"):
+        return _form(stored, request.form, warnings=warnings)
+    saved = calendar.update(event_id, record, expected, current_user.name)
+    flash(translate("staff_saved", v=saved.version) if saved.version != expected
+          else translate("staff_unchanged"), "ok")
+    return redirect(url_for(".event", event_id=event_id))
+
+
+@bp.post("/events/<event_id>/cancel")
+@requires("staff")
+def cancel_event(event_id: str):
+    saved = state().calendar.cancel(event_id, _version(request.form.get("version")), current_user.name)
+    flash(translate("staff_saved", v=saved.version), "ok")
+    return redirect(url_for(".event", event_id=event_id))
+
+
+@bp.post("/events/<event_id>/duplicate")
+@requires("staff")
+def duplicate_event(event_id: str):
+    copy = state().calendar.duplicate(event_id, current_user.name)
+    flash(translate("staff_saved", v=copy.version), "ok")
+    return redirect(url_for(".edit_event", event_id=copy.id))
+
+
+@bp.post("/events/<event_id>/restore")
+@requires("staff")
+def restore_event(event_id: str):
+    saved = state().calendar.restore(event_id, _version(request.form.get("restore")),
+                                     _version(request.form.get("version")), current_user.name)
+    flash(translate("staff_saved", v=saved.version), "ok")
+    return redirect(url_for(".event", event_id=event_id))
+
+
+def _version(value: str | None) -> int:
+    if not value or not value.isdigit():
+        raise BadRequest("version", "the form lacks the version it was made from: reload it")
+    return int(value)
+
+
+def _venue_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Places grouped by site, for the venue select and filter."""
+    model, lang = state().model, current_lang()
+    return [(site.name(lang), sorted(((p.id, p.name(lang)) for p in model.places_of(site.id)),
+                                     key=lambda pair: pair[1]))
+            for site in model.sites.values()]
+
+
+def _form(stored, values, errors=None, warnings=None):
+    by_field: dict[str, list[str]] = {}
+    for problem in errors or []:
+        by_field.setdefault(problem.where, []).append(problem.message)
+    return render_template("staff/form.html", stored=stored, values=values, errors=by_field,
+                           warnings=warnings or [], venues=_venue_choices())
+
+
+# --- iCalendar in and out
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("staff")
+def import_ics():
+    if request.method == "GET":
+        return render_template("staff/import.html", venues=_venue_choices(), plan=None, report=None)
+    upload = request.files.get("file")
+    data = upload.read() if upload else b""
+    if not data:
+        raise BadRequest("file", "choose an .ics file to import")
+    filename = secure_filename(upload.filename or "") or "calendar.ics"
+    default_venue = request.form.get("default_venue") or None
+    calendar = state().calendar
+    plan = plan_import(calendar, read_calendar(data, calendar.places, filename=filename,
+                                               default_venue=default_venue))
+    token = _keep_upload(data, {"filename": filename, "default_venue": default_venue,
+                                "expected": {existing.id: existing.version for _, existing, _ in plan.changed}})
+    return render_template("staff/import.html", venues=_venue_choices(), plan=plan, report=None, token=token,
+                           filename=filename)
+
+
+@bp.post("/import/<token>")
+@requires("staff")
+def apply_ics(token: str):
+    kept = _load_upload(token)
+    if kept is None:
+        raise BadRequest("token", translate("staff_import_expired"))
+    data, meta = kept
+    calendar = state().calendar
+    plan = plan_import(calendar, read_calendar(data, calendar.places, filename=meta["filename"],
+                                               default_venue=meta["default_venue"]))
+    report = apply_import(calendar, plan, current_user.name, note=f"imported from {meta['filename']}",
+                          expected_versions=meta["expected"])
+    _drop_upload(token)
+    return render_template("staff/import.html", venues=_venue_choices(), plan=plan, report=report,
+                           filename=meta["filename"])
+
+
+@bp.get("/export.ics")
+@requires("staff")
+def export_ics():
+    body = export_calendar(state().calendar.all(), state().model.places, name=translate("cal_name"),
+                           lang=current_lang(),
+                           event_url=lambda event_id: url_for("events.detail", event_id=event_id, _external=True))
+    stamp = dt.datetime.now(TZ).strftime("%Y%m%d-%H%M")
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="events-{stamp}.ics"'})
+
+
+def _imports_dir() -> Path:
+    folder = Path(current_app.config.get("IMPORT_DIR") or Path(current_app.instance_path) / "imports")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _keep_upload(data: bytes, meta: dict) -> str:
+    """Keep an uploaded file between its preview and its import (a day at most)."""
+    folder = _imports_dir()
+    for old in folder.glob("*.ics"):
+        if old.stat().st_mtime < time.time() - 86400:
+            _drop_upload(old.stem)
+    token = secrets.token_urlsafe(24)
+    (folder / f"{token}.ics").write_bytes(data)
+    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+def _load_upload(token: str) -> tuple[bytes, dict] | None:
+    if not _TOKEN.match(token):
+        return None
+    folder = _imports_dir()
+    try:
+        return ((folder / f"{token}.ics").read_bytes(),
+                json.loads((folder / f"{token}.json").read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+
+
+def _drop_upload(token: str) -> None:
+    for suffix in (".ics", ".json"):
+        (_imports_dir() / f"{token}{suffix}").unlink(missing_ok=True)

@@ -8,6 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from planner.itinerary.daytrip import DayPlanner, DayRequest
+from planner.messages import describe_reason
 from planner.routing.journeys import JourneyPlanner
 
 DAY = dt.date(2024, 2, 12)
@@ -61,22 +62,29 @@ def test_show_times_are_the_events_own(example, model):
 
 def test_totals_add_up(example):
     totals = example.totals
-    assert totals["visit_s"] == sum(s.end_s - s.start_s for s in example.steps)
-    assert totals["tickets_cny"] == 55  # the Panda Base, once
-    assert totals["total_cny"] == totals["tickets_cny"] + totals["extras_cny"] + totals["fares_cny"]
-    assert totals["fares_cny"] > 0
+    assert totals.visit_s == sum(s.end_s - s.start_s for s in example.steps)
+    assert totals.tickets_cny == 55  # the Panda Base, once
+    assert totals.total_cny == totals.tickets_cny + totals.extras_cny + totals.fares_cny
+    assert totals.fares_cny > 0
+    ways = [s.route for s in example.steps] + [example.home]
+    assert totals.walk_s + totals.ride_s + totals.wait_s == sum(w.arrive_s - w.depart_s for w in ways)
 
 
 def test_a_must_see_that_closes_is_explained(day_planner):
     plan = day_planner.plan(DayRequest(DAY, "dongjiao-memory", 16 * 3600 + 50 * 60, 22 * 3600,
                                        must=("panda-moon-nursery",), meal=False))
     assert "panda-moon-nursery" not in [s.item.ref for s in plan.steps]
-    assert any("Moon Nursery" in r and "closes at" in r and "earliest arrival" in r for r in plan.infeasible)
+    reasons = [describe_reason(r, "en") for r in plan.infeasible]
+    assert any("Moon Nursery" in r and "closes at" in r and "earliest arrival" in r for r in reasons)
+    closes = next(r for r in plan.infeasible if r.code == "closes_before_arrival")
+    assert closes.params["closes_s"] < closes.params["earliest_arrival_s"]  # numbers, not words
 
 
 def test_closed_and_cancelled_must_sees_are_explained(day_planner, model):
     plan = day_planner.plan(DayRequest(DAY, "dongjiao-memory", must=("panda-kindergarten",), meal=False))
-    assert any("Kindergarten" in r and "closed" in r for r in plan.infeasible)  # closed on Mondays
+    reasons = [describe_reason(r, "en") for r in plan.infeasible]
+    assert any("Kindergarten" in r and "closed" in r for r in reasons)  # closed on Mondays
+    assert any("幼年大熊猫别墅" in describe_reason(r, "zh") and "不开放" in describe_reason(r, "zh") for r in plan.infeasible)
 
 
 def test_small_requests_are_solved_exactly_and_match_brute_force(day_planner, model):
@@ -148,8 +156,8 @@ def test_api_bad_input_names_the_json_path(client):
              ({"start": "dongjiao-memory", "meal": "yes"}, "$.meal")]
     for body, field in cases:
         response = client.post("/api/itineraries", json=body)
-        assert response.status_code == 400 and response.get_json()["field"] == field, body
-    assert client.post("/api/itineraries", data="not json").get_json()["field"] == "$"
+        assert response.status_code == 400 and response.get_json()["error"]["field"] == field, body
+    assert client.post("/api/itineraries", data="not json").get_json()["error"]["field"] == "$"
 
 
 def test_ics_export(client):

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.domain.errors import DataError
+from planner.domain.errors import DataError, Reason
 from planner.itinerary import Candidate, OptwProblem, check_tour, read_optw, solve, to_problem
 from planner.cli.optw import optw_command
+from planner.messages import describe_reason
 
 BENCH = Path(__file__).resolve().parent / "fixtures" / "optw"  # copies of ../shared/benchmarks/optw
 HORIZON_S = 600
@@ -150,7 +151,9 @@ def _clock_problem(close_s: int) -> OptwProblem:
 
 def test_unreachable_must_visit_is_explained():
     sol = solve(_clock_problem(close_s=17 * 3600 + 30 * 60))
-    assert sol.infeasible == ("Panda Base closes at 17:30; the earliest arrival is 17:52",)
+    assert sol.infeasible == (Reason("closes_before_arrival", {"item": "Panda Base", "closes_s": 17 * 3600 + 30 * 60,
+                                                               "earliest_arrival_s": 17 * 3600 + 52 * 60}),)
+    assert describe_reason(sol.infeasible[0], "en") == "Panda Base closes at 17:30; the earliest arrival is 17:52"
     assert sol.tour == ("Dongjiao Memory",) and sol.optimal
 
 
@@ -259,7 +262,8 @@ def test_end_out_of_reach_gives_empty_tour_and_reason():
                     lambda i, j, t: 60, time_dependent=False)
     sol = solve(p)
     assert sol.tour == () and sol.end_s is None
-    assert sol.infeasible == ("the end cannot be reached from the start by the deadline",)
+    assert sol.infeasible == (Reason("end_unreachable", {"deadline_s": 50}),)
+    assert describe_reason(sol.infeasible[0], "en") == "the end cannot be reached from the start by the deadline"
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -9,15 +9,16 @@ becomes a plan a person can follow minute by minute.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Union
 
-from planner.domain.errors import BadRequest, Said, in_lang, say
-from planner.domain.model import Event, Model, Occurrence, Place, format_clock
-from planner.routing.journeys import JourneyPlanner, Options, at
+from planner.domain.errors import BadRequest, Name, Reason
+from planner.domain.model import Event, Model, Occurrence, Place
+from planner.routing.journeys import JourneyPlanner, Leg, Options, Point, at
 from planner.itinerary.optw.solver import solve
-from planner.itinerary.optw.model import Candidate, OptwProblem
-from planner.itinerary.travel import Stop, TravelOracle
+from planner.itinerary.optw.model import Candidate, OptwProblem, OptwSolution
+from planner.itinerary.travel import Route, Stop, TravelOracle
 
 PACE = {"relaxed": 1.25, "normal": 1.0, "brisk": 0.8}  # visit-length factors
 #: Sessions at least this long (exhibitions, "active hours") are visited within their hours, not sat through.
@@ -55,64 +56,115 @@ class DayRequest:
 
 @dataclass
 class Item:
-    """One candidate of the day, and where it is."""
+    """One candidate of the day, and where it is (a meal is named after its site)."""
 
     id: str
     kind: str  # place | event | meal
     name_zh: str
     name_en: str
     stop: Stop
-    ref: str  # the place or event id
+    ref: str  # the place or event id (a meal: its site's)
     price_cny: float = 0.0
     site_id: str | None = None
     session: tuple[int, int] | None = None  # an event's own start and end
 
+    @property
+    def name(self) -> Name:
+        return Name(self.name_zh, self.name_en)
 
-@dataclass
+
+@dataclass(frozen=True)
+class SiteLeg:
+    """Walking inside a site (to or from a gate, or between two of its places) or queueing at a gate."""
+
+    mode: str  # walk | queue
+    duration_s: int
+    gate: Point | None = None
+    side: str = ""  # "to" or "from" the gate, "at" it (a queue); "" between two places of a site
+
+
+#: A leg of the way between two stops: inside a site, or a journey's leg (times as aware date-times).
+PlanLeg = Union[SiteLeg, Leg]
+
+
+@dataclass(frozen=True)
+class Way:
+    """How to go from one stop of a plan to the next: its kind, times (seconds of the day), legs and fare."""
+
+    kind: str  # stay | walk | transit | taxi
+    depart_s: int
+    arrive_s: int
+    legs: tuple[PlanLeg, ...] = ()
+    fare_cny: float | None = 0.0
+
+    @property
+    def walk_s(self) -> int:
+        return sum(leg.duration_s for leg in self.legs if leg.mode == "walk")
+
+    @property
+    def ride_s(self) -> int:
+        return sum(leg.duration_s for leg in self.legs if leg.mode not in ("walk", "queue", "wait"))
+
+    @property
+    def wait_s(self) -> int:
+        """Queues and waits for vehicles, and any time between legs."""
+        waits = sum(leg.duration_s for leg in self.legs if leg.mode in ("queue", "wait"))
+        between = self.arrive_s - self.depart_s - sum(leg.duration_s for leg in self.legs)
+        return waits + max(0, between)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A day's time walking, riding, waiting (on the way), idle (at venues) and visiting, and its money."""
+
+    walk_s: int
+    ride_s: int
+    wait_s: int
+    idle_s: int
+    visit_s: int
+    tickets_cny: float
+    extras_cny: float
+    fares_cny: float | None  # None: a fare is unknown
+
+    @property
+    def total_cny(self) -> float | None:
+        return None if self.fares_cny is None else self.tickets_cny + self.extras_cny + self.fares_cny
+
+
+@dataclass(frozen=True)
 class Step:
-    """Travel to an item, then the visit."""
+    """Travel to an item, then the visit; times are seconds after the day's midnight."""
 
     item: Item
     depart_s: int
     arrive_s: int
     start_s: int
     end_s: int
-    route: dict = field(default_factory=dict)
+    route: Way
+
+    @property
+    def wait_s(self) -> int:
+        """Waiting at the item before the visit starts."""
+        return self.start_s - self.arrive_s
 
 
-@dataclass
+@dataclass(frozen=True)
 class DayPlan:
+    """A day, typed until it is shown: steps and the way home, totals, what cannot be done and why."""
+
     request: DayRequest
     steps: list[Step]
-    home_route: dict
+    home: Way
     leave_s: int
     back_s: int
     score: float
     optimal: bool
-    infeasible: list[str]
+    infeasible: list[Reason]
     seconds: float
     travel_calls: int
     transit_queries: int
     candidates: int
-    totals: dict = field(default_factory=dict)
-
-    def to_dict(self, lang: str = "en") -> dict:
-        day = self.request.day
-        return {
-            "date": day.isoformat(), "shuttle": self.request.shuttle, "taxi": self.request.taxi,
-            "leave": at(day, self.leave_s).isoformat(), "back": at(day, self.back_s).isoformat(),
-            "score": self.score, "optimal": self.optimal,
-            "infeasible": [in_lang(reason, lang) for reason in self.infeasible],
-            "seconds": round(self.seconds, 3), "candidates": self.candidates, "totals": self.totals,
-            "steps": [{
-                "id": s.item.ref, "kind": s.item.kind, "name_zh": s.item.name_zh, "name_en": s.item.name_en,
-                "site": s.item.site_id, "lat": s.item.stop.point.lat, "lon": s.item.stop.point.lon,
-                "depart": at(day, s.depart_s).isoformat(), "arrive": at(day, s.arrive_s).isoformat(),
-                "start": at(day, s.start_s).isoformat(), "end": at(day, s.end_s).isoformat(),
-                "wait_s": s.start_s - s.arrive_s, "price_cny": s.item.price_cny, "route": s.route,
-            } for s in self.steps],
-            "home": self.home_route,
-        }
+    totals: Totals
 
 
 class DayPlanner:
@@ -122,7 +174,8 @@ class DayPlanner:
     in the app, from the model in tests), so plans see edits at once.
     """
 
-    def __init__(self, model: Model, journeys: JourneyPlanner, events_on=None):
+    def __init__(self, model: Model, journeys: JourneyPlanner,
+                 events_on: Callable[[dt.date], Iterable[tuple[Event, Occurrence]]] | None = None) -> None:
         self.model = model
         self.journeys = journeys
         self.events_on = events_on or model.events_on
@@ -162,19 +215,19 @@ class DayPlanner:
         infeasible = closed + [_named(reason, items) for reason in solution.infeasible]
         infeasible += self._missed_must(request, items, solution.tour)
         if request.meal and not any(items[i].kind == "meal" for i in solution.tour):
-            infeasible.append(say("no lunch break fits between the visits and journeys of this day",
-                                  "这一天的参观与行程之间排不下午餐"))
+            infeasible.append(Reason("no_lunch"))
         return self._build(request, oracle, start, end, items, candidates, solution, infeasible)
 
     # --- candidates
 
-    def _candidates(self, request: DayRequest, oracle: TravelOracle):
+    def _candidates(self, request: DayRequest, oracle: TravelOracle
+                    ) -> tuple[dict[str, Item], list[Candidate], list[Reason]]:
         pace = PACE[request.pace]
         interests = {t.lower() for t in request.interests}
         must = set(request.must)
         items: dict[str, Item] = {}
         candidates: list[Candidate] = []
-        closed: list[str] = []
+        closed: list[Reason] = []
         wanted = set(request.only) | must if request.only is not None else None
         for place in self.model.places.values():
             if place.kind == "gate" or (wanted is not None and place.id not in wanted):
@@ -196,42 +249,41 @@ class DayPlanner:
                 items[candidate.id] = Item(candidate.id, "event", event.title_zh, event.title_en,
                                            oracle.stop_of(venue.id), event.id, event.price_cny or 0.0,
                                            venue.site_id, _session(request.day, occurrence))
-        for ref in must - set(self.model.places) - on_the_day:
+        for ref in sorted(must - set(self.model.places) - on_the_day):
             # a saved plan may name an event that staff have since moved or cancelled
             event = self.model.events.get(ref)
-            title, title_zh = (event.title_en, event.title_zh) if event else (ref, ref)
-            closed.append(say(f"{title} has no session on {request.day} (moved or cancelled: see its event page)",
-                              f"{title_zh} 在 {request.day} 没有场次（可能已改期或取消，请查看活动页）"))
+            names = {ref: Name(event.title_zh, event.title_en)} if event else {}
+            closed.append(Reason("no_session", {"event": ref, "date": request.day.isoformat()}, names))
         if request.meal:
             for site in self.model.sites.values():
                 item_id = f"meal:{site.id}"
                 # a meal is not optional once asked for, but either site will do
                 candidates.append(Candidate(item_id, MUST_BONUS, request.meal_s, (request.meal_window_s,),
                                             group="meal"))
-                items[item_id] = Item(item_id, "meal", f"午餐（{site.name_zh}）", f"Lunch ({site.name_en})",
+                items[item_id] = Item(item_id, "meal", site.name_zh, site.name_en,
                                       oracle.stop_of(site.id), site.id, 0.0, site.id)
         return items, candidates, closed
 
     def _place_candidate(self, place: Place, request: DayRequest, pace: float, interests: set[str],
-                         is_must: bool, closed: list[str]) -> Candidate | None:
+                         is_must: bool, closed: list[Reason]) -> Candidate | None:
         hours = place.hours.on(request.day)
         visit_s = round(place.visit_s * pace)
         if hours is None or min(hours.last_entry_s, hours.close_s - visit_s) < hours.open_s:
             if is_must:
-                closed.append(say(f"{place.name_en} is closed on {request.day} ({request.day:%A})",
-                                  f"{place.name_zh} {request.day}（周{'一二三四五六日'[request.day.weekday()]}）不开放"))
+                closed.append(Reason("place_closed", {"place": place.id, "date": request.day.isoformat()},
+                                     {place.id: Name(place.name_zh, place.name_en)}))
             return None
         window = (hours.open_s, min(hours.last_entry_s, hours.close_s - visit_s))
         value = BASE_VALUE[place.kind] + INTEREST_VALUE * len(interests & set(place.tags))
         return Candidate(f"place:{place.id}", value, visit_s, (window,), must_visit=is_must)
 
     def _event_candidate(self, event: Event, occurrence: Occurrence, request: DayRequest, pace: float,
-                         interests: set[str], must: set[str], closed: list[str]) -> Candidate | None:
+                         interests: set[str], must: set[str], closed: list[Reason]) -> Candidate | None:
         is_must = event.id in must
         if event.status != "scheduled":
-            if is_must:
-                closed.append(say(f"{event.title_en} is {event.status.replace('_', ' ')} on {request.day}",
-                                  f"{event.title_zh} {request.day} {'已取消' if event.status == 'cancelled' else '已售罄'}"))
+            if is_must:  # event_cancelled, event_sold_out
+                closed.append(Reason(f"event_{event.status}", {"event": event.id, "date": request.day.isoformat()},
+                                     {event.id: Name(event.title_zh, event.title_en)}))
             return None
         start_s, end_s = _session(request.day, occurrence)
         value = BASE_VALUE["event"] + INTEREST_VALUE * len(interests & set(event.tags))
@@ -243,21 +295,22 @@ class DayPlanner:
             return Candidate(candidate_id, value, visit_s, ((start_s, end_s - visit_s),), group=event.id)
         return Candidate.fixed(candidate_id, value, start_s, end_s, group=event.id)
 
-    def _missed_must(self, request: DayRequest, items: dict[str, Item], tour) -> list[str]:
+    def _missed_must(self, request: DayRequest, items: dict[str, Item], tour: Iterable[str]) -> list[Reason]:
         """Must-see events (valued, not forced) that did not fit, each with its sessions."""
         chosen = {items[i].ref for i in tour}
         missed = []
         for ref in request.must:
             sessions = [item for item in items.values() if item.kind == "event" and item.ref == ref]
             if sessions and ref not in chosen:
-                times = ", ".join(f"{format_clock(s.session[0])}-{format_clock(s.session[1])}" for s in sessions)
-                missed.append(say(f"{sessions[0].name_en} ({times}) does not fit in the day with the other must-sees",
-                                  f"{sessions[0].name_zh}（{times}）与其他必看项目无法同时安排"))
+                times = tuple(s.session for s in sessions if s.session is not None)
+                missed.append(Reason("must_see_does_not_fit", {"event": ref, "sessions": times},
+                                     {ref: sessions[0].name}))
         return missed
 
     # --- the plan
 
-    def _build(self, request, oracle, start, end, items, candidates, solution, infeasible) -> DayPlan:
+    def _build(self, request: DayRequest, oracle: TravelOracle, start: Stop, end: Stop, items: dict[str, Item],
+               candidates: list[Candidate], solution: OptwSolution, infeasible: list[Reason]) -> DayPlan:
         by_id = {c.id: c for c in candidates}
         steps = []
         here, free_s = start, request.start_s
@@ -267,16 +320,14 @@ class DayPlanner:
             if not steps:  # leave as late as still arrives in time: wait at the hotel, not the gate
                 free_s = oracle.latest_departure_s(here, item.stop, free_s, begin_s)
             route = oracle.route(here, item.stop, free_s)
-            steps.append(Step(item, free_s, route.arrive_s, begin_s, end_s, _route_dict(route, request.day)))
+            steps.append(Step(item, free_s, route.arrive_s, begin_s, end_s, _way(route)))
             here, free_s = item.stop, end_s
-        home = oracle.route(here, end, free_s)
+        home = _way(oracle.route(here, end, free_s))
         leave_s = steps[0].depart_s if steps else request.start_s
         value = sum(_value(by_id[i]) for i in solution.tour if items[i].kind != "meal")
-        plan = DayPlan(request, steps, _route_dict(home, request.day), leave_s, home.arrive_s, value,
-                       solution.optimal, infeasible, solution.seconds, solution.travel_calls, oracle.queries,
-                       len(candidates))
-        plan.totals = _totals(plan, self.model)
-        return plan
+        return DayPlan(request, steps, home, leave_s, home.arrive_s, value, solution.optimal, infeasible,
+                       solution.seconds, solution.travel_calls, oracle.queries, len(candidates),
+                       _totals(steps, home, self.model))
 
 
 def _value(candidate: Candidate) -> float:
@@ -289,88 +340,52 @@ def _session(day: dt.date, occurrence: Occurrence) -> tuple[int, int]:
     return (int((occurrence.start - midnight).total_seconds()), int((occurrence.end - midnight).total_seconds()))
 
 
-#: The solver's explanations (planner.itinerary.optw), and how to say them in Chinese.
-_SOLVER_ZH = (
-    (re.compile(r"^(.+) closes at (\d\d:\d\d(?::\d\d)?); the earliest arrival is (\S+)$"), "{0} {1} 关闭；最早 {2} 才能到达"),
-    (re.compile(r"^(.+) cannot be reached from the start$"), "从出发地无法到达 {0}"),
-    (re.compile(r"^the end cannot be reached after (.+) \(left at (\S+)\)$"), "{1} 离开 {0} 后无法回到终点"),
-    (re.compile(r"^after (.+) \(until (\S+)\) the end is reached at (\S+), after the deadline (\S+)$"),
-     "在 {0} 停留到 {1} 后，{2} 才能回到终点，晚于 {3}"),
-    (re.compile(r"^no tour (?:exists|was found) that includes all of: (.+)$"), "无法同时安排：{0}"),
-    (re.compile(r"^no tour was found that includes (.+)$"), "找不到包含 {0} 的行程"),
-    (re.compile(r"^the end cannot be reached from the start by the deadline$"), "无法在截止时间前回到终点"),
-)
+def _named(reason: Reason, items: dict[str, Item]) -> Reason:
+    """The solver's reasons name candidate ids; the plan gives their names, for people."""
+    mentioned = [reason.params.get("item"), *(reason.params.get("items") or ())]  # type: ignore[misc]
+    names = {ref: items[ref].name for ref in mentioned if isinstance(ref, str) and ref in items}
+    return replace(reason, names={**reason.names, **names})
 
 
-def _named(reason: str, items: dict[str, Item]) -> Said:
-    """Solver messages name candidate ids; people want names, in their language."""
-    english, chinese = reason, reason
-    for pattern, template in _SOLVER_ZH:
-        match = pattern.match(reason)
-        if match:
-            chinese = template.format(*match.groups())
-            break
-    for item_id, item in sorted(items.items(), key=lambda pair: -len(pair[0])):
-        english = english.replace(item_id, item.name_en)
-        chinese = chinese.replace(item_id, item.name_zh)
-    return say(english, chinese)
-
-
-def _route_dict(route, day: dt.date) -> dict:
-    legs = []
-    if route.kind in ("transit", "taxi"):
+def _way(route: Route) -> Way:
+    """A route of the travel oracle as the plan keeps it: gates, walks and queues around the journey."""
+    legs: list[PlanLeg] = []
+    if route.kind in ("transit", "taxi") and route.journey is not None:
         if route.walk_out_s:
-            legs.append({"mode": "walk", "to": route.gate_out.name_zh, "to_en": route.gate_out.name_en,
-                         "duration_s": route.walk_out_s})
-        legs += route.journey.to_dict()["legs"]
+            legs.append(SiteLeg("walk", route.walk_out_s, route.gate_out, "to"))
+        legs += route.journey.legs
         if route.queue_s:
-            legs.append({"mode": "queue", "at": route.gate_in.name_zh, "at_en": route.gate_in.name_en,
-                         "duration_s": route.queue_s})
+            legs.append(SiteLeg("queue", route.queue_s, route.gate_in, "at"))
         if route.walk_in_s:
-            legs.append({"mode": "walk", "from": route.gate_in.name_zh, "from_en": route.gate_in.name_en,
-                         "duration_s": route.walk_in_s})
+            legs.append(SiteLeg("walk", route.walk_in_s, route.gate_in, "from"))
     elif route.kind == "walk":
-        legs.append({"mode": "walk", "duration_s": route.arrive_s - route.depart_s})
+        legs.append(SiteLeg("walk", route.arrive_s - route.depart_s))
     fare = route.journey.fare_cny if route.journey is not None else 0.0
-    return {"kind": route.kind, "depart": at(day, route.depart_s).isoformat(),
-            "arrive": at(day, route.arrive_s).isoformat(), "fare_cny": fare, "legs": legs}
+    return Way(route.kind, route.depart_s, route.arrive_s, tuple(legs), fare)
 
 
-def _totals(plan: DayPlan, model: Model) -> dict:
-    """Time walking, riding, waiting and idle, and money, over the whole day."""
-    walk = ride = wait = 0
+def _totals(steps: list[Step], home: Way, model: Model) -> Totals:
+    """Time walking, riding, waiting and idle, and money, over the whole day, from the typed ways."""
+    ways = [s.route for s in steps] + [home]
     fares: float | None = 0.0
-    for route in [s.route for s in plan.steps] + [plan.home_route]:
-        for leg in route["legs"]:
-            seconds = leg.get("duration_s", 0)
-            if leg["mode"] == "walk":
-                walk += seconds
-            elif leg["mode"] in ("queue", "wait"):
-                wait += seconds
-            else:
-                ride += seconds
-        span = int((dt.datetime.fromisoformat(route["arrive"]) - dt.datetime.fromisoformat(route["depart"])).total_seconds())
-        moving = sum(leg.get("duration_s", 0) for leg in route["legs"])
-        wait += max(0, span - moving)
-        fares = None if fares is None or route["fare_cny"] is None else fares + route["fare_cny"]
-    sites = {s.item.site_id for s in plan.steps if s.item.kind != "meal" and s.item.site_id}
-    tickets = sum(model.sites[site].price_cny for site in sites)
-    extras = sum(s.item.price_cny for s in plan.steps)
-    visiting = sum(s.end_s - s.start_s for s in plan.steps)
-    idle = sum(s.start_s - s.arrive_s for s in plan.steps)
-    return {"walk_s": walk, "ride_s": ride, "wait_s": wait, "idle_s": idle, "visit_s": visiting,
-            "tickets_cny": tickets, "extras_cny": extras, "fares_cny": fares,
-            "total_cny": None if fares is None else tickets + extras + fares}
+    for way in ways:
+        fares = None if fares is None or way.fare_cny is None else fares + way.fare_cny
+    sites = {s.item.site_id for s in steps if s.item.kind != "meal" and s.item.site_id}
+    return Totals(
+        walk_s=sum(w.walk_s for w in ways), ride_s=sum(w.ride_s for w in ways), wait_s=sum(w.wait_s for w in ways),
+        idle_s=sum(s.wait_s for s in steps), visit_s=sum(s.end_s - s.start_s for s in steps),
+        tickets_cny=sum(model.sites[site].price_cny for site in sites),
+        extras_cny=sum(s.item.price_cny for s in steps), fares_cny=fares)
 
 
 def _check(request: DayRequest, model: Model, events_today: set[str]) -> None:
     if request.pace not in PACE:
-        raise BadRequest("pace", f"{request.pace!r} is not one of {', '.join(PACE)}")
+        raise BadRequest("pace", "not_one_of", value=request.pace, choices=tuple(PACE))
     if request.end_s <= request.start_s:
-        raise BadRequest("end_time", "must be after the start time")
+        raise BadRequest("end_time", "must_be_after_start")
     for i, ref in enumerate(request.must):
         if ref not in model.places and ref not in model.events and ref not in events_today:
-            raise BadRequest(f"must[{i}]", f"no place or event {ref!r}")
+            raise BadRequest(f"must[{i}]", "unknown_place_or_event", value=ref)
 
 
 def compare_shuttle(planner: DayPlanner, request: DayRequest) -> dict[str, DayPlan]:

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from planner.domain.geo import distance_m
-from planner.domain.model import NetworkParams, Place, Site, format_clock
+from planner.domain.model import NetworkParams, Place, Site
 from planner.routing.journeys import MAX_JOURNEY_S, Journey, JourneyPlanner, NoJourney, Options, Point
 
 #: Length of the slices of the day profiled at a time: a search asks about a few hours only.
@@ -69,7 +69,8 @@ class TravelOracle:
         self._direct: dict[tuple[str, str], int | None] = {}
         # what a profile slice depends on besides its gates (points are named by id: coordinates
         # are in the id of a typed point, so equal ids are equal points)
-        self._scope = (day, options.with_shuttle, options.max_walk_m, options.min_transfer_s, options.max_rides)
+        # (the rules in whole metres and seconds, as the journey planner keys its timetables)
+        self._scope = (day, options.with_shuttle, planner.rules(options), options.max_rides)
         self._transits: dict[tuple[str, str, int], int | None] = {}
         self._arrivals: dict[tuple[str, str, int], int | None] = {}
         self.queries = 0
@@ -178,19 +179,17 @@ class TravelOracle:
         """One slice's profile, kept by the journey planner for every plan of the day:
         the gates of the sites are the same for everyone."""
         key = (self._scope, a.id, b.id, index)
-        cache = self.planner.profile_slices
-        if key not in cache:
-            self.queries += 1
-            if len(cache) > 20_000:  # hotels typed as coordinates are endless: stay bounded
-                cache.clear()
-            start = index * SLICE_S
-            try:
-                _, _, journeys = self.planner.profile(a, b, self.day, start, start + SLICE_S - 1, self.options,
-                                                      horizon_s=0)
-            except NoJourney:
-                journeys = []
-            cache[key] = ([j.dep_s for j in journeys], [j.arr_s for j in journeys])
-        return cache[key]
+        return self.planner.profile_slices.get_or_build(key, lambda: self._profile_slice(a, b, index))
+
+    def _profile_slice(self, a: Point, b: Point, index: int) -> tuple[list[int], list[int]]:
+        self.queries += 1
+        start = index * SLICE_S
+        try:
+            _, _, journeys = self.planner.profile(a, b, self.day, start, start + SLICE_S - 1, self.options,
+                                                  horizon_s=0)
+        except NoJourney:
+            journeys = []
+        return [j.dep_s for j in journeys], [j.arr_s for j in journeys]
 
     def _direct_walk_s(self, a: Point, b: Point) -> int | None:
         key = (a.id, b.id)
@@ -206,7 +205,8 @@ class TravelOracle:
         """How to go from a to b leaving at ``depart_s``, with the legs to show."""
         arrival = self.arrival_s(a, b, depart_s)
         if arrival is None:
-            raise NoJourney(f"no way from {a.point.name_en} to {b.point.name_en} after {format_clock(depart_s)}")
+            raise NoJourney("unreachable", names={**a.point.names, **b.point.names}, origin=a.point.id,
+                            dest=b.point.id, depart_s=depart_s)
         if a.point.id == b.point.id or (a.site_id is not None and a.site_id == b.site_id):
             return Route("walk" if a.point.id != b.point.id else "stay", depart_s, arrival)
         for gate_out, walk_out in self._exits(a):

@@ -11,13 +11,13 @@ import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
-from cachetools import LRUCache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from planner.domain.errors import BadRequest, PlannerError, Said, say
+from planner.domain.errors import BadRequest, Name, Param, PlannerError
+from planner.domain.caches import SharedCache
 from planner.domain.geo import distance_m, in_chengdu, near_pairs
 from planner.sources.gtfs import Feed
-from planner.domain.model import TZ, NetworkParams, Place, Shuttle, Site, format_clock
+from planner.domain.model import TZ, NetworkParams, Place, Shuttle, Site
 from planner.routing import raptor
 from planner.domain.fares import FareRules
 from planner.routing.fares import leg_fares, total_fare
@@ -29,7 +29,31 @@ MAX_JOURNEY_S = 4 * 3600
 
 
 class NoJourney(PlannerError):
-    """No journey exists; the message says why (after the last train, too far to walk...)."""
+    """No journey exists; ``reason`` says why, as a code with parameters.
+
+    Reasons and their parameters (points are ids, named in ``names``):
+    ``no_service_on_date`` (date, feed_start, feed_end: None when the feed has no calendar),
+    ``too_far_to_walk`` (point, max_walk_m), ``after_last_departure`` (origin, depart_s,
+    last_departure_s: None when nothing left that day), ``services_ended`` (dest, last_arrival_s),
+    ``no_connection`` (origin, dest, depart_s, max_journey_s), ``none_arrives_by`` (date,
+    arrive_by_s), ``unreachable`` (origin, dest, depart_s: between two stops of a day plan).
+
+    Examples
+    --------
+    >>> error = NoJourney("after_last_departure", origin="m-240", depart_s=85800, last_departure_s=84960)
+    >>> error.reason, error.params["last_departure_s"]
+    ('after_last_departure', 84960)
+    """
+
+    code = "no_journey"
+
+    def __init__(self, reason: str, *, names: dict[str, Name] | None = None, **params: Param) -> None:
+        super().__init__(reason, names=names, **params)
+
+    @property
+    def reason(self) -> str:
+        """Why there is no journey (the error's code)."""
+        return self.code
 
 
 @dataclass(frozen=True)
@@ -45,6 +69,11 @@ class Point:
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
+
+    @property
+    def names(self) -> dict[str, Name]:
+        """The point's names by its id, for the reasons that mention it."""
+        return {self.id: Name(self.name_zh, self.name_en)}
 
 
 @dataclass
@@ -160,20 +189,27 @@ class JourneyPlanner:
     sites: dict[str, Site] = field(default_factory=dict)
     shuttle: Shuttle | None = None
     fares: FareRules | None = None
-    timetable_cache_size: int = 4  # date timetables kept (about 30 MB each), least recently used first out
-    _cache: LRUCache = field(init=False, repr=False)
-    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _endpoints: dict = field(default_factory=dict, repr=False)
-    profile_slices: dict = field(default_factory=dict, repr=False)  # kept for itinerary searches
+    # Entries kept across requests (least recently used go first): timetables of a date are about
+    # 30 MB each, endpoints and profile slices about a kilobyte.
+    timetable_cache_size: int = 4
+    endpoint_cache_size: int = 4096
+    profile_slice_cache_size: int = 20_000
+    _timetables: SharedCache[Timetable] = field(init=False, repr=False)
+    _endpoints: SharedCache[tuple[raptor.Endpoint, raptor.Endpoint]] = field(init=False, repr=False)
+    #: range-RAPTOR slices of the day between two points, kept for itinerary searches (planner.itinerary.travel)
+    profile_slices: SharedCache[tuple[list[int], list[int]]] = field(init=False, repr=False)
+    _one_build: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
-        self._cache = LRUCache(self.timetable_cache_size)
+        self._timetables = SharedCache(self.timetable_cache_size, build_once=True)
+        self._endpoints = SharedCache(self.endpoint_cache_size)
+        self.profile_slices = SharedCache(self.profile_slice_cache_size)
 
     @classmethod
-    def for_model(cls, model, timetable_cache_size: int = 4) -> JourneyPlanner:
+    def for_model(cls, model, **cache_sizes: int) -> JourneyPlanner:
         """A planner over a loaded :class:`planner.domain.model.Model`: its feed, places, shuttle and fares."""
         return cls(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares,
-                   timetable_cache_size=timetable_cache_size)
+                   **cache_sizes)
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -206,28 +242,35 @@ class JourneyPlanner:
         try:
             lat, lon = (float(x) for x in spec.split(","))
         except ValueError:
-            raise BadRequest(field_name, f"{spec!r} is not a place, stop or 'lat,lon'") from None
+            raise BadRequest(field_name, "unknown_endpoint", value=spec) from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise BadRequest(field_name, f"{spec!r}: latitude or longitude out of range")
+            raise BadRequest(field_name, "coordinates_out_of_range", value=spec)
+        # to about a metre: closer points are one point, to the caches too
+        lat, lon = round(lat, 5), round(lon, 5)
         label = f"{lat:.5f},{lon:.5f}"
         return Point(label, label, label, lat, lon, "coordinates")
 
     def rules(self, options: Options) -> WalkRules:
-        max_walk = self.params.max_walk_m if options.max_walk_m is None else options.max_walk_m
-        return WalkRules(self.params.walk_speed_m_s, self.params.walk_circuity, max_walk, options.min_transfer_s)
+        """The walking rules of ``options``, in whole metres and seconds: they key the caches, so
+        800.2 m and 800 m share one timetable."""
+        max_walk = self.params.max_walk_m if options.max_walk_m is None else round(options.max_walk_m)
+        min_transfer = None if options.min_transfer_s is None else round(options.min_transfer_s)
+        return WalkRules(self.params.walk_speed_m_s, self.params.walk_circuity, max_walk, min_transfer)
+
+    def _timetable_key(self, day: dt.date, options: Options) -> tuple[dt.date, bool, WalkRules]:
+        return day, options.with_shuttle and self.shuttle is not None, self.rules(options)
 
     def timetable(self, day: dt.date, options: Options) -> Timetable:
-        key = (day, options.with_shuttle and self.shuttle is not None, self.rules(options))
-        with self._cache_lock:
-            found = self._cache.get(key)
-        if found is None:
-            extra_stops, extra_trips = (), ()
-            if key[1]:
-                extra_stops, extra_trips = shuttle_trips(self.shuttle)
-            found = build_timetable(self.feed, day, key[2], extra_stops, extra_trips)
-            with self._cache_lock:
-                self._cache[key] = found
-        return found
+        """The timetable of ``day`` under ``options``, built once and kept (a few dates at a time)."""
+        key = self._timetable_key(day, options)
+        return self._timetables.get_or_build(key, lambda: self._build_timetable(*key))
+
+    def _build_timetable(self, day: dt.date, with_shuttle: bool, rules: WalkRules) -> Timetable:
+        extra_stops, extra_trips = shuttle_trips(self.shuttle) if with_shuttle else ((), ())
+        # One build at a time: a build is pure Python, so under the GIL several at once finish no
+        # sooner, and each holds its ~30 MB until done (8 request threads: 240 MB more at peak).
+        with self._one_build:
+            return build_timetable(self.feed, day, rules, extra_stops, extra_trips)
 
     def endpoint(self, tt: Timetable, point: Point, other: Point, rules: WalkRules) -> raptor.Endpoint:
         """Walking links between a point and the stops around it."""
@@ -263,7 +306,7 @@ class JourneyPlanner:
         raw = [j for j in raptor.earliest_arrival(tt, source, target, depart_s, options.max_rides)
                if j.arr_s - depart_s <= MAX_JOURNEY_S]
         if not raw:
-            raise NoJourney(self._why_none(tt, source, target, origin, dest, depart_s))
+            raise self._why_none(tt, source, target, origin, dest, depart_s)
         fastest = self._named(tt, raw[-1], origin, dest, day, "fastest")
         if raw[0] is raw[-1] or raw[0].transfers >= raw[-1].transfers:
             return [fastest]
@@ -290,9 +333,7 @@ class JourneyPlanner:
         if walk and (best is None or arrive_s - walk[0] > best.dep_s):
             best = raptor.RawJourney(arrive_s - walk[0], arrive_s, [raptor.RawLeg("walk", None, None, arrive_s - walk[0], arrive_s, walk[1])])
         if best is None:
-            raise NoJourney(say(f"no journey arrives by {format_clock(arrive_s)} on {day}: "
-                                f"the first services of the day may start later",
-                                f"{day} {format_clock(arrive_s)} 前无法到达：当天首班车可能更晚"))
+            raise NoJourney("none_arrives_by", date=day.isoformat(), arrive_by_s=arrive_s)
         return self._named(tt, best, origin, dest, day, "fastest")
 
     def profile(self, origin: Point, dest: Point, day: dt.date, start_s: int, end_s: int,
@@ -306,42 +347,37 @@ class JourneyPlanner:
     def _prepare(self, origin: Point, dest: Point, day: dt.date, options: Options):
         if not self.feed.services_on(day):
             span = self.feed.date_range()
-            covered = f"the feed covers {span[0]} to {span[1]}" if span else "the feed has no calendar"
-            covered_zh = f"时刻表覆盖 {span[0]} 至 {span[1]}" if span else "时刻表没有日历"
-            raise NoJourney(say(f"no transit service on {day}: {covered}", f"{day} 没有公共交通服务：{covered_zh}"))
+            raise NoJourney("no_service_on_date", date=day.isoformat(),
+                            feed_start=span[0].isoformat() if span else None,
+                            feed_end=span[1].isoformat() if span else None)
         tt = self.timetable(day, options)
         rules = self.rules(options)
-        # endpoints are searched for among all stops: keep them, queries repeat (itineraries, batches)
-        key = (id(tt), origin, dest, rules)
-        if key not in self._endpoints:
-            if len(self._endpoints) > 4096:  # typed coordinates are endless: stay bounded
-                self._endpoints.clear()
-            self._endpoints[key] = (self.endpoint(tt, origin, dest, rules), self.endpoint(tt, dest, origin, rules))
-        source, target = self._endpoints[key]
+        # endpoints are searched for among all stops: keep them, queries repeat (itineraries, batches);
+        # keyed by what the timetable was built from, as a rebuilt one has the same stops
+        key = (self._timetable_key(day, options), origin, dest)
+        source, target = self._endpoints.get_or_build(
+            key, lambda: (self.endpoint(tt, origin, dest, rules), self.endpoint(tt, dest, origin, rules)))
         for point, end in ((origin, source), (dest, target)):
             if not end.links and not end.direct_walk:
-                raise NoJourney(say(f"too far to walk: no stop within {rules.max_walk_m:.0f} m of {point.name_en}",
-                                    f"步行太远：{point.name_zh} {rules.max_walk_m:.0f} 米内没有车站"))
+                raise NoJourney("too_far_to_walk", names=point.names, point=point.id,
+                                max_walk_m=round(rules.max_walk_m))
         return tt, source, target
 
     def _why_none(self, tt: Timetable, source: raptor.Endpoint, target: raptor.Endpoint,
-                  origin: Point, dest: Point, depart_s: int) -> Said:
+                  origin: Point, dest: Point, depart_s: int) -> NoJourney:
+        """Why nothing goes: the last departure has left, services near the destination have ended,
+        or no connection within the longest journey."""
+        names = {**origin.names, **dest.names}
         later = raptor.departures_from(tt, source, depart_s, depart_s + MAX_JOURNEY_S)
-        when = format_clock(depart_s)
         if not later:
             earlier = raptor.departures_from(tt, source, 0, depart_s)
-            last, last_zh = "", ""
-            if earlier:
-                last, last_zh = f"; the last leaves at {format_clock(earlier[0])}", f"；末班 {format_clock(earlier[0])} 出发"
-            return say(f"after the last departure: nothing leaves near {origin.name_en} after {when}{last}",
-                       f"末班车已过：{when} 之后 {origin.name_zh} 附近没有车次{last_zh}")
+            return NoJourney("after_last_departure", names=names, origin=origin.id, depart_s=depart_s,
+                             last_departure_s=earlier[0] if earlier else None)
         any_in, last_in = _arrivals_near(tt, target, depart_s, depart_s + MAX_JOURNEY_S)
         if not any_in and last_in is not None:
-            return say(f"services near {dest.name_en} have ended for the day: the last vehicle there arrives at "
-                       f"{format_clock(last_in)} (feeder buses stop in the evening)",
-                       f"{dest.name_zh} 附近当天的车次已结束：最后一班 {format_clock(last_in)} 到达（接驳公交晚间停运）")
-        return say(f"no connection from {origin.name_en} to {dest.name_en} within {MAX_JOURNEY_S // 3600} hours of {when}",
-                   f"{when} 起 {MAX_JOURNEY_S // 3600} 小时内没有从 {origin.name_zh} 到 {dest.name_zh} 的路线")
+            return NoJourney("services_ended", names=names, dest=dest.id, last_arrival_s=last_in)
+        return NoJourney("no_connection", names=names, origin=origin.id, dest=dest.id, depart_s=depart_s,
+                         max_journey_s=MAX_JOURNEY_S)
 
     def _named(self, tt: Timetable, raw: raptor.RawJourney, origin: Point, dest: Point,
                day: dt.date, label: str) -> Journey:
@@ -434,4 +470,4 @@ def _arrivals_near(tt: Timetable, target: raptor.Endpoint, start_s: int, end_s: 
 
 def check_in_chengdu(point: Point, field_name: str) -> None:
     if point.kind == "coordinates" and not in_chengdu(point.lat, point.lon):
-        raise BadRequest(field_name, f"{point.id} is outside Chengdu")
+        raise BadRequest(field_name, "outside_chengdu", value=point.id)

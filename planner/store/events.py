@@ -12,13 +12,13 @@ is kept whole in ``event_versions``: the history, its diffs and restores.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from planner.domain.caches import SharedCache
 from planner.domain.errors import DataError, NotFound, PlannerError, Problem
 from planner.domain.model import TZ, Event, Occurrence, Place, format_clock
 from planner.store.db import from_db_time, is_postgres, read_connection, to_db_time, utcnow, write_transaction
@@ -82,10 +82,14 @@ class Conflict(PlannerError):
         self.attempted = attempted
         self.expected_version = expected_version
         self.base = base
-        super().__init__(
-            f"event {current.id!r} was changed by {current.updated_by} at "
-            f"{current.updated_at:%Y-%m-%d %H:%M} (version {current.version}) "
-            f"after you opened version {expected_version}")
+        super().__init__("edit_conflict", event=current.id, updated_by=current.updated_by,
+                         updated_at=current.updated_at.isoformat(timespec="minutes"), version=current.version,
+                         expected_version=expected_version)
+
+    def log_line(self) -> str:
+        p = self.params
+        return (f"event {p['event']!r} was changed by {p['updated_by']} at {str(p['updated_at']).replace('T', ' ')[:16]} "
+                f"(version {p['version']}) after you opened version {p['expected_version']}")
 
     @property
     def event_id(self) -> str:
@@ -146,12 +150,11 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 class EventStore:
     """Events in a database (migrated to the head revision), validated against ``places``."""
 
-    def __init__(self, engine: Engine, places: Mapping[str, Place]):
+    def __init__(self, engine: Engine, places: Mapping[str, Place], cache_size: int = 10_000):
         self.engine = engine
         self.places = places
         # (id, version, updated_at) -> Event: a saved version never changes, so rows are parsed once
-        self._events: dict[tuple, Event] = {}
-        self._lock = threading.Lock()
+        self._events: SharedCache[Event] = SharedCache(cache_size)
 
     # --- reading
 
@@ -163,11 +166,11 @@ class EventStore:
     def get(self, event_id: str) -> StoredEvent:
         found = self.find(event_id)
         if found is None:
-            raise NotFound(f"no event {event_id!r}")
+            raise NotFound("no_event", id=event_id)
         return found
 
     def find_many_by_uid(self, uids: Iterable[str]) -> dict[str, StoredEvent]:
-        found = {}
+        found: dict[str, StoredEvent] = {}
         with read_connection(self.engine) as conn:
             for chunk in _chunks(list(set(uids))):
                 for row in conn.execute(sa.select(events).where(events.c.uid.in_(chunk))):
@@ -176,7 +179,7 @@ class EventStore:
 
     def uids_by_id(self, event_ids: Iterable[str]) -> dict[str, str]:
         """The UIDs of those of ``event_ids`` that are stored."""
-        found = {}
+        found: dict[str, str] = {}
         with read_connection(self.engine) as conn:
             for chunk in _chunks(list(set(event_ids))):
                 found.update(conn.execute(sa.select(events.c.id, events.c.uid).where(events.c.id.in_(chunk))).all())
@@ -221,7 +224,7 @@ class EventStore:
             for chunk in _chunks(missing):
                 for row in conn.execute(sa.select(events).where(events.c.id.in_(chunk))):
                     chosen[row.id] = self._remember(row)
-        found = []
+        found: list[tuple[Event, Occurrence]] = []
         for event in chosen.values():
             if event is not None:  # None only for an event gone between the two reads
                 found.extend((event, occ) for occ in event.occurrences_between(start, end))
@@ -254,7 +257,7 @@ class EventStore:
         with read_connection(self.engine) as conn:
             rows = list(conn.execute(query))
         if not rows:
-            raise NotFound(f"no event {event_id!r}")
+            raise NotFound("no_event", id=event_id)
         entries, previous = [], None
         for row in rows:
             entries.append(HistoryEntry(row.version, row.action, row.record, from_db_time(row.changed_at, TZ),
@@ -267,7 +270,7 @@ class EventStore:
     def validate(self, record: Mapping) -> Event:
         """The event a record describes; raises DataError naming each field at fault."""
         event, problems = validate_record(record, self.places)
-        if problems:
+        if problems or event is None:  # no event without a problem
             raise DataError(problems)
         return event
 
@@ -361,7 +364,7 @@ class EventStore:
         with write_transaction(self.engine) as conn:
             record = self._version_record(conn, event_id, version)
             if record is None:
-                raise NotFound(f"event {event_id!r} has no version {version}")
+                raise NotFound("no_event_version", id=event_id, version=version)
             return self._update(conn, event_id, record, expected_version, user, "restore",
                                 f"restored version {version}")
 
@@ -385,15 +388,7 @@ class EventStore:
                            row.created_by, from_db_time(row.updated_at, TZ), row.updated_by)
 
     def _remember(self, row) -> Event:
-        key = (row.id, row.version, row.updated_at)
-        event = self._events.get(key)
-        if event is None:
-            event = _event_from_row(row)
-            with self._lock:
-                if len(self._events) > 50_000:
-                    self._events.clear()
-                self._events[key] = event
-        return event
+        return self._events.get_or_build((row.id, row.version, row.updated_at), lambda: _event_from_row(row))
 
     def _get(self, conn: Connection, event_id: str, for_update: bool = False) -> StoredEvent:
         query = sa.select(events).where(events.c.id == event_id)
@@ -401,7 +396,7 @@ class EventStore:
             query = query.with_for_update()
         row = conn.execute(query).first()
         if row is None:
-            raise NotFound(f"no event {event_id!r}")
+            raise NotFound("no_event", id=event_id)
         return self._stored(row)
 
     def _version_record(self, conn: Connection, event_id: str, version: int) -> dict | None:

@@ -51,9 +51,11 @@ class LoginFailed(PlannerError):
 class LoginLocked(PlannerError):
     """Too many failed logins: try again after ``retry_after_s`` seconds."""
 
+    code = "login_locked"
+
     def __init__(self, retry_after_s: int):
         self.retry_after_s = retry_after_s
-        super().__init__(f"too many failed logins: try again in {max(1, round(retry_after_s / 60))} min")
+        super().__init__(retry_after_s=retry_after_s)
 
 
 class UserStore:
@@ -68,17 +70,19 @@ class UserStore:
         _check_password(password)
         with write_transaction(self.engine) as conn:
             if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
-                raise BadRequest("name", f"an account named {name!r} exists already")
+                raise BadRequest("name", "account_exists", value=name)
             token = secrets.token_hex(32)
-            new_id = conn.execute(sa.insert(users).values(
+            key = conn.execute(sa.insert(users).values(
                 name=name, role=role, password_hash=self.hasher.hash(password), active=True,
-                session_token=token, created_at=utcnow())).inserted_primary_key[0]
+                session_token=token, created_at=utcnow())).inserted_primary_key
+            assert key is not None  # an INSERT of one row has its key
+            new_id = key[0]
         return User(new_id, name, role, True, token)
 
     def get(self, name: str) -> User:
         found = self._one(users.c.name == name)
         if found is None:
-            raise NotFound(f"no account {name!r}")
+            raise NotFound("no_account", name=name)
         return found
 
     def by_session_token(self, token: str) -> User | None:
@@ -115,9 +119,9 @@ class UserStore:
             ok = row is not None and row.active
         except (VerificationError, InvalidHashError):
             ok = False
-        if not ok:
+        if not ok or row is None:  # no row: never ok
             self._record_failure(name, ip)
-            raise LoginFailed("wrong name or password")
+            raise LoginFailed("wrong_name_or_password")
         with write_transaction(self.engine) as conn:
             conn.execute(sa.delete(login_failures).where(login_failures.c.name == name,
                                                          login_failures.c.ip == ip))
@@ -155,7 +159,7 @@ class UserStore:
     def _set(self, name: str, **values) -> User:
         with write_transaction(self.engine) as conn:
             if conn.execute(sa.update(users).where(users.c.name == name).values(**values)).rowcount != 1:
-                raise NotFound(f"no account {name!r}")
+                raise NotFound("no_account", name=name)
         return self.get(name)
 
 
@@ -165,14 +169,14 @@ def _user(row) -> User:
 
 def _check_name(name: str) -> None:
     if not _NAME.match(name or ""):
-        raise BadRequest("name", "2-64 letters, digits or . _ @ -, starting with a letter or digit")
+        raise BadRequest("name", "bad_account_name")
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise BadRequest("role", f"{role!r} is not one of {', '.join(ROLES)}")
+        raise BadRequest("role", "not_one_of", value=role, choices=tuple(ROLES))
 
 
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise BadRequest("password", f"at least {MIN_PASSWORD} characters")
+        raise BadRequest("password", "password_too_short", min_length=MIN_PASSWORD)

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import Union
+
+from planner.domain.errors import Reason
+
+#: What names a vertex: a candidate, the start, the end (a place id, a benchmark's vertex number).
+#: Reasons name vertices by it, so it is plain text or a number.
+VertexId = Union[str, int]
 
 #: ``travel_s(from_id, to_id, depart_s) -> seconds | None`` (None: unreachable then).
-TravelFn = Callable[[Hashable, Hashable, int], "int | None"]
+TravelFn = Callable[[VertexId, VertexId, int], "int | None"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,7 @@ class Candidate:
 
     Parameters
     ----------
-    id : hashable
+    id : str or int
         Identifier passed to the travel callback and returned in the tour.
     score : float
         Value collected when the vertex is visited (non-negative).
@@ -43,7 +50,7 @@ class Candidate:
     (((50400, 50400),), 1800)
     """
 
-    id: Hashable
+    id: VertexId
     score: float
     service_s: int
     windows: tuple[tuple[int, int], ...]
@@ -51,9 +58,10 @@ class Candidate:
     must_visit: bool = False
 
     @classmethod
-    def fixed(cls, id: Hashable, score: float, start_s: int, end_s: int, **kw) -> Candidate:
+    def fixed(cls, id: VertexId, score: float, start_s: int, end_s: int, group: Hashable | None = None,
+              must_visit: bool = False) -> Candidate:
         """A fixed-start event: be there at ``start_s`` and stay until ``end_s``."""
-        return cls(id, score, end_s - start_s, ((start_s, start_s),), **kw)
+        return cls(id, score, end_s - start_s, ((start_s, start_s),), group=group, must_visit=must_visit)
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ class OptwProblem:
     Parameters
     ----------
     candidates : sequence of Candidate
-    start_id, end_id : hashable
+    start_id, end_id : str or int
         Vertices where the tour starts and ends (may be the same id).
     start_s : int
         Earliest departure from ``start_id``.
@@ -99,15 +107,15 @@ class OptwProblem:
     """
 
     candidates: tuple[Candidate, ...]
-    start_id: Hashable
+    start_id: VertexId
     start_s: int
-    end_id: Hashable
+    end_id: VertexId
     deadline_s: int
     travel_s: TravelFn
     time_dependent: bool = True
     depart_resolution_s: int = 1
-    min_travel_s: Callable[[Hashable, Hashable], int] | None = None
-    travel_row_s: Callable[[Hashable, int], Mapping] | None = None
+    min_travel_s: Callable[[VertexId, VertexId], int] | None = None
+    travel_row_s: Callable[[VertexId, int], Mapping[VertexId, "int | None"]] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,17 +136,18 @@ class OptwSolution:
         True only when the solver proved that no better tour exists.
     seconds : float
         Wall-clock solve time.
-    infeasible : tuple of str
-        Why must-visit candidates could not be included (empty if all are).
+    infeasible : tuple of Reason
+        Why must-visit candidates could not be included (empty if all are), as codes with
+        parameters (:func:`planner.itinerary.optw.solver.explain_must`).
     travel_calls : int
         Number of calls made to the travel callback.
     """
 
-    tour: tuple
+    tour: tuple[VertexId, ...]
     start_times_s: tuple[int, ...]
     end_s: int | None
     score: float
     optimal: bool
     seconds: float
-    infeasible: tuple[str, ...] = field(default=())
+    infeasible: tuple[Reason, ...] = field(default=())
     travel_calls: int = 0

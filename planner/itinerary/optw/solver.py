@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
+from planner.domain.errors import Reason
 from planner.itinerary.optw.beam import beam_search
 from planner.itinerary.optw.core import INF, Compiled
 from planner.itinerary.optw.exact import Timeout, solve_exact
@@ -20,32 +22,31 @@ from planner.itinerary.optw.model import OptwProblem, OptwSolution
 WIDTHS = (3, 10, 30, 100, 300, 1000, 3000)
 
 
-def _hhmm(t_s: int) -> str:
-    """Clock time of a time in seconds; seconds shown only when not whole minutes."""
-    hhmm = f"{t_s // 3600:02d}:{t_s % 3600 // 60:02d}"
-    return hhmm + (f":{t_s % 60:02d}" if t_s % 60 else "")
+def explain_must(c: Compiled, m: int) -> Reason | None:
+    """Why candidate ``m`` cannot be in any tour, or None if a tour [m] alone is feasible.
 
-
-def explain_must(c: Compiled, m: int) -> str | None:
-    """Why candidate ``m`` cannot be in any tour, or None if a tour [m] alone is feasible."""
+    The reason's ``item`` is the candidate's id; times are seconds on the problem's clock.
+    """
     if c.schedule([m]) is not None:
         return None
-    name, p = c.ids[m], c.problem
+    item, p = c.ids[m], c.problem
     arrival = c.arrive(c.start, m, p.start_s)
     if arrival >= INF:
-        return f"{name} cannot be reached from the start"
+        return Reason("unreachable_from_start", {"item": item})
     if c.service_start(m, arrival) >= INF:
-        return f"{name} closes at {_hhmm(c.close_max[m])}; the earliest arrival is {_hhmm(arrival)}"
+        return Reason("closes_before_arrival", {"item": item, "closes_s": int(c.close_max[m]),
+                                                "earliest_arrival_s": int(arrival)})
     leave = c.service_start(m, arrival) + c.service[m]
     back = c.arrive(m, c.end, leave)
     if back >= INF:
-        return f"the end cannot be reached after {name} (left at {_hhmm(leave)})"
-    return (f"after {name} (until {_hhmm(leave)}) the end is reached at {_hhmm(back)}, "
-            f"after the deadline {_hhmm(p.deadline_s)}")
+        return Reason("end_unreachable_after", {"item": item, "leave_s": int(leave)})
+    return Reason("back_after_deadline", {"item": item, "leave_s": int(leave), "back_s": int(back),
+                                          "deadline_s": int(p.deadline_s)})
 
 
-def _heuristic(c: Compiled, stop, seed: int, max_width: int | None = None) -> tuple[float, list[int]]:
-    best = (-1.0, [])
+def _heuristic(c: Compiled, stop: Callable[[], bool], seed: int, max_width: int | None = None
+               ) -> tuple[float, list[int]]:
+    best: tuple[float, list[int]] = (-1.0, [])
     for k, width in enumerate(WIDTHS):
         if (k > 0 and stop()) or (max_width is not None and width > max_width):
             break
@@ -113,46 +114,48 @@ def solve(problem: OptwProblem, time_limit_s: float = 10.0, seed: int = 0,
     >>> sol = solve(OptwProblem(cands, "hotel", 8 * 3600, "hotel", 19 * 3600, travel))
     >>> sol.tour, sol.score, sol.optimal
     (('museum', 'pandas'), 13, True)
-    >>> sol.infeasible
-    ('after show (until 20:30) the end is reached at 21:10, after the deadline 19:00',)
+    >>> [(r.code, r.params["back_s"]) for r in sol.infeasible]
+    [('back_after_deadline', 76200)]
     """
     t0 = time.perf_counter()
     t_end = t0 + time_limit_s
     c = Compiled(problem)
-    infeasible: list[str] = []
+    infeasible: list[Reason] = []
     score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
     if score < 0:
         infeasible = _drop_impossible_musts(c, t_end, seed, exact_max_candidates)
         score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
     if score < 0 and c.must:  # each remaining must-visit fits alone, but not all together
-        names = ", ".join(str(c.ids[m]) for m in c.must)
-        infeasible.append(f"no tour {'exists' if optimal else 'was found'} that includes all of: {names}")
+        infeasible.append(Reason("no_tour_with_all", {"items": tuple(c.ids[m] for m in c.must), "proven": optimal}))
         c.must = []
         score, route, optimal = _search(c, t_end, seed, exact_max_candidates, max_width)
     return _finish(problem, c, route, optimal, t0, infeasible)
 
 
-def _drop_impossible_musts(c: Compiled, t_end: float, seed: int, exact_max: int) -> list[str]:
+def _drop_impossible_musts(c: Compiled, t_end: float, seed: int, exact_max: int) -> list[Reason]:
     """Explain and un-flag the must-visits that no tour can include on their own."""
-    musts, reasons, impossible = c.must, [], set()
+    musts = c.must
+    reasons: list[Reason] = []
+    impossible: set[int] = set()
     for m in musts:
         c.must = [m]
         # A direct visit is the usual witness; without one, search for an indirect tour
         # (travel times need not satisfy the triangle inequality).
         if c.schedule([m]) is None and _search(c, t_end, seed, exact_max)[0] < 0:
-            reasons.append(explain_must(c, m) or f"no tour was found that includes {c.ids[m]}")
+            reasons.append(explain_must(c, m) or Reason("no_tour_found_with", {"item": c.ids[m]}))
             impossible.add(m)
     c.must = [m for m in musts if m not in impossible]
     return reasons
 
 
-def _finish(problem, c: Compiled, route, optimal, t0, infeasible) -> OptwSolution:
+def _finish(problem: OptwProblem, c: Compiled, route: list[int], optimal: bool, t0: float,
+            infeasible: list[Reason]) -> OptwSolution:
     # Recompute the schedule with exact departures; by FIFO it can only be earlier.
     exact = Compiled(dataclasses.replace(problem, depart_resolution_s=1)) \
         if problem.time_dependent and problem.depart_resolution_s > 1 else c
     sched = exact.schedule(route)
     if sched is None:  # only possible for an empty route: the end is out of reach
-        infeasible = [*infeasible, "the end cannot be reached from the start by the deadline"]
+        infeasible = [*infeasible, Reason("end_unreachable", {"deadline_s": int(problem.deadline_s)})]
         return OptwSolution((), (), None, 0, optimal, time.perf_counter() - t0,
                             tuple(infeasible), c.calls)
     starts, end_s = sched

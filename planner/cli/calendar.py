@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from planner.domain.errors import BadRequest, NotFound
-from planner.cli.common import data_dir_option, database_option, services_for, settings_for
+from planner.cli.common import data_dir_option, database_option, error_text, services_for, settings_for
 from planner.composition import Services
 from planner.store import ROLES
 
@@ -36,7 +36,7 @@ def create_user(name: str, role: str, database_url: str | None) -> None:
     try:
         accounts.create(name, _new_password(), role)
     except BadRequest as exc:
-        raise click.ClickException(f"{exc.field}: {exc.message}") from None
+        raise click.ClickException(error_text(exc)) from None
     click.echo(f"Created {role} account {name!r}. Log in at /login.")
 
 
@@ -49,7 +49,7 @@ def set_password(name: str, database_url: str | None) -> None:
     try:
         accounts.set_password(name, _new_password())
     except (BadRequest, NotFound) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(error_text(exc)) from None
     click.echo(f"New password set for {name!r}.")
 
 
@@ -151,12 +151,12 @@ def import_events(file: Path, dry_run: bool, venue: str | None, user: str | None
 def export_events(file: Path | None, venue: str | None, lang: str, data_dir: Path | None,
                   database_url: str | None) -> None:
     """Export every event (cancelled ones too) as iCalendar to FILE, or to standard output."""
+    from planner.messages import calendar_name
     from planner.store.ical import export_calendar
-    from planner.web.i18n.calendar import CALENDAR_MESSAGES
 
     planner = _state(data_dir, database_url)
     stored = planner.calendar.all(venue)
-    body = export_calendar(stored, planner.model.places, name=CALENDAR_MESSAGES["cal_name"][lang], lang=lang)
+    body = export_calendar(stored, planner.model.places, name=calendar_name(lang), lang=lang)
     if file is None:
         click.echo(body, nl=False)
     else:

@@ -10,24 +10,22 @@ from pathlib import Path
 import click
 
 from planner.domain.errors import BadRequest, DataError, PlannerError
+from planner.cli.common import error_text, lang_option
+from planner.messages import gettext
 from planner.sources.gtfs import format_gtfs_time, parse_gtfs_time, read_feed
-from planner.domain.model import NetworkParams
 
 
 def _planner(gtfs: Path | None):
-    """A journey planner over the bundled model, or over another feed with our walking rules."""
-    from planner.sources.datafiles import load_model, load_params
-    from planner.domain.paths import bundled_data_dir
-    from planner.routing.journeys import JourneyPlanner
+    """A journey planner over the settings' data, or over another feed with their walking rules.
+
+    The feed's warnings are logged, so they are on standard error before any answer (or failure).
+    """
+    from planner.cli.common import settings_for
+    from planner.composition import build_journey_planner
 
     if gtfs is None:
-        model = load_model(bundled_data_dir())
-        return JourneyPlanner.for_model(model)
-    feed = read_feed(gtfs)
-    for warning in feed.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    params, _ = load_params(bundled_data_dir() / "network.yaml")
-    return JourneyPlanner(feed, params or NetworkParams())
+        return build_journey_planner(settings_for())
+    return build_journey_planner(settings_for(), read_feed(gtfs), gtfs)
 
 
 def _clock(text: str, field: str) -> int:
@@ -36,7 +34,7 @@ def _clock(text: str, field: str) -> int:
     except ValueError:
         seconds = None
     if seconds is None:
-        raise BadRequest(field, f"not a time HH:MM:SS: {text!r}")
+        raise BadRequest(field, "not_a_gtfs_time", value=text)
     return seconds
 
 
@@ -44,11 +42,12 @@ def _date(text: str, field: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise BadRequest(field, f"not a date YYYY-MM-DD: {text!r}") from None
+        raise BadRequest(field, "not_a_date", value=text) from None
 
 
-def answer_route(planner, origin: str, dest: str, date: str, depart: str, options) -> dict:
-    """One route query as a JSON-ready dict; problems become an ``error`` entry."""
+def answer_route(planner, origin: str, dest: str, date: str, depart: str, options, lang: str = "en") -> dict:
+    """One route query as a JSON-ready dict; problems become an ``error`` entry (words in ``lang``)
+    beside its ``code`` (and ``field``, for a wrong parameter)."""
     from planner.routing.journeys import NoJourney
 
     query = {"from": origin, "to": dest, "date": date, "depart": depart}
@@ -57,7 +56,8 @@ def answer_route(planner, origin: str, dest: str, date: str, depart: str, option
         a, b = planner.resolve(origin, "from"), planner.resolve(dest, "to")
         journeys = planner.journeys(a, b, day, depart_s, options)
     except (NoJourney, BadRequest) as exc:
-        return {**query, "error": str(exc)}
+        fault = {"code": exc.code, "field": exc.field} if isinstance(exc, BadRequest) else {"code": exc.code}
+        return {**query, "error": error_text(exc, lang), **fault}
     from planner.routing.journeys import at
 
     fastest = journeys[0]
@@ -77,14 +77,15 @@ def answer_route(planner, origin: str, dest: str, date: str, depart: str, option
 @click.option("--queries", type=click.File("r", encoding="utf-8-sig"), help="CSV with columns from,to,date,depart.")
 @click.option("--shuttle/--no-shuttle", default=False, help="Include the proposed shuttle (our feed only).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one line per query).")
-def route(gtfs, origin, dest, date, depart, max_walk_m, min_transfer_s, queries, shuttle, as_json):
+@lang_option
+def route(gtfs, origin, dest, date, depart, max_walk_m, min_transfer_s, queries, shuttle, as_json, lang):
     """Earliest arrival and its legs, for one query or a CSV of queries."""
     from planner.routing.journeys import Options
 
     try:
         planner = _planner(gtfs)
     except (DataError, PlannerError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(error_text(exc, lang)) from None
     options = Options(with_shuttle=shuttle, max_walk_m=max_walk_m, min_transfer_s=min_transfer_s)
     if queries is not None:
         rows = csv.DictReader(queries)
@@ -92,23 +93,23 @@ def route(gtfs, origin, dest, date, depart, max_walk_m, min_transfer_s, queries,
         if missing:
             raise click.ClickException(f"{queries.name}: missing column(s) {', '.join(sorted(missing))}")
         for row in rows:
-            answer = answer_route(planner, row["from"], row["to"], row["date"], row["depart"], options)
+            answer = answer_route(planner, row["from"], row["to"], row["date"], row["depart"], options, lang)
             click.echo(json.dumps(answer, ensure_ascii=False))
         return
     if not all((origin, dest, date, depart)):
         raise click.UsageError("give --from, --to, --date and --depart, or --queries FILE.csv")
-    answer = answer_route(planner, origin, dest, date, depart, options)
+    answer = answer_route(planner, origin, dest, date, depart, options, lang)
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
-        _print_route(answer)
+        _print_route(answer, lang)
     if "error" in answer:
         sys.exit(1)
 
 
-def _print_route(answer: dict) -> None:
+def _print_route(answer: dict, lang: str) -> None:
     if "error" in answer:
-        click.echo(f"No journey: {answer['error']}")
+        click.echo(gettext("No journey: %(reason)s", lang, reason=answer["error"]))
         return
     for journey in answer["journeys"]:
         click.echo(f"{journey['label']}: {journey['departure'][11:16]} -> {journey['arrival'][11:16]}, "
@@ -138,7 +139,7 @@ def compare(origin, dest, date, start, end, one_way, as_json, csv_path):
         result = run_compare(planner, a, b, day, _clock(start + ":00", "start"), _clock(end + ":00", "end"),
                              both_ways=not one_way)
     except (DataError, PlannerError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(error_text(exc)) from None
     if csv_path:
         csv_path.write_text(result.to_csv(), encoding="utf-8")
     if as_json:

@@ -1,14 +1,20 @@
-"""Words for people: the one message catalogue of the web pages and the CLI (placeholder).
+"""Words for people: the one message catalogue of the web pages and the CLI.
 
-The core returns codes with parameters; :func:`describe` turns a domain error
-into words in a language. (Issue 8: to be filled from the gettext catalogue.)
+The core returns codes with parameters (integer seconds, metres, ids, dates);
+this layer turns them into words in a language with a gettext catalogue
+(English msgids, Chinese in ``translations/zh``), read by Babel here and by
+Flask-Babel in the web layer. It imports no Flask, so the command line uses
+the same catalogue.
 """
 from __future__ import annotations
 
-from planner.domain.errors import PlannerError, in_lang
+from planner.messages.catalogue import (
+    DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS_DIR, gettext, pgettext, translations,
+)
+from planner.messages.formats import clock, joined, minutes, weekday, weekday_short
+from planner.messages.reasons import TEMPLATES, describe, describe_reason
+from planner.messages.words import calendar_name, meal_name, word
 
-
-def describe(error: PlannerError, lang: str) -> str:
-    """The error in ``lang`` ('zh' or 'en')."""
-    message = getattr(error, "message", None) or str(error)
-    return in_lang(message, lang)
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "TEMPLATES", "TRANSLATIONS_DIR", "calendar_name", "clock", "describe",
+           "describe_reason", "gettext", "joined", "meal_name", "minutes", "pgettext", "translations", "weekday",
+           "weekday_short", "word"]

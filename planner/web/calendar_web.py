@@ -1,19 +1,16 @@
-"""Wires the calendar's pages into the app: staff, accounts, feeds, event pages, their words."""
+"""Wires the calendar's pages into the app: staff, accounts, feeds, event pages."""
 from __future__ import annotations
 
 import re
 
 from flask import Flask
 
-from planner.web.i18n.calendar import CALENDAR_MESSAGES
 from planner.web.presenters.event_forms import form_from_record
-from planner.web.i18n.core import MESSAGES
 
 
 def init_calendar(app: Flask) -> None:
     from planner.web.views import admin, event_pages, ical_views, staff
 
-    MESSAGES.update(CALENDAR_MESSAGES)
     app.jinja_env.globals["form_from_record"] = form_from_record
     app.jinja_env.filters["webcal"] = lambda url: re.sub(r"^https?://", "webcal://", url)  # subscribe, not download
     for blueprint in (staff.bp, admin.bp, ical_views.bp, event_pages.bp):

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from planner.domain.errors import BadRequest
 from planner.domain.model import TZ
+from planner.web.api_models import DATE_MAX, DATE_MIN, DATE_PATTERN
 
 
 def today() -> dt.date:
@@ -14,12 +16,17 @@ def today() -> dt.date:
 def parse_date(value: str | None, field: str = "date", default: dt.date | None = None) -> dt.date:
     if value is None or value == "":
         if default is None:
-            raise BadRequest(field, "required, as YYYY-MM-DD")
+            raise BadRequest(field, "required_date")
         return default
+    if not re.fullmatch(DATE_PATTERN, value):  # fromisoformat would also take 20240212 and 2024-W07-1
+        raise BadRequest(field, "not_a_date", value=value)
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(field, f"not a date YYYY-MM-DD: {value!r}") from None
+        raise BadRequest(field, "not_a_date", value=value) from None
+    if not DATE_MIN <= day <= DATE_MAX:  # the API's bounds: the pages' dates are the same dates
+        raise BadRequest(field, "out_of_bounds", value=value, low=DATE_MIN.isoformat(), high=DATE_MAX.isoformat())
+    return day
 
 
 def parse_time(value: str | None, field: str, default: int | None = None) -> int:
@@ -28,12 +35,12 @@ def parse_time(value: str | None, field: str, default: int | None = None) -> int
 
     if value is None or value == "":
         if default is None:
-            raise BadRequest(field, "required, as HH:MM")
+            raise BadRequest(field, "required_time")
         return default
     try:
         return parse_clock(value)
     except ValueError:
-        raise BadRequest(field, f"not a time HH:MM: {value!r}") from None
+        raise BadRequest(field, "not_a_time", value=value) from None
 
 
 def parse_number(value: str | None, field: str, low: float, high: float) -> float | None:
@@ -42,9 +49,9 @@ def parse_number(value: str | None, field: str, low: float, high: float) -> floa
     try:
         number = float(value)
     except ValueError:
-        raise BadRequest(field, f"not a number: {value!r}") from None
+        raise BadRequest(field, "not_a_number", value=value) from None
     if not low <= number <= high:
-        raise BadRequest(field, f"{number:g} is outside {low:g}..{high:g}")
+        raise BadRequest(field, "out_of_bounds", value=f"{number:g}", low=f"{low:g}", high=f"{high:g}")
     return number
 
 

@@ -156,7 +156,7 @@ def test_admin_creates_and_disables_accounts(sqlite_app, users_of, browser_for):
     admin.login("ada", password)
     short = admin.post("/admin/users", {"name": "newbie", "password": "short", "role": "staff"},
                        token_from="/admin/users")
-    assert short.status_code == 422 and "at least 10 characters" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "至少 10 个字符" in short.get_data(as_text=True)  # the page is in Chinese
     made = admin.post("/admin/users", {"name": "newbie", "password": "long enough password", "role": "staff"},
                       token_from="/admin/users")
     assert made.status_code == 302

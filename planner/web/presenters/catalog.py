@@ -8,6 +8,7 @@ import networkx as nx
 
 from planner.domain.geo import wgs84_to_gcj02
 from planner.domain.model import Event, HoursRule, Model, Occurrence, Place, format_clock
+from planner.messages import clock, gettext, joined, weekday_short
 from planner.routing.network import place_node
 
 
@@ -73,11 +74,8 @@ def nearby_stops(graph: nx.MultiDiGraph, place_id: str, limit: int = 5) -> list[
     return sorted(found, key=lambda s: s["walk_s"])[:limit]
 
 
-_WEEKDAY_NAMES = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
-
-
 def describe_rule(rule: HoursRule, lang: str) -> str:
-    """One opening-hours rule in words.
+    """One opening-hours rule in words, from the message catalogue.
 
     Examples
     --------
@@ -86,23 +84,21 @@ def describe_rule(rule: HoursRule, lang: str) -> str:
     >>> describe_rule(HoursRule(weekdays=frozenset({0}), date_from=dt.date(2023, 12, 25), closed=True), "zh")
     '周一 自2023-12-25起：闭馆'
     """
-    zh = lang != "en"
     parts = []
     if rule.months:
-        months = ", ".join(str(m) for m in sorted(rule.months))
-        parts.append(f"{months}月" if zh else f"months {months}")
+        # month numbers read the same in both languages; only the word around them changes
+        parts.append(gettext("months %(months)s", lang, months=", ".join(str(m) for m in sorted(rule.months))))
     if rule.weekdays:
-        names = [_WEEKDAY_NAMES["zh" if zh else "en"][d] for d in sorted(rule.weekdays)]
-        parts.append("周" + "、".join(names) if zh else ", ".join(names))
+        parts.append(joined((weekday_short(d, lang) for d in sorted(rule.weekdays)), lang))
     if rule.date_from:
-        parts.append(f"自{rule.date_from}起" if zh else f"from {rule.date_from}")
+        parts.append(gettext("from %(date)s", lang, date=rule.date_from.isoformat()))
     if rule.date_until:
-        parts.append(f"至{rule.date_until}" if zh else f"until {rule.date_until}")
-    when = " ".join(parts) or ("每天" if zh else "every day")
+        parts.append(gettext("until %(date)s", lang, date=rule.date_until.isoformat()))
+    when = " ".join(parts) or gettext("every day", lang)
     if rule.closed:
-        what = "闭馆" if zh else "closed"
+        what = gettext("closed", lang)
     else:
-        what = f"{format_clock(rule.open_s)}-{format_clock(rule.close_s)}"
+        what = f"{clock(rule.open_s)}-{clock(rule.close_s)}"
         if rule.last_entry_s is not None:
-            what += f"（最晚入场 {format_clock(rule.last_entry_s)}）" if zh else f" (last entry {format_clock(rule.last_entry_s)})"
-    return f"{when}：{what}" if zh else f"{when}: {what}"
+            what = gettext("%(hours)s (last entry %(time)s)", lang, hours=what, time=clock(rule.last_entry_s))
+    return gettext("%(when)s: %(what)s", lang, when=when, what=what)

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from planner.domain.errors import BadRequest
 from planner.store import ROLES
 from planner.web.views.auth import requires
-from planner.web.i18n.core import translate
+from planner.web.i18n.core import _
 from planner.web.state import state
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,7 +26,7 @@ def create_user():
         user = state().accounts.create(form.get("name", "").strip(), form.get("password", ""), form.get("role", ""))
     except BadRequest as exc:
         return render_template("admin/users.html", users=state().accounts.all(), roles=ROLES, error=exc), 422
-    flash(translate("admin_done", name=user.name), "ok")
+    flash(_("Account %(name)s updated.", name=user.name), "ok")
     return redirect(url_for(".users"))
 
 
@@ -43,5 +43,5 @@ def update_user(name: str):
             accounts.set_active(name, form["active"] == "1")
     except BadRequest as exc:
         return render_template("admin/users.html", users=accounts.all(), roles=ROLES, error=exc), 422
-    flash(translate("admin_done", name=name), "ok")
+    flash(_("Account %(name)s updated.", name=name), "ok")
     return redirect(url_for(".users"))

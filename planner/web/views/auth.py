@@ -15,12 +15,14 @@ from functools import wraps
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from planner.store import LoginFailed, LoginLocked, User
-from planner.web.i18n.core import translate
+from planner.messages import describe
+from planner.web.i18n.core import _, current_lang, word
+from planner.web.errors import error_answer
 from planner.web.state import state
 
 bp = Blueprint("auth", __name__)
@@ -62,7 +64,7 @@ def requires(role: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if role != ANY_ROLE and not current_user.can(role):
-                abort(403, description=translate("auth_needs_role", role=translate(f"role_{role}")))
+                abort(403, description=_("This needs the %(role)s role.", role=word("role", role)))
             return view(*args, **kwargs)
         guarded.required_role = role
         return guarded
@@ -78,9 +80,10 @@ def init_auth(app: Flask) -> None:
                       REMEMBER_COOKIE_SECURE=app.config["SESSION_COOKIE_SECURE"])
     # A form may stay open for hours while staff write: its token lives as long as the session.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    if not app.config["PLANNER_SETTINGS"].secret_key and not app.testing:
+    settings = app.extensions["planner"].settings
+    if not settings.secret_key and not app.testing:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
-    if app.config.get("BEHIND_PROXY"):
+    if settings.behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
@@ -91,11 +94,11 @@ def init_auth(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(exc: CSRFError):
-        return _refuse(400, translate("auth_csrf"))
+        return _refuse(400, _("The form is no longer valid (CSRF check failed): go back, reload the page and submit again."))
 
     @app.errorhandler(403)
     def forbidden(exc):
-        return _refuse(403, exc.description or translate("auth_forbidden"))
+        return _refuse(403, exc.description or _("Not allowed."))
 
 
 @login_manager.user_loader
@@ -107,9 +110,9 @@ def _load_user(token: str) -> SessionUser | None:
 @login_manager.unauthorized_handler
 def _unauthorized():
     if _wants_json():
-        return jsonify({"error": "log in first"}), 401
+        return error_answer(401, "unauthorized", "log in first")
     back = request.full_path.rstrip("?") if request.method == "GET" else None  # a form post is not repeated
-    return render_template("auth/login.html", next=back, message=translate("auth_login_first"), name=""), 401
+    return render_template("auth/login.html", next=back, message=_("Please log in first."), name=""), 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -123,10 +126,10 @@ def login():
         user = state().accounts.authenticate(name, request.form.get("password", ""), request.remote_addr or "-")
     except LoginLocked as exc:
         page = render_template("auth/login.html", next=target, name=name,
-                               message=translate("auth_locked", minutes=max(1, round(exc.retry_after_s / 60))))
+                               message=describe(exc, current_lang()))
         return page, 429, {"Retry-After": str(exc.retry_after_s)}
     except LoginFailed:
-        return render_template("auth/login.html", next=target, name=name, message=translate("auth_failed")), 401
+        return render_template("auth/login.html", next=target, name=name, message=_("Wrong name or password.")), 401
     session.clear()  # nothing of the anonymous session carries over
     login_user(SessionUser(user))
     return redirect(target or url_for("staff.week"))
@@ -156,7 +159,7 @@ def _wants_json() -> bool:
 
 def _refuse(status: int, message: str):
     if _wants_json():
-        return jsonify({"error": message}), status
+        return error_answer(status, "csrf_failed" if status == 400 else "forbidden", message)
     return render_template("error.html", status=status, message=message, field=None), status
 
 

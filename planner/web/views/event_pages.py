@@ -18,7 +18,7 @@ def detail(event_id: str):
     stored = state().calendar.find(event_id)
     place = state().model.places.get(stored.event.venue_id) if stored else None
     if stored is None or place is None:
-        raise NotFound(f"no event {event_id!r}")
+        raise NotFound("no_event", id=event_id)
     event, now = stored.event, dt.datetime.now(TZ)
     upcoming = event.occurrences_between(now, now + dt.timedelta(days=366))[:12]
     recent = [] if upcoming else event.occurrences_between(event.start, now)[-5:]

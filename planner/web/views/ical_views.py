@@ -6,18 +6,16 @@ revision (so an unchanged feed costs a 304) and is built once per revision.
 from __future__ import annotations
 
 import hashlib
-import threading
 
 from flask import Blueprint, Response, request, url_for
 
 from planner.domain.errors import NotFound
 from planner.store.ical import export_calendar
-from planner.web.i18n.core import current_lang, translate
+from planner.messages import calendar_name
+from planner.web.i18n.core import current_lang
 from planner.web.state import state
 
 bp = Blueprint("ical", __name__)
-_cache: dict[tuple, tuple[str, bytes]] = {}
-_lock = threading.Lock()
 
 
 @bp.get("/calendar.ics")
@@ -28,7 +26,7 @@ def calendar_feed():
 @bp.get("/calendar/<venue_id>.ics")
 def venue_feed(venue_id: str):
     if venue_id not in state().model.places:
-        raise NotFound(f"no place {venue_id!r}")
+        raise NotFound("no_place", id=venue_id)
     return _feed(venue_id, None)
 
 
@@ -42,22 +40,21 @@ def _feed(venue_id: str | None, event_id: str | None) -> Response:
     calendar, lang = state().calendar, current_lang()
     key = (calendar.revision(), venue_id, event_id, lang, request.host_url)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    cached = _cache.get(key)
-    if cached is None:
-        items = [calendar.get(event_id)] if event_id else calendar.all(venue_id)
-        name = translate("cal_name")
-        if venue_id:
-            name = f"{name} · {state().model.places[venue_id].name(lang)}"
-        body = export_calendar(items, state().model.places, name=name, lang=lang,
-                               event_url=lambda eid: url_for("events.detail", event_id=eid, _external=True))
-        with _lock:
-            if len(_cache) > 64:
-                _cache.clear()
-            _cache[key] = cached = (etag, body)
-    response = Response(cached[1], mimetype="text/calendar")
-    response.set_etag(cached[0])
+    body = state().feeds.get_or_build(key, lambda: _export(venue_id, event_id, lang))  # per app, bounded
+    response = Response(body, mimetype="text/calendar")
+    response.set_etag(etag)
     response.cache_control.public = True
     response.cache_control.max_age = 300
     filename = f"{event_id or venue_id or 'calendar'}.ics"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response.make_conditional(request)
+
+
+def _export(venue_id: str | None, event_id: str | None, lang: str) -> bytes:
+    calendar = state().calendar
+    items = [calendar.get(event_id)] if event_id else calendar.all(venue_id)
+    name = calendar_name(lang)
+    if venue_id:
+        name = f"{name} · {state().model.places[venue_id].name(lang)}"
+    return export_calendar(items, state().model.places, name=name, lang=lang,
+                           event_url=lambda eid: url_for("events.detail", event_id=eid, _external=True))

@@ -4,23 +4,25 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from planner.routing.compare import Comparison, compare
-from planner.domain.errors import BadRequest, in_lang
 from planner.domain.model import format_clock
 from planner.routing.journeys import NoJourney, Options, check_in_chengdu
 from planner.web.presenters.charts import comparison_chart
+from planner.messages import describe
 from planner.web.i18n.core import current_lang
-from planner.web.params import parse_date, parse_flag, parse_number, parse_time, today
+from planner.web.api_models import CompareQuery, JourneyQuery, parse_query
+from planner.web.api_responses import ComparisonAnswer, JourneysAnswer
+from planner.web.openapi import documented
+from planner.web.params import parse_date, today
 from planner.web.state import state
 
 bp = Blueprint("journeys", __name__)
 
 
 
-def _points(args):
+def _points(origin_spec: str, dest_spec: str):
     planner = state().journeys
-    # typed coordinates, when given, take the place of the chosen place
-    origin = planner.resolve(args.get("from_latlon") or args.get("from", ""), "from")
-    dest = planner.resolve(args.get("to_latlon") or args.get("to", ""), "to")
+    origin = planner.resolve(origin_spec, "from")
+    dest = planner.resolve(dest_spec, "to")
     check_in_chengdu(origin, "from")
     check_in_chengdu(dest, "to")
     return origin, dest
@@ -29,15 +31,12 @@ def _points(args):
 def plan_from_args(args) -> dict:
     """Parse a journey request, plan it, and say what was found or why nothing was."""
     planner = state().journeys
-    origin, dest = _points(args)
-    day = parse_date(args.get("date"), default=today())
-    options = Options(
-        with_shuttle=parse_flag(args.get("shuttle")),
-        max_walk_m=parse_number(args.get("max_walk_m"), "max_walk_m", 0, 5000),
-        min_transfer_s=_whole(parse_number(args.get("min_transfer_s"), "min_transfer_s", 0, 3600)),
-    )
-    arrive_by = bool(args.get("arrive_by"))
-    when_s = parse_time(args.get("arrive_by"), "arrive_by") if arrive_by else parse_time(args.get("depart"), "depart")
+    query = parse_query(JourneyQuery, args)
+    origin, dest = _points(query.origin, query.destination)  # typed coordinates first
+    day = query.date or today()
+    options = Options(with_shuttle=query.shuttle, max_walk_m=query.max_walk_m, min_transfer_s=query.min_transfer_s)
+    arrive_by = query.arrive_by is not None
+    when_s = query.arrive_by if query.arrive_by is not None else query.depart
     result = {"from": origin.__dict__, "to": dest.__dict__, "date": day.isoformat(),
               "with_shuttle": options.with_shuttle, "arrive_by" if arrive_by else "depart": format_clock(when_s),
               "journeys": [], "reason": None}
@@ -48,18 +47,20 @@ def plan_from_args(args) -> dict:
             journeys = planner.journeys(origin, dest, day, when_s, options)
         result["journeys"] = [j.to_dict() for j in journeys]
     except NoJourney as exc:
-        result["reason"] = in_lang(exc.args[0], current_lang())
+        result["reason"] = describe(exc, current_lang())  # the core says why as a code; words here
     taxi = planner.taxi_arriving_by(origin, dest, day, when_s) if arrive_by else planner.taxi(origin, dest, day, when_s)
     result["taxi"] = taxi.to_dict()
     return result
 
 
-def _whole(value: float | None) -> int | None:
-    return None if value is None else int(value)
-
-
 @bp.get("/api/journeys")
+@documented(JourneysAnswer, query=JourneyQuery)
 def api_journeys():
+    """Journeys between two points: the fastest, the fewest transfers, and a taxi.
+
+    When nothing goes, ``journeys`` is empty and ``reason`` says why (after
+    the last departure, too far to walk, no service that day ...).
+    """
     return jsonify(plan_from_args(request.args))
 
 
@@ -78,27 +79,32 @@ def _choices(planner) -> list[tuple[str, str, str]]:
 
 
 def comparison_from_args(args) -> Comparison:
-    origin, dest = _points({"from": args.get("from") or "dongjiao-memory", "to": args.get("to") or "panda-south-gate"})
-    day = parse_date(args.get("date"), default=today())
-    start_s = parse_time(args.get("start"), "start", default=6 * 3600)
-    end_s = parse_time(args.get("end"), "end", default=23 * 3600)
-    if end_s <= start_s:
-        raise BadRequest("end", "must be after start")
+    """The comparison a query string asks for (the /compare page's and the API's)."""
+    return comparison_of(parse_query(CompareQuery, args))
+
+
+def comparison_of(query: CompareQuery) -> Comparison:
+    """Every departure minute of the query's window, both directions (kept per app)."""
+    origin, dest = _points(query.from_, query.to)
+    day, start_s, end_s = query.date or today(), query.start, query.end
     key = (origin.id, dest.id, day, start_s, end_s)
     services = state()  # per app: two apps may hold different data
-    with services.comparisons_lock:
-        found = services.comparisons.get(key)
-    if found is None:
-        found = compare(services.journeys, origin, dest, day, start_s, end_s)
-        with services.comparisons_lock:
-            services.comparisons[key] = found
-    return found
+    return services.comparisons.get_or_build(key, lambda: compare(services.journeys, origin, dest, day, start_s, end_s))
 
 
 @bp.get("/api/compare")
+@documented(ComparisonAnswer, query=CompareQuery, media=("application/json",), extra_media={
+    "text/csv": {"schema": {"type": "string", "description": "format=csv: one row per direction and minute."}}})
 def api_compare():
-    result = comparison_from_args(request.args)
-    if request.args.get("format") == "csv":
+    """The proposed shuttle against today's transit and a taxi, minute by minute.
+
+    For each direction: door-to-door time at every departure minute of the
+    window via today's transit, with the shuttle, and by taxi; summaries per
+    series and what the shuttle saves.
+    """
+    query = parse_query(CompareQuery, request.args)
+    result = comparison_of(query)
+    if query.format == "csv":
         name = f"compare-{result.date.isoformat()}.csv"
         return Response(result.to_csv(), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -39,7 +39,7 @@ def place(place_id: str):
     planner = state()
     found = planner.model.places.get(place_id)
     if found is None:
-        raise NotFound(f"no place {place_id!r}")
+        raise NotFound("no_place", id=place_id)
     day = parse_date(request.args.get("date"), default=today())
     lang = current_lang()
     events = [e for e in catalog.events_on(planner.model, day, lang) if e["venue"] == place_id]

@@ -22,9 +22,10 @@ from planner.domain.model import TZ
 from planner.store.ical import apply_import, export_calendar, plan_import, read_calendar
 from planner.web.views.auth import requires
 from planner.web.presenters.event_forms import form_from_record, record_from_form
-from planner.web.i18n.core import current_lang, translate
+from planner.messages import calendar_name
+from planner.web.i18n.core import _, current_lang
 from planner.web.params import parse_date, today
-from planner.web.state import state
+from planner.web.state import settings, state
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 PER_DAY_IN_MONTH = 4
@@ -38,7 +39,7 @@ def _midnight(day: dt.date) -> dt.datetime:
 def _venue_arg() -> str | None:
     venue = request.args.get("venue") or None
     if venue is not None and venue not in state().model.places:
-        raise BadRequest("venue", f"no place {venue!r}")
+        raise BadRequest("venue", "unknown_venue", value=venue)
     return venue
 
 
@@ -99,7 +100,7 @@ def _parse_month(value: str | None) -> dt.date:
     try:
         return dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
-        raise BadRequest("month", f"not a month YYYY-MM: {value!r}") from None
+        raise BadRequest("month", "not_a_month", value=value) from None
 
 
 @bp.get("/events/<event_id>")
@@ -135,7 +136,7 @@ def new_event():
         saved = calendar.create(record, current_user.name)
     except DataError as exc:
         return _form(None, request.form, errors=exc.problems), 422
-    flash(translate("staff_saved", v=saved.version), "ok")
+    flash(_("Saved (version %(v)s).", v=saved.version), "ok")
     return redirect(url_for(".event", event_id=saved.id))
 
 
@@ -157,8 +158,8 @@ def edit_event(event_id: str):
     if warnings and not request.form.get("confirm"):
         return _form(stored, request.form, warnings=warnings)
     saved = calendar.update(event_id, record, expected, current_user.name)
-    flash(translate("staff_saved", v=saved.version) if saved.version != expected
-          else translate("staff_unchanged"), "ok")
+    flash(_("Saved (version %(v)s).", v=saved.version) if saved.version != expected
+          else _("Nothing changed."), "ok")
     return redirect(url_for(".event", event_id=event_id))
 
 
@@ -166,7 +167,7 @@ def edit_event(event_id: str):
 @requires("staff")
 def cancel_event(event_id: str):
     saved = state().calendar.cancel(event_id, _version(request.form.get("version")), current_user.name)
-    flash(translate("staff_saved", v=saved.version), "ok")
+    flash(_("Saved (version %(v)s).", v=saved.version), "ok")
     return redirect(url_for(".event", event_id=event_id))
 
 
@@ -174,7 +175,7 @@ def cancel_event(event_id: str):
 @requires("staff")
 def duplicate_event(event_id: str):
     copy = state().calendar.duplicate(event_id, current_user.name)
-    flash(translate("staff_saved", v=copy.version), "ok")
+    flash(_("Saved (version %(v)s).", v=copy.version), "ok")
     return redirect(url_for(".edit_event", event_id=copy.id))
 
 
@@ -183,13 +184,13 @@ def duplicate_event(event_id: str):
 def restore_event(event_id: str):
     saved = state().calendar.restore(event_id, _version(request.form.get("restore")),
                                      _version(request.form.get("version")), current_user.name)
-    flash(translate("staff_saved", v=saved.version), "ok")
+    flash(_("Saved (version %(v)s).", v=saved.version), "ok")
     return redirect(url_for(".event", event_id=event_id))
 
 
 def _version(value: str | None) -> int:
     if not value or not value.isdigit():
-        raise BadRequest("version", "the form lacks the version it was made from: reload it")
+        raise BadRequest("version", "missing_version")
     return int(value)
 
 
@@ -220,7 +221,7 @@ def import_ics():
     upload = request.files.get("file")
     data = upload.read() if upload else b""
     if not data:
-        raise BadRequest("file", "choose an .ics file to import")
+        raise BadRequest("file", "no_file")
     filename = secure_filename(upload.filename or "") or "calendar.ics"
     default_venue = request.form.get("default_venue") or None
     calendar = state().calendar
@@ -237,7 +238,7 @@ def import_ics():
 def apply_ics(token: str):
     kept = _load_upload(token)
     if kept is None:
-        raise BadRequest("token", translate("staff_import_expired"))
+        raise BadRequest("token", "import_expired")
     data, meta = kept
     calendar = state().calendar
     plan = plan_import(calendar, read_calendar(data, calendar.places, filename=meta["filename"],
@@ -252,7 +253,7 @@ def apply_ics(token: str):
 @bp.get("/export.ics")
 @requires("staff")
 def export_ics():
-    body = export_calendar(state().calendar.all(), state().model.places, name=translate("cal_name"),
+    body = export_calendar(state().calendar.all(), state().model.places, name=calendar_name(current_lang()),
                            lang=current_lang(),
                            event_url=lambda event_id: url_for("events.detail", event_id=event_id, _external=True))
     stamp = dt.datetime.now(TZ).strftime("%Y%m%d-%H%M")
@@ -261,7 +262,7 @@ def export_ics():
 
 
 def _imports_dir() -> Path:
-    folder = Path(current_app.config.get("IMPORT_DIR") or Path(current_app.instance_path) / "imports")
+    folder = settings().import_dir or Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

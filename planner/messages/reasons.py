@@ -1,0 +1,191 @@
+"""Reasons and errors of the core, from their codes and parameters into words.
+
+Each code has a msgid (or a function choosing one by the parameters given).
+Parameters are shown by their names' units: ``x_s`` (seconds) as ``%(x)s``, a
+clock ``HH:MM``, and also as ``%(x_min)s`` minutes (rounded up) and ``%(x_h)s`` hours;
+ids that the reason names (places, stops, events, plan items) as their names
+in the language; ``date`` as it is with ``%(date_weekday)s``; ``*_at``
+date-times as ``YYYY-MM-DD HH:MM``; tuples of ids as a list.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+from planner.domain.errors import DataError, Name, Param, PlannerError, Reason
+from planner.messages.catalogue import N_, gettext
+from planner.messages.formats import clock, joined, weekday
+
+Params = Mapping[str, Param]
+Template = str | Callable[[Params], str]
+
+#: Why there is no journey (:class:`planner.routing.journeys.NoJourney`).
+NO_JOURNEY: dict[str, Template] = {
+    "no_service_on_date": lambda p: (
+        N_("no transit service on %(date)s: the feed covers %(feed_start)s to %(feed_end)s")
+        if p.get("feed_start") else N_("no transit service on %(date)s: the feed has no calendar")),
+    "too_far_to_walk": N_("too far to walk: no stop within %(max_walk_m)s m of %(point)s"),
+    "after_last_departure": lambda p: (
+        N_("after the last departure: nothing leaves near %(origin)s after %(depart)s; "
+           "the last leaves at %(last_departure)s")
+        if p.get("last_departure_s") is not None
+        else N_("after the last departure: nothing leaves near %(origin)s after %(depart)s")),
+    "services_ended": N_("services near %(dest)s have ended for the day: the last vehicle there arrives at "
+                         "%(last_arrival)s (feeder buses stop in the evening)"),
+    "no_connection": N_("no connection from %(origin)s to %(dest)s within %(max_journey_h)s hours of %(depart)s"),
+    "none_arrives_by": N_("no journey arrives by %(arrive_by)s on %(date)s: the first services of the day may "
+                          "start later"),
+    "unreachable": N_("no way from %(origin)s to %(dest)s after %(depart)s"),
+}
+
+#: What a day plan cannot include, and why (:mod:`planner.itinerary`).
+DAY_PLAN: dict[str, Template] = {
+    "unreachable_from_start": N_("%(item)s cannot be reached from the start"),
+    "closes_before_arrival": N_("%(item)s closes at %(closes)s; the earliest arrival is %(earliest_arrival)s"),
+    "end_unreachable_after": N_("the end cannot be reached after %(item)s (left at %(leave)s)"),
+    "back_after_deadline": N_("after %(item)s (until %(leave)s) the end is reached at %(back)s, "
+                              "after the deadline %(deadline)s"),
+    "no_tour_with_all": lambda p: (N_("no tour exists that includes all of: %(items)s") if p.get("proven")
+                                   else N_("no tour was found that includes all of: %(items)s")),
+    "no_tour_found_with": N_("no tour was found that includes %(item)s"),
+    "end_unreachable": N_("the end cannot be reached from the start by the deadline"),
+    "place_closed": N_("%(place)s is closed on %(date)s (%(date_weekday)s)"),
+    "event_cancelled": N_("%(event)s is cancelled on %(date)s"),
+    "event_sold_out": N_("%(event)s is sold out on %(date)s"),
+    "no_session": N_("%(event)s has no session on %(date)s (moved or cancelled: see its event page)"),
+    "must_see_does_not_fit": N_("%(event)s (%(sessions)s) does not fit in the day with the other must-sees"),
+    "no_lunch": N_("no lunch break fits between the visits and journeys of this day"),
+}
+
+#: A parameter that is wrong (:class:`planner.domain.errors.BadRequest`).
+BAD_REQUEST: dict[str, Template] = {
+    "unknown_endpoint": N_("'%(value)s' is not a place, stop or 'lat,lon'"),
+    "coordinates_out_of_range": N_("'%(value)s': latitude or longitude out of range"),
+    "outside_chengdu": N_("%(value)s is outside Chengdu"),
+    "not_one_of": N_("'%(value)s' is not one of %(choices)s"),
+    "must_be_after_start": N_("must be after the start time"),
+    "unknown_place_or_event": N_("no place or event '%(value)s'"),
+    "unknown_venue": N_("no place '%(value)s'"),
+    "account_exists": N_("an account named '%(value)s' exists already"),
+    "bad_account_name": N_("2-64 letters, digits or . _ @ -, starting with a letter or digit"),
+    "password_too_short": N_("at least %(min_length)s characters"),
+    "required_date": N_("required, as YYYY-MM-DD"),
+    "not_a_date": N_("not a date YYYY-MM-DD: '%(value)s'"),
+    "required_time": N_("required, as HH:MM"),
+    "not_a_time": N_("not a time HH:MM: '%(value)s'"),
+    "not_a_gtfs_time": N_("not a time HH:MM:SS: '%(value)s'"),
+    "not_a_month": N_("not a month YYYY-MM: '%(value)s'"),
+    "not_a_number": N_("not a number: '%(value)s'"),
+    "out_of_bounds": N_("%(value)s is outside %(low)s..%(high)s"),
+    "expected_list_of_strings": N_("expected a list of strings"),
+    "expected_string": N_("expected a string, got %(value)s"),
+    "expected_boolean": N_("expected true or false, got %(value)s"),
+    "required_start": N_("required: a place id or 'lat,lon'"),
+    "expected_shuttle_choice": N_("expected compare, with or without (or true/false)"),
+    "expected_json_object": N_("expected a JSON object (Content-Type: application/json)"),
+    "expected_variant": N_("expected with or without"),
+    "missing_version": N_("the form lacks the version it was made from: reload it"),
+    "no_file": N_("choose an .ics file to import"),
+    "import_expired": N_("The preview expired: upload the file again."),
+}
+
+#: Everything else the core refuses: missing things, conflicts, logins, data.
+OTHER: dict[str, Template] = {
+    "no_place": N_("no place '%(id)s'"),
+    "no_event": N_("no event '%(id)s'"),
+    "no_account": N_("no account '%(name)s'"),
+    "no_event_version": N_("event '%(id)s' has no version %(version)s"),
+    "no_page": N_("no such page"),
+    "edit_conflict": N_("event '%(event)s' was changed by %(updated_by)s at %(updated_at)s (version %(version)s) "
+                        "after you opened version %(expected_version)s"),
+    "login_locked": N_("Too many failed logins: try again in %(retry_after_min)s min."),
+    "wrong_name_or_password": N_("Wrong name or password."),
+    "invalid_data": N_("%(count)s problem(s) in the data"),
+}
+
+#: Every code the catalogue can say, and its msgid.
+TEMPLATES: dict[str, Template] = {**NO_JOURNEY, **DAY_PLAN, **BAD_REQUEST, **OTHER}
+
+
+def describe_reason(reason: Reason, lang: str) -> str:
+    """A reason (or an error's code and parameters) in ``lang``.
+
+    A code the catalogue does not know shows its free text (``detail``), else
+    its plain English line.
+
+    Examples
+    --------
+    >>> r = Reason("after_last_departure", {"origin": "m-240", "depart_s": 85800, "last_departure_s": 84960},
+    ...            {"m-240": Name("东郊记忆", "Dongjiao Memory")})
+    >>> describe_reason(r, "en")
+    'after the last departure: nothing leaves near Dongjiao Memory after 23:50; the last leaves at 23:36'
+    >>> describe_reason(r, "zh")
+    '末班车已过：23:50 之后 东郊记忆 附近没有车次；末班 23:36 出发'
+    """
+    template = TEMPLATES.get(reason.code)
+    if template is None:
+        detail = reason.params.get("detail")
+        return str(detail) if detail is not None else str(reason)
+    msgid = template(reason.params) if callable(template) else template
+    return gettext(msgid, lang, **shown(reason.params, reason.names, lang))
+
+
+def describe(error: PlannerError, lang: str) -> str:
+    """The error's message in ``lang`` ('zh' or 'en'), for every domain error.
+
+    A wrong parameter's message leaves out the field (the answer names it
+    beside); data problems follow the count, each with where it is.
+
+    Examples
+    --------
+    >>> from planner.domain.errors import BadRequest
+    >>> describe(BadRequest("depart", "not_a_time", value="25:99"), "zh")
+    '不是 HH:MM 格式的时间：“25:99”'
+    """
+    message = describe_reason(error.as_reason(), lang)
+    if isinstance(error, DataError) and error.problems:
+        message += ": " + "; ".join(str(problem) for problem in error.problems)
+    return message
+
+
+class _Shown(dict[str, object]):
+    """Values for a message; a parameter a message names but the reason lacks shows empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def shown(params: Params, names: Mapping[str, Name], lang: str) -> dict[str, object]:
+    """The parameters as a message shows them (see the module's docstring).
+
+    Examples
+    --------
+    >>> shown({"depart_s": 85800, "place": "p1", "items": ("p1", "p2")}, {"p1": Name("甲", "A")}, "en")
+    {'depart_s': 85800, 'depart': '23:50', 'depart_min': 1430, 'depart_h': 23, 'place': 'A', 'items': 'A, p2'}
+    """
+    values = _Shown()
+    for key, value in params.items():
+        values[key] = _value(key, value, names, lang)
+        if key.endswith("_s") and isinstance(value, int) and not isinstance(value, bool):
+            base = key[:-2]
+            # whole minutes rounded up: "try again in 1 min" after 20 s, not in 0
+            values.update({base: clock(value), f"{base}_min": -(-value // 60), f"{base}_h": value // 3600})
+        elif key == "date" and isinstance(value, str):
+            values["date_weekday"] = weekday(dt.date.fromisoformat(value), lang)
+    return values
+
+
+def _value(key: str, value: Param, names: Mapping[str, Name], lang: str) -> object:
+    if isinstance(value, str) and value in names:
+        return _name(names[value], lang)
+    if key == "sessions" and isinstance(value, tuple):
+        return joined((f"{clock(a)}-{clock(b)}" for a, b in value), lang)  # type: ignore[misc]
+    if isinstance(value, tuple):
+        return joined((_value(key, item, names, lang) for item in value), lang)
+    if key.endswith("_at") and isinstance(value, str):
+        return value.replace("T", " ")[:16]
+    return "" if value is None else value
+
+
+def _name(name: Name, lang: str) -> str:
+    return name.en if lang == "en" else name.zh

@@ -111,6 +111,6 @@ def test_cli_table(runner):
 
 
 def test_compare_bad_input_is_400_with_field(client):
-    assert client.get("/api/compare?date=2024-02-12&end=05:00").get_json()["field"] == "end"
-    assert client.get("/api/compare?date=someday").get_json()["field"] == "date"
-    assert client.get("/api/compare?date=2024-02-12&from=atlantis").get_json()["field"] == "from"
+    assert client.get("/api/compare?date=2024-02-12&end=05:00").get_json()["error"]["field"] == "end"
+    assert client.get("/api/compare?date=someday").get_json()["error"]["field"] == "date"
+    assert client.get("/api/compare?date=2024-02-12&from=atlantis").get_json()["error"]["field"] == "from"

@@ -80,7 +80,7 @@ def test_bad_input_is_400_with_field(client):
     }
     for query, field in cases.items():
         status, body = _get(client, query)
-        assert status == 400 and body["field"] == field, query
+        assert status == 400 and body["error"]["field"] == field, query
 
 
 def test_coordinates_as_endpoints(client):

@@ -64,7 +64,7 @@ def test_api_places(client, model):
 def test_api_events_requires_a_good_date(client):
     assert client.get("/api/events").status_code == 400
     bad = client.get("/api/events?date=2024-13-01")
-    assert bad.status_code == 400 and bad.get_json()["field"] == "date"
+    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "date"
     events = client.get("/api/events?date=2024-02-12&lang=en").get_json()["events"]
     assert len(events) >= 4
     assert all(e["start"].endswith("+08:00") for e in events)

@@ -3,19 +3,24 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from planner.web.api_models import EventsQuery, NetworkQuery, PlacesQuery, parse_query
+from planner.web.api_responses import EventsAnswer, FeatureCollection, PlacesAnswer
+from planner.web.i18n.core import current_lang
+from planner.web.openapi import documented
+from planner.web.params import today
 from planner.web.presenters import catalog
 from planner.web.presenters.geojson import network_geojson
-from planner.web.i18n.core import current_lang
-from planner.web.params import parse_date, today
 from planner.web.state import state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/places")
+@documented(PlacesAnswer, query=PlacesQuery)
 def places():
+    """The two sites and every place, with opening hours on a date."""
     model = state().model
-    day = parse_date(request.args.get("date"), default=today())
+    day = parse_query(PlacesQuery, request.args).date or today()
     lang = current_lang()
     return jsonify({
         "date": day.isoformat(),
@@ -27,17 +32,24 @@ def places():
 
 
 @bp.get("/events")
+@documented(EventsAnswer, query=EventsQuery)
 def events():
-    day = parse_date(request.args.get("date"))
+    """Every event session on a date, from the calendar database."""
+    day = parse_query(EventsQuery, request.args).date
     return jsonify({"date": day.isoformat(), "events": catalog.events_on(state().model, day, current_lang())})
 
 
 @bp.get("/network.geojson")
+@documented(FeatureCollection, query=NetworkQuery, media=("application/geo+json",))
 def network():
-    """The whole model for maps; with ``?date=``, that day's events on their venues."""
+    """The whole model for maps, as GeoJSON.
+
+    Each feature has a ``layer``: site, place, stop, line, shuttle or
+    shuttle_stop. With ``date``, that day's events hang on their venues.
+    """
     model, lang = state().model, current_lang()
-    day = request.args.get("date")
-    events = catalog.events_on(model, parse_date(day), lang) if day else None
+    day = parse_query(NetworkQuery, request.args).date
+    events = catalog.events_on(model, day, lang) if day else None
     response = jsonify(network_geojson(model, lang, events))
     response.mimetype = "application/geo+json"
     return response

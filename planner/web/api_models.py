@@ -1,0 +1,340 @@
+"""What each ``/api/*`` endpoint accepts: pydantic models with bounds and descriptions.
+
+The models parse query strings and JSON bodies for the API and for the pages
+that share them (``/journeys``, ``/compare``, ``/itinerary``); the OpenAPI
+document (:mod:`planner.web.openapi`) is generated from them, so the docs and
+the checks cannot drift apart. A value outside a bound is refused here, before
+the core computes anything: a stranger's request costs at most one bounded plan.
+
+Query strings: an empty value counts as absent (the forms send empty boxes),
+unknown parameters are ignored. JSON bodies: unknown fields are refused, so a
+misspelt field is not silently dropped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictBool,
+                      ValidationError, ValidationInfo, WithJsonSchema, field_validator)
+from pydantic_core import PydanticCustomError
+
+from planner.domain.model import format_clock, parse_clock
+
+#: Dates the planner answers for: wide enough for any timetable, narrow enough that date
+#: arithmetic (the day before, the day after) never leaves Python's calendar.
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+#: The latest clock time: a service day runs past midnight (GTFS times like 25:10), not for days.
+LATEST_S = 30 * 3600
+#: The longest JSON body read (a day plan's request is well under 2 KiB).
+MAX_BODY_BYTES = 64 * 1024
+
+# [0-9], not \d: \d would also match other scripts' digits in Python, unlike JSON Schema.
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+CLOCK_PATTERN = r"^(([01]?[0-9]|2[0-9]):[0-5][0-9](:[0-5][0-9])?|30:00(:00)?)$"
+TAG_PATTERN = r"^[a-z0-9_-]{1,40}$"
+
+
+def to_date(value: object) -> dt.date:
+    """A ``YYYY-MM-DD`` text as a date within :data:`DATE_MIN`..:data:`DATE_MAX`.
+
+    Examples
+    --------
+    >>> to_date("2024-02-12")
+    datetime.date(2024, 2, 12)
+    >>> to_date("9999-12-31")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.PydanticCustomError: the date must lie within 2000-01-01..2099-12-31
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        day = value
+    elif isinstance(value, str) and re.fullmatch(DATE_PATTERN, value):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("not_a_date", "not a date YYYY-MM-DD") from None
+    else:
+        raise PydanticCustomError("not_a_date", "not a date YYYY-MM-DD")
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise PydanticCustomError("date_out_of_range", "the date must lie within {first}..{last}",
+                                  {"first": DATE_MIN.isoformat(), "last": DATE_MAX.isoformat()})
+    return day
+
+
+def to_seconds(value: object) -> int:
+    """Seconds after midnight of an ``HH:MM`` or ``HH:MM:SS`` text, at most 30:00.
+
+    Examples
+    --------
+    >>> to_seconds("08:10"), to_seconds("25:10:05")
+    (29400, 90605)
+    >>> to_seconds("1000:00")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.PydanticCustomError: not a time HH:MM between 00:00 and 30:00
+    """
+    if not isinstance(value, str) or not re.fullmatch(CLOCK_PATTERN, value):
+        raise PydanticCustomError("not_a_time", "not a time HH:MM between 00:00 and {latest}",
+                                  {"latest": format_clock(LATEST_S)})
+    return parse_clock(value)
+
+
+def whole_metres(value: float) -> int:
+    """A distance rounded to the metre: no walk limit is finer, and 1e-320 m is 0 m.
+
+    Examples
+    --------
+    >>> whole_metres(799.6), whole_metres(1e-320)
+    (800, 0)
+    """
+    return round(value)
+
+
+Day = Annotated[dt.date, PlainValidator(to_date), WithJsonSchema(
+    {"type": "string", "format": "date", "pattern": DATE_PATTERN,
+     "description": f"YYYY-MM-DD, {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"})]
+Clock = Annotated[int, PlainValidator(to_seconds), WithJsonSchema(
+    {"type": "string", "pattern": CLOCK_PATTERN,
+     "description": "HH:MM or HH:MM:SS, 00:00 to 30:00 (past 24:00: after midnight of the service day)"})]
+#: A place id, a site id, a GTFS stop id or WGS84 ``lat,lon``; the core says which it is.
+Endpoint = Annotated[str, Field(min_length=1, max_length=100)]
+#: Metres; bounded because each distinct limit costs a timetable build (up to ~2 s at 5 km).
+WalkLimit = Annotated[float, Field(ge=0, le=5000, allow_inf_nan=False), AfterValidator(whole_metres)]
+Lang = Literal["zh", "en"]
+Pace = Literal["relaxed", "normal", "brisk"]
+
+
+def _clock_default(text: str, description: str) -> Any:
+    """A clock field whose default is ``text`` (shown as text in the docs, held as seconds)."""
+    return Field(default=parse_clock(text), description=f"{description} Default {text}.",
+                 json_schema_extra={"default": text})
+
+
+class QueryModel(BaseModel):
+    """Base of the query-string models: read-only, the interface language beside every query."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    lang: Lang | None = Field(None, description="Language of names and messages: zh (default) or en.")
+
+
+class PlacesQuery(QueryModel):
+    """``GET /api/places``."""
+
+    date: Day | None = Field(None, description="Opening hours on this date. Default: today in Chengdu.",
+                             examples=["2024-02-12"])
+
+
+class EventsQuery(QueryModel):
+    """``GET /api/events``."""
+
+    date: Day = Field(description="The day whose event sessions are listed.", examples=["2024-02-12"])
+
+
+class NetworkQuery(QueryModel):
+    """``GET /api/network.geojson``."""
+
+    date: Day | None = Field(None, description="Hang that day's events on their venues.", examples=["2024-02-12"])
+
+
+class JourneyQuery(QueryModel):
+    """``GET /api/journeys`` (and the ``/journeys`` page): from, to, when, how."""
+
+    from_: Endpoint = Field(alias="from", description="Where the journey starts: a place id, site id, "
+                            "GTFS stop id or WGS84 'lat,lon'.", examples=["dongjiao-memory", "30.6540,104.0790"])
+    to: Endpoint = Field(description="Where it ends, as for 'from'.", examples=["panda-south-gate"])
+    from_latlon: Endpoint | None = Field(None, description="Typed 'lat,lon' that takes the place of 'from' (the form's box).")
+    to_latlon: Endpoint | None = Field(None, description="Typed 'lat,lon' that takes the place of 'to'.")
+    date: Day | None = Field(None, description="Travel date. Default: today in Chengdu.", examples=["2024-02-12"])
+    arrive_by: Clock | None = Field(None, description="Arrive by this time (instead of 'depart').")
+    depart: Clock | None = Field(None, validate_default=True, examples=["08:10"],
+                                 description="Leave at this time; required unless 'arrive_by' is given.")
+    shuttle: bool = Field(False, description="Include the proposed shuttle (1/0, true/false, on/off, yes/no).")
+    max_walk_m: WalkLimit | None = Field(
+        None, description="Longest walk between stops, metres (rounded to the metre). "
+        "Default: the network's own.")
+    min_transfer_s: int | None = Field(None, ge=0, le=3600, description="Least time to change vehicles, seconds.")
+
+    @field_validator("depart")
+    @classmethod
+    def _a_time_is_given(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None and info.data.get("arrive_by") is None:
+            raise PydanticCustomError("missing", "required, as HH:MM (or give arrive_by)")
+        return value
+
+    @property
+    def origin(self) -> str:
+        """What the journey starts from: typed coordinates first."""
+        return self.from_latlon or self.from_
+
+    @property
+    def destination(self) -> str:
+        return self.to_latlon or self.to
+
+
+class CompareQuery(QueryModel):
+    """``GET /api/compare`` (and the ``/compare`` page): every departure minute of a window."""
+
+    from_: Endpoint = Field("dongjiao-memory", alias="from", description="Origin (place, site, stop or 'lat,lon').")
+    to: Endpoint = Field("panda-south-gate", description="Destination, as for 'from'.")
+    date: Day | None = Field(None, description="Date compared. Default: today in Chengdu.", examples=["2024-02-12"])
+    start: Clock = _clock_default("06:00", "First departure minute.")
+    end: Clock = _clock_default("23:00", "Last departure minute, after 'start'.")
+    format: Literal["json", "csv"] = Field("json", description="json (default) or csv (every minute, both directions).")
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, value: int, info: ValidationInfo) -> int:
+        start = info.data.get("start")
+        if start is not None and value <= start:
+            raise PydanticCustomError("not_after_start", "must be after {start}", {"start": format_clock(start)})
+        return value
+
+
+SHUTTLE_CHOICES = ("compare", "with", "without")
+
+
+def shuttle_choice(value: object) -> str:
+    """Which plans: ``compare``, ``with`` or ``without`` (``true``/``false`` mean with/without).
+
+    Examples
+    --------
+    >>> shuttle_choice(True), shuttle_choice("compare")
+    ('with', 'compare')
+    """
+    if isinstance(value, bool):
+        return "with" if value else "without"
+    if isinstance(value, str) and value in SHUTTLE_CHOICES:
+        return value
+    raise PydanticCustomError("not_a_shuttle_choice", "expected compare, with or without (or true/false)")
+
+
+# One validator rather than a union: a union's faults would name its branches, not the field.
+ShuttleChoice = Annotated[str, PlainValidator(shuttle_choice), WithJsonSchema(
+    {"anyOf": [{"type": "string", "enum": list(SHUTTLE_CHOICES)}, {"type": "boolean"}]})]
+
+
+class ItineraryRequest(BaseModel):
+    """``POST /api/itineraries`` (and the ``/itinerary`` form): what a day should hold."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: Day | None = Field(None, description="The day. Default: today in Chengdu.", examples=["2024-02-12"])
+    start: Endpoint = Field(description="Where the day starts: a place or site id, or a hotel as 'lat,lon'.",
+                            examples=["dongjiao-memory", "30.6540,104.0790"])
+    end: Endpoint | None = Field(None, description="Where it ends. Default: back to the start.")
+    start_time: Clock = _clock_default("08:00", "Leave no earlier than.")
+    end_time: Clock = _clock_default("22:00", "Back by; after start_time.")
+    interests: list[Annotated[str, Field(pattern=TAG_PATTERN)]] = Field(
+        default_factory=list, max_length=20, description="Tags the visitor likes (pandas, music, ...).",
+        examples=[["pandas"]])
+    must: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=30, description="Place or event ids the day must include.")
+    meal: StrictBool = Field(True, description="Keep time for lunch.")
+    taxi: StrictBool = Field(False, description="Taxis allowed between places.")
+    pace: Pace = Field("normal", description="How long visits take: relaxed, normal or brisk.")
+    shuttle: ShuttleChoice = Field(
+        "compare", description="Plans with the proposed shuttle, without it, or both ('compare'); "
+        "true and false mean with and without.")
+
+    @field_validator("end_time")
+    @classmethod
+    def _after_start(cls, value: int, info: ValidationInfo) -> int:
+        start = info.data.get("start_time")
+        if start is not None and value <= start:
+            raise PydanticCustomError("not_after_start", "must be after {start}", {"start": format_clock(start)})
+        return value
+
+    @classmethod
+    def from_form(cls, args: Any) -> ItineraryRequest:
+        """The request the ``/itinerary`` form (a query string) describes.
+
+        The form differs from the JSON body as forms do: flags are ``1``/``on``
+        or absent (lunch is then off), lists repeat their name, and a typed
+        ``start_latlon`` takes the place of the chosen place.
+        """
+        data: dict[str, Any] = {k: args.get(k) for k in ("date", "start", "end", "start_time", "end_time", "pace")
+                                if args.get(k)}
+        if args.get("start_latlon"):
+            data["start"] = args.get("start_latlon")
+        data["interests"] = [v for v in args.getlist("interests") if v]
+        data["must"] = [v for v in args.getlist("must") if v]
+        data["meal"], data["taxi"] = _form_flag(args, "meal"), _form_flag(args, "taxi")
+        if args.get("shuttle"):
+            data["shuttle"] = args.get("shuttle")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise RequestInvalid(exc.errors(include_url=False), json_body=False) from None
+
+
+def _form_flag(args: Any, name: str) -> bool:
+    return (args.get(name) or "").lower() in ("1", "true", "yes", "on")
+
+
+class RequestInvalid(ValueError):
+    """The faults of a request as pydantic lists them (``type``, ``loc``, ``msg``, ``ctx``).
+
+    ``json_body``: their places are read as JSON paths of the body (``$.must[1]``),
+    else as query parameters (``must[1]``).
+    """
+
+    def __init__(self, faults: list[dict[str, Any]], json_body: bool):
+        self.faults = faults
+        self.json_body = json_body
+        super().__init__("; ".join(f"{'.'.join(map(str, f.get('loc', ())))}: {f.get('msg')}" for f in faults))
+
+
+Query = TypeVar("Query", bound=QueryModel)
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def parse_query(model: type[Query], args: Any) -> Query:
+    """``model`` from a query string (a werkzeug ``MultiDict``): empty values absent, lists repeated.
+
+    Raises
+    ------
+    RequestInvalid
+        Naming each parameter at fault and why.
+    """
+    data: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if _is_list(field.annotation):
+            data[key] = [v for v in args.getlist(key) if v != ""]
+        elif args.get(key, "") != "":
+            data[key] = args.get(key)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestInvalid(exc.errors(include_url=False), json_body=False) from None
+
+
+def parse_json(model: type[Body], request: Any) -> Body:
+    """``model`` from a request's JSON body, read no further than :data:`MAX_BODY_BYTES`.
+
+    pydantic's own JSON parser reads it: invalid JSON and nesting deeper than
+    it allows are faults of ``$``, not errors of the server.
+
+    Raises
+    ------
+    RequestInvalid
+        Naming each fault by its JSON path.
+    werkzeug.exceptions.RequestEntityTooLarge
+        For a body over the limit.
+    """
+    if not request.is_json:
+        raise RequestInvalid([{"type": "not_json", "loc": (), "msg": "expected a JSON object"}], json_body=True)
+    request.max_content_length = MAX_BODY_BYTES  # per request (Flask 3.1): the app's limit is for uploads
+    data = request.get_data(cache=True)  # over the limit, with or without a length: 413
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as exc:
+        raise RequestInvalid(exc.errors(include_url=False), json_body=True) from None
+
+
+def _is_list(annotation: Any) -> bool:
+    return get_origin(annotation) is list or any(get_origin(a) is list for a in get_args(annotation))

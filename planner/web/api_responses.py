@@ -1,0 +1,296 @@
+"""What each ``/api/*`` endpoint answers, as pydantic models: the OpenAPI document's response schemas.
+
+The views build their JSON from the core's results as before; these models
+only describe it (the API fuzzing test checks every answer against them), so
+answering costs no second validation. Times are ISO 8601 with the +08:00
+offset, durations integer seconds, distances metres, money yuan (CNY).
+Objects may carry more keys than listed.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, create_model
+
+from planner.routing.compare import SERIES
+
+
+class Problem(BaseModel):
+    """One fault of a request or of data."""
+
+    field: str | None = Field(description="The parameter, JSON path or data field at fault.")
+    message: str
+    code: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, in the visitor's language (``?lang=``)."""
+
+    code: str = Field(description="Machine-readable, snake_case: e.g. missing, not_a_date, not_a_time, "
+                      "not_found, no_journey, not_json, method_not_allowed, request_entity_too_large.")
+    message: str = Field(description="For people, short, in the visitor's language.")
+    field: str | None = Field(description="The query parameter (e.g. 'depart') or JSON path (e.g. '$.must[1]') "
+                              "at fault; null when the request as a whole is.")
+    problems: list[Problem] | None = Field(None, description="Every fault, when there are several.")
+
+
+class ErrorAnswer(BaseModel):
+    """Every error of the API has this shape (4xx)."""
+
+    error: ErrorDetail
+
+
+# --- places, events, the network
+
+
+class Hours(BaseModel):
+    open: str
+    close: str
+    last_entry: str
+
+
+class SiteInfo(BaseModel):
+    id: str
+    name: str
+    name_zh: str
+    name_en: str
+    lat: float
+    lon: float
+    price_cny: float | None
+    source: str | None
+    assumption: str | None
+
+
+class PlaceInfo(BaseModel):
+    id: str
+    kind: str = Field(description="gate, attraction, venue or spot.")
+    site: str
+    site_name: str
+    name: str
+    name_zh: str
+    name_en: str
+    lat: float
+    lon: float
+    hours_on_date: Hours | None = Field(description="Null: closed that day.")
+    date: str
+    visit_min: int
+    price_cny: float | None
+    tags: list[str]
+    source: str | None
+    assumption: str | None
+    amap_url: str
+
+
+class PlacesAnswer(BaseModel):
+    date: str
+    sites: list[SiteInfo]
+    places: list[PlaceInfo]
+
+
+class Session(BaseModel):
+    """One session of an event on the day."""
+
+    id: str
+    title: str
+    title_zh: str
+    title_en: str
+    description: str
+    venue: str
+    venue_name: str
+    site: str
+    start: str
+    end: str
+    status: str = Field(description="scheduled, cancelled or sold_out.")
+    price_cny: float | None
+    capacity: int | None
+    tags: list[str]
+    source: str | None
+    assumption: str | None
+
+
+class EventsAnswer(BaseModel):
+    date: str
+    events: list[Session]
+
+
+class Geometry(BaseModel):
+    type: Literal["Point", "LineString"]
+    coordinates: list[Any] = Field(description="[lon, lat] (RFC 7946 order), or a list of them.")
+
+
+class FeatureProperties(BaseModel):
+    layer: Literal["site", "place", "stop", "line", "shuttle", "shuttle_stop"]
+    id: str
+    name: str
+
+
+class Feature(BaseModel):
+    type: Literal["Feature"]
+    geometry: Geometry
+    properties: FeatureProperties
+
+
+class FeatureCollection(BaseModel):
+    """The whole model for maps (GeoJSON)."""
+
+    type: Literal["FeatureCollection"]
+    features: list[Feature]
+
+
+# --- journeys
+
+
+class EndPoint(BaseModel):
+    id: str
+    kind: str = Field(description="place, site, stop or coordinates.")
+    name_zh: str
+    name_en: str
+    lat: float
+    lon: float
+
+
+class LegEnd(BaseModel):
+    id: str
+    name: str
+    name_en: str
+
+
+class Leg(BaseModel):
+    mode: str = Field(description="walk, wait, metro, bus, shuttle, taxi ...")
+    line: str | None
+    route_id: str | None
+    from_: LegEnd = Field(alias="from")
+    to: LegEnd
+    departure: str
+    arrival: str
+    duration_s: int
+    distance_m: int | float
+    fare_cny: float | None
+    headway_s: int | None
+    path: list[list[float]] = Field(description="[lat, lon] points.")
+
+
+class Journey(BaseModel):
+    label: str = Field(description="fastest, fewest_transfers or taxi.")
+    departure: str
+    arrival: str
+    duration_s: int
+    transfers: int
+    walk_s: int
+    ride_s: int
+    wait_s: int
+    fare_cny: float | None
+    legs: list[Leg]
+
+
+class JourneysAnswer(BaseModel):
+    from_: EndPoint = Field(alias="from")
+    to: EndPoint
+    date: str
+    with_shuttle: bool
+    depart: str | None = Field(None, description="Given when the request gave 'depart'.")
+    arrive_by: str | None = Field(None, description="Given when the request gave 'arrive_by'.")
+    journeys: list[Journey] = Field(description="Empty when nothing goes; 'reason' then says why.")
+    reason: str | None
+    taxi: Journey
+
+
+# --- the shuttle comparison
+
+_MINUTE_KEYS = ("door_s", "origin_wait_s", "transfer_wait_s", "ride_s", "walk_s")
+#: One departure minute: ``depart`` and, per series, its parts (null: no journey that minute).
+ComparisonMinute = create_model(  # the keys follow the core's series, so they are made from them
+    "ComparisonMinute", depart=(str, ...),
+    **{f"{series}_{key}": (int | None, ...) for series in SERIES for key in _MINUTE_KEYS},
+)
+
+
+class SeriesSummary(BaseModel):
+    minutes_with_journey: int
+    median_s: float | None
+    p10_s: float | None
+    p90_s: float | None
+    mean_wait_random_s: float | None
+    mean_wait_timed_s: float | None
+    mean_ride_s: float | None
+    mean_walk_s: float | None
+
+
+class ShuttleGain(BaseModel):
+    share_of_minutes_faster: float | None
+    mean_saving_s: float | None
+    worst_saving_s: float | None
+    best_saving_s: float | None
+    minutes_only_shuttle: int
+
+
+class Direction(BaseModel):
+    from_: EndPoint = Field(alias="from")
+    to: EndPoint
+    summaries: dict[str, SeriesSummary] = Field(description="Per series: transit, shuttle, taxi.")
+    shuttle_vs_transit: ShuttleGain
+    minutes: list[ComparisonMinute]  # type: ignore[valid-type]
+
+
+class ComparisonAnswer(BaseModel):
+    date: str
+    window: list[str] = Field(min_length=2, max_length=2, description="[start, end] as HH:MM.")
+    directions: list[Direction]
+
+
+# --- day plans
+
+
+class PlanStep(BaseModel):
+    id: str
+    kind: str = Field(description="place, event or meal.")
+    name_zh: str
+    name_en: str
+    site: str | None
+    lat: float
+    lon: float
+    depart: str
+    arrive: str
+    start: str
+    end: str
+    wait_s: int
+    price_cny: float | None
+    route: dict[str, Any] | None = Field(description="How to get there: legs, fare, times.")
+
+
+class DayPlan(BaseModel):
+    date: str
+    shuttle: bool
+    taxi: bool
+    leave: str
+    back: str
+    score: float
+    optimal: bool = Field(description="True when the search proved this the best day.")
+    infeasible: list[str] = Field(description="What cannot be done, and why.")
+    seconds: float
+    candidates: int
+    totals: dict[str, float | None]
+    steps: list[PlanStep]
+    home: dict[str, Any] | None
+
+
+class NamedItem(BaseModel):
+    id: str
+    name_zh: str
+    name_en: str
+
+
+class ShuttleChanges(BaseModel):
+    gained: list[NamedItem]
+    lost: list[NamedItem]
+    value: float
+    ride_s: int
+    wait_s: int
+    walk_s: int
+    back_s: int
+
+
+class ItineraryAnswer(BaseModel):
+    link: str = Field(description="The /itinerary page that shows the same plans.")
+    plans: dict[str, DayPlan] = Field(description="'without' and/or 'with' the proposed shuttle.")
+    shuttle_changes: ShuttleChanges | None = Field(description="Null unless both plans were made.")

@@ -9,16 +9,19 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from cachetools import LRUCache
 
 from planner.composition.settings import Settings
-from planner.domain.model import Model
+from planner.domain.caches import SharedCache
+from planner.domain.model import Model, NetworkParams
+from planner.routing.compare import Comparison
 from planner.routing.journeys import JourneyPlanner
 from planner.routing.network import build_graph, hang_events
-from planner.sources.datafiles import load_model
+from planner.sources.datafiles import load_model, load_params
+from planner.sources.gtfs import Feed
 from planner.store import Database, EventStore, UserStore, database_url, open_database
 from planner.store.live import live_model
 
@@ -30,7 +33,8 @@ class Services:
     """What every request or command works with.
 
     ``model`` reads its events from the calendar once the database is open;
-    ``comparisons`` is a bounded, locked cache of whole-day comparisons.
+    ``comparisons`` (whole-day comparisons) and ``feeds`` (iCalendar feeds as
+    served) are bounded caches request threads share.
     """
 
     settings: Settings
@@ -38,8 +42,8 @@ class Services:
     network: nx.MultiDiGraph
     journeys: JourneyPlanner
     database: Database | None = None
-    comparisons: LRUCache = field(default_factory=lambda: LRUCache(32))
-    comparisons_lock: threading.Lock = field(default_factory=threading.Lock)
+    comparisons: SharedCache[Comparison] = field(default_factory=lambda: SharedCache(32))
+    feeds: SharedCache[bytes] = field(default_factory=lambda: SharedCache(64))
     _events_revision: Any = None
     _graph_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -75,22 +79,67 @@ def build_services(settings: Settings, *, with_database: bool = True, hasher: An
     planner.domain.errors.DataError
         When the data files fail validation (every problem listed).
     """
-    model = load_model(settings.data_dir, settings.gtfs_path)
-    for warning in model.feed.warnings:
-        log.warning("GTFS %s: %s", settings.gtfs_dir, warning)
+    model = load_logged_model(settings)
     services = Services(settings=settings, model=model, network=build_graph(model),
-                        journeys=JourneyPlanner.for_model(model, timetable_cache_size=settings.timetable_cache_size),
-                        comparisons=LRUCache(settings.comparison_cache_size))
+                        journeys=JourneyPlanner.for_model(model, **journey_cache_sizes(settings)),
+                        comparisons=SharedCache(settings.comparison_cache_size),
+                        feeds=SharedCache(settings.feed_cache_size))
     if with_database:
         open_calendar(services, hasher=hasher)
     return services
+
+
+def load_logged_model(settings: Settings) -> Model:
+    """The data of ``settings`` (validated), its feed's warnings logged.
+
+    Raises
+    ------
+    planner.domain.errors.DataError
+        When the data files fail validation (every problem listed).
+    """
+    model = load_model(settings.data_dir, settings.gtfs_path)
+    log_feed_warnings(model.feed, settings.gtfs_dir)
+    return model
+
+
+def build_journey_planner(settings: Settings, feed: Feed | None = None, source: Path | str = "") -> JourneyPlanner:
+    """A journey planner over the data of ``settings``, or over another GTFS ``feed`` (read from
+    ``source``) with their walking rules; the feed's warnings are logged either way.
+
+    Raises
+    ------
+    planner.domain.errors.DataError
+        When the data files fail validation.
+    """
+    if feed is None:
+        return JourneyPlanner.for_model(load_logged_model(settings), **journey_cache_sizes(settings))
+    log_feed_warnings(feed, source)
+    params, _ = load_params(settings.data_dir / "network.yaml")
+    return JourneyPlanner(feed, params or NetworkParams(), **journey_cache_sizes(settings))
+
+
+def journey_cache_sizes(settings: Settings) -> dict[str, int]:
+    """The journey planner's cache sizes, as its constructor takes them."""
+    return {"timetable_cache_size": settings.timetable_cache_size,
+            "endpoint_cache_size": settings.endpoint_cache_size,
+            "profile_slice_cache_size": settings.profile_slice_cache_size}
+
+
+def log_feed_warnings(feed: Feed, where: Path | str) -> None:
+    """Each of the feed's warnings (rows skipped, a wrong encoding ...) as a warning of the log.
+
+    The message starts with the warning itself (the CLI prints it as ``warning: <message>``).
+    """
+    for warning in feed.warnings:
+        log.warning("%s (GTFS feed %s)", warning, where)
 
 
 def open_calendar(services: Services, *, hasher: Any = None) -> Database:
     """Open the database (migrating it unless told not to), seed the events of data/ once, go live."""
     settings = services.settings
     url = database_url(settings.database_url, settings.instance_dir)
-    db = open_database(url, services.model.places, migrate=settings.database_auto_migrate, hasher=hasher)
+    db = open_database(url, services.model.places, migrate=settings.database_auto_migrate, hasher=hasher,
+                       event_cache_size=settings.event_cache_size)
     db.events.seed_from(services.model.events.values())
     services.database = db
     services.model = live_model(services.model, db.events)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from planner.domain.paths import bundled_data_dir, checkout_dir
@@ -57,12 +57,22 @@ class Settings(BaseSettings):
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
     max_upload_bytes: int = 16 * 1024 * 1024  # .ics uploads
-    # caches: entries each process keeps (least recently used go first)
-    timetable_cache_size: int = Field(default=4, ge=1, le=64)  # date timetables, ~30 MB each
-    comparison_cache_size: int = Field(default=32, ge=1, le=1024)
-    travel_profile_cache_size: int = Field(default=8, ge=1, le=64)  # dates of day-plan travel profiles
+    import_dir: Path | None = None  # .ics uploads between preview and import; default: instance_dir/imports
+    # caches: entries each process keeps (least recently used go first); the sizes bound its memory
+    timetable_cache_size: int = Field(default=4, ge=1, le=64)  # timetables of a date, ~30 MB each
+    endpoint_cache_size: int = Field(default=4096, ge=1, le=1_000_000)  # stops around two ends, ~1.5 kB each
+    profile_slice_cache_size: int = Field(default=20_000, ge=1, le=1_000_000)  # day-plan travel, ~1 kB each
+    comparison_cache_size: int = Field(default=32, ge=1, le=1024)  # whole-day comparisons, ~2 MB each
+    feed_cache_size: int = Field(default=64, ge=1, le=10_000)  # iCalendar feeds as served
+    event_cache_size: int = Field(default=10_000, ge=1, le=1_000_000)  # parsed event versions, ~5 kB each
     # logging
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
 
     @classmethod
     def from_overrides(cls, overrides: Mapping[str, Any] | None = None) -> Settings:

@@ -5,7 +5,6 @@ Flask here. :func:`open_database` gives the stores over a migrated database.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -32,21 +31,22 @@ class Database:
 
 
 def database_url(configured: str | None, instance_dir: str | Path) -> str:
-    """The database to use: the configured URL, else ``PLANNER_DATABASE_URL`` or ``DATABASE_URL``,
-    else SQLite in the instance folder.
+    """The database to use: the configured URL (the settings read ``PLANNER_DATABASE_URL`` and
+    ``DATABASE_URL``), else SQLite in the instance folder.
 
     Examples
     --------
     >>> database_url("postgres://db/planner", "/srv/instance")
     'postgresql+psycopg://db/planner'
     """
-    url = configured or os.environ.get("PLANNER_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    return normalize_url(url) if url else f"sqlite:///{Path(instance_dir) / 'planner.db'}"
+    return normalize_url(configured) if configured else f"sqlite:///{Path(instance_dir) / 'planner.db'}"
 
 
-def open_database(url: str, places: Mapping[str, Place], *, migrate: bool = True, hasher=None) -> Database:
-    """The stores over ``url``, migrated to the newest schema first unless ``migrate`` is False."""
+def open_database(url: str, places: Mapping[str, Place], *, migrate: bool = True, hasher=None,
+                  event_cache_size: int = 10_000) -> Database:
+    """The stores over ``url``, migrated to the newest schema first unless ``migrate`` is False;
+    the event store keeps up to ``event_cache_size`` parsed event versions."""
     engine = make_engine(url)
     if migrate:
         upgrade(engine)
-    return Database(engine, EventStore(engine, places), UserStore(engine, hasher))
+    return Database(engine, EventStore(engine, places, cache_size=event_cache_size), UserStore(engine, hasher))

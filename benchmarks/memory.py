@@ -1,0 +1,157 @@
+"""The server's resident memory after 500 journey requests with distinct parameters.
+
+Run: .venv/bin/python benchmarks/memory.py [--requests 500] [--compares 20] [--clients 8]
+
+Starts ``planner serve`` on a free loopback port with a temporary SQLite
+database, then sends ``--requests`` requests to ``/api/journeys``, each with
+its own ``max_walk_m``, ``min_transfer_s``, date (inside the feed's range and
+outside it) and, for one in four, typed coordinates, plus ``--compares``
+requests to ``/api/compare`` on distinct dates, from ``--clients`` threads at
+once. Prints the server's resident memory (VmRSS from /proc/<pid>/status)
+before and after, its peak (VmHWM), and the target: under 600 MB after. The
+server is stopped at the end, whatever happens.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this folder comes first on sys.path, and benchmarks/calendar.py (the
+# name the calendar issue gives it) would stand in for the standard library's calendar.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+TARGET_MB = 600
+FIRST_DAY = dt.date(2024, 1, 1)  # the bundled feed covers 2024-01-01 to 2027-12-31
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (the server binds it a moment later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(port: int, folder: Path) -> subprocess.Popen:
+    """``planner serve`` in a child process over a fresh SQLite database in ``folder``."""
+    env = {**os.environ, "PLANNER_DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
+           "PLANNER_INSTANCE_DIR": str(folder), "PLANNER_TILE_URL": ""}
+    command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "w"))
+
+
+def wait_until_up(base: str, server: subprocess.Popen, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode} before answering")
+        try:
+            with urllib.request.urlopen(f"{base}/api/places", timeout=5):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer within {timeout_s:.0f} s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the server this script started (by its own process handle), killing it if it lingers."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmRSS (resident now) and VmHWM (peak resident) of a process, in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            found[name] = int(value.split()[0]) / 1024  # kB
+    return found
+
+
+def journey_urls(base: str, count: int) -> list[str]:
+    """Distinct ``max_walk_m``, ``min_transfer_s`` and dates; one date in five outside the feed."""
+    urls = []
+    for i in range(count):
+        day = FIRST_DAY + dt.timedelta(days=(i * 37) % 1460)
+        if i % 5 == 4:
+            day = dt.date(2031, 1, 1) + dt.timedelta(days=i)  # no service: answered with a reason
+        origin = f"{30.6540 + i * 1e-4:.4f},{104.0790 + i * 1e-4:.4f}" if i % 4 == 3 else "dongjiao-memory"
+        query = {"from": origin, "to": "panda-south-gate", "date": day.isoformat(),
+                 "depart": f"{7 + i % 14:02d}:{i % 60:02d}", "max_walk_m": f"{400 + i * 1.7:.1f}",
+                 "min_transfer_s": str(30 + i % 600), "shuttle": str(i % 2)}
+        urls.append(f"{base}/api/journeys?{urllib.parse.urlencode(query)}")
+    return urls
+
+
+def compare_urls(base: str, count: int) -> list[str]:
+    return [f"{base}/api/compare?" + urllib.parse.urlencode(
+        {"from": "dongjiao-memory", "to": "panda-south-gate",
+         "date": (FIRST_DAY + dt.timedelta(days=11 + i * 53)).isoformat(), "start": "07:00", "end": "21:00"})
+        for i in range(count)]
+
+
+def fetch(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=300) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--compares", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="planner-memory-") as folder:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(port, Path(folder))
+        try:
+            wait_until_up(base, server)
+            before = memory_mb(server.pid)
+            urls = journey_urls(base, args.requests)
+            # the comparisons go in among the journeys, not after them
+            for i, url in enumerate(compare_urls(base, args.compares)):
+                urls.insert((i + 1) * len(urls) // (args.compares + 1), url)
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.clients) as pool:
+                statuses = Counter(pool.map(fetch, urls))
+            elapsed = time.perf_counter() - started
+            after = memory_mb(server.pid)
+        finally:
+            stop_server(server)
+    print(f"server pid {server.pid}, {len(urls)} requests ({args.requests} journeys, {args.compares} comparisons) "
+          f"from {args.clients} clients in {elapsed:.0f} s; statuses {json.dumps(dict(sorted(statuses.items())))}")
+    print(f"resident memory before: {before['VmRSS']:6.0f} MB")
+    print(f"resident memory after:  {after['VmRSS']:6.0f} MB (peak {after['VmHWM']:.0f} MB)")
+    met = after["VmRSS"] < TARGET_MB and after["VmHWM"] < TARGET_MB
+    print(f"target < {TARGET_MB} MB after (and at peak): {'met' if met else 'NOT met'}")
+    if any(status >= 500 for status in statuses):
+        print("some requests failed with 5xx: see the counts above")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""A bounded cache that request threads can share.
+
+Every cache the planner keeps across requests is one of these: a cachetools
+``LRUCache`` (so it cannot grow past its size, which the settings state) behind
+a lock. Reading is one locked step that returns the value or nothing, never a
+check and then a read, so another thread evicting the entry in between cannot
+raise ``KeyError``; values are built outside the lock, so a slow build does not
+hold up readers of other keys. With ``build_once``, threads asking at the same
+time for one missing key wait for a single build (timetables: 30 MB and a
+second each) rather than each building their own.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from cachetools import LRUCache
+
+V = TypeVar("V")
+
+_MISSING = object()
+
+
+class SharedCache(Generic[V]):
+    """A least-recently-used cache of at most ``maxsize`` entries, safe to share between threads.
+
+    Examples
+    --------
+    >>> cache = SharedCache(2)
+    >>> cache.get_or_build("a", lambda: 1), cache.get_or_build("a", lambda: 2)
+    (1, 1)
+    >>> _ = cache.put("b", 2); _ = cache.put("c", 3)  # "a" is the least recently used: it goes
+    >>> len(cache), cache.get("a"), cache.get("c")
+    (2, None, 3)
+    """
+
+    def __init__(self, maxsize: int, *, build_once: bool = False) -> None:
+        self._entries: LRUCache[Hashable, V] = LRUCache(maxsize)
+        self._lock = threading.Lock()
+        self._build_once = build_once
+        self._building: dict[Hashable, threading.Lock] = {}  # one per key being built: as many as threads
+
+    @property
+    def maxsize(self) -> int:
+        return int(self._entries.maxsize)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def get(self, key: Hashable, default: V | None = None) -> V | None:
+        """The value kept for ``key`` (now the most recently used), else ``default``."""
+        with self._lock:
+            return self._entries.get(key, default)
+
+    def put(self, key: Hashable, value: V) -> V:
+        """Keep ``value`` for ``key`` unless another thread kept one first; return the one kept."""
+        with self._lock:
+            return self._entries.setdefault(key, value)
+
+    def get_or_build(self, key: Hashable, build: Callable[[], V]) -> V:
+        """The value kept for ``key``, else ``build()`` (called outside the lock), kept and returned."""
+        found = self._find(key)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        if not self._build_once:
+            return self.put(key, build())
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        try:
+            with building:  # the first thread builds; the others wait, then find its value
+                found = self._find(key)
+                return found if found is not _MISSING else self.put(key, build())  # type: ignore[return-value]
+        finally:
+            with self._lock:
+                if self._building.get(key) is building:
+                    del self._building[key]
+
+    def _find(self, key: Hashable) -> V | object:
+        with self._lock:
+            return self._entries.get(key, _MISSING)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

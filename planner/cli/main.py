@@ -10,26 +10,28 @@ from pathlib import Path
 
 import click
 
-from planner.cli.common import data_dir_option, print_problems
+from planner.cli.common import data_dir_option, print_problems, settings_for, start_logging
 from planner.domain.errors import DataError
-from planner.domain.paths import bundled_data_dir
+
 
 @click.group()
 def main() -> None:
     """Route planner for Dongjiao Memory and the Chengdu Panda Base."""
+    start_logging()
 
 
 @main.command("check-data")
 @data_dir_option
 def check_data(data_dir: Path | None) -> None:
     """Load and validate the data; print what was loaded or every problem."""
-    from planner.sources.datafiles import load_model
+    from planner.composition.services import load_logged_model
     from planner.routing.network import build_graph, summary
 
-    folder = data_dir or bundled_data_dir()
+    settings = settings_for(data_dir)
+    folder = settings.data_dir
     started = time.perf_counter()
     try:
-        model = load_model(folder)
+        model = load_logged_model(settings)  # the feed's warnings go to standard error
     except DataError as exc:
         print_problems(exc)
         sys.exit(1)
@@ -43,8 +45,6 @@ def check_data(data_dir: Path | None) -> None:
                f"{len(model.feed.trips)} trips")
     click.echo("  graph nodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
     click.echo("  graph edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
-    for warning in model.feed.warnings:
-        click.echo(f"  warning: {warning}")
     click.echo(f"  loaded in {elapsed:.2f} s")
 
 

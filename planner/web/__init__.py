@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                 instance_path=str(settings.instance_dir.resolve()))
     register_config(app, settings, test_config)
     register_services(app, settings)
+    register_request_log(app)  # first of the request hooks: every later one logs with the id
     register_i18n(app)
     register_auth(app)
     register_blueprints(app)
@@ -40,14 +41,12 @@ def register_config(app: Flask, settings: Settings, test_config: dict | None) ->
         JSON_AS_ASCII=False,
         # Session cookies only over HTTPS, except in tests (`planner serve` on a loopback address also turns it off).
         SESSION_COOKIE_SECURE=settings.session_cookie_secure and not (test_config or {}).get("TESTING", False),
-        BEHIND_PROXY=settings.behind_proxy,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
     )
     if test_config:
         app.config.from_mapping({k: v for k, v in test_config.items() if k.lower() not in Settings.model_fields})
         if "SESSION_COOKIE_SECURE" in test_config:
             app.config["SESSION_COOKIE_SECURE"] = test_config["SESSION_COOKIE_SECURE"]
-    app.config["PLANNER_SETTINGS"] = settings
 
 
 def register_services(app: Flask, settings: Settings) -> None:
@@ -57,6 +56,12 @@ def register_services(app: Flask, settings: Settings) -> None:
 
         hasher = PasswordHasher(**app.config["PASSWORD_HASH_PARAMS"])
     app.extensions["planner"] = build_services(settings, hasher=hasher)
+
+
+def register_request_log(app: Flask) -> None:
+    from planner.web.request_log import init_request_log
+
+    init_request_log(app)
 
 
 def register_auth(app: Flask) -> None:

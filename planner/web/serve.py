@@ -1,13 +1,13 @@
 """``planner serve``: the web app under a production WSGI server."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from planner.cli.common import data_dir_option, print_problems
+from planner.composition import Settings, configure_logging
 from planner.domain.errors import DataError
 
 
@@ -22,7 +22,9 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
     from planner.web import create_app
 
     config: dict = {"DATA_DIR": str(data_dir)} if data_dir else {}
-    if host in ("127.0.0.1", "localhost", "::1") and "PLANNER_SESSION_COOKIE_SECURE" not in os.environ:
+    settings = Settings.from_overrides(config)
+    configure_logging(settings)  # before the app is built: the feed's warnings are logged while it loads
+    if host in ("127.0.0.1", "localhost", "::1") and "session_cookie_secure" not in settings.model_fields_set:
         config["SESSION_COOKIE_SECURE"] = False  # plain http on this machine: cookies must travel without TLS
     try:
         app = create_app(config)

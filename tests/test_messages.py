@@ -174,6 +174,21 @@ def test_the_core_makes_no_chinese_strings_only_codes_and_numbers(model):
         assert not [s for s in made if CHINESE.search(s)]
 
 
+def test_no_chinese_literal_in_routing_or_itinerary_code():
+    """Words were the core's once (``say(en, zh)``); now no string literal of theirs is Chinese."""
+    found = []
+    for layer in ("routing", "itinerary"):
+        for path in (ROOT / "planner" / layer).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                          if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                          and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+            found += [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
+                      if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                      and id(node) not in docstrings and CHINESE.search(node.value)]
+    assert found == []
+
+
 def test_the_cli_says_why_in_english_and_in_chinese(runner):
     late = ["route", "--from", "dongjiao-memory", "--to", "panda-south-gate", "--date", "2024-02-12",
             "--depart", "23:55:00"]
@@ -183,6 +198,6 @@ def test_the_cli_says_why_in_english_and_in_chinese(runner):
     assert "after 23:55; the last leaves at 23:" in english.output
     chinese = runner.invoke(main, [*late, "--lang", "zh"])
     assert chinese.exit_code == 1
-    assert "没有可行路线：末班车已过：23:55 之后 东郊记忆 附近没有车次；末班 23:" in chinese.output, chinese.output
+    assert "没有可行路线：末班车已过：23:55 之后 东郊记忆 附近没有车次；末班 23:" in chinese.output
     bad = runner.invoke(main, [*late[:-1], "25:99", "--json"])
     assert '"code": "not_a_gtfs_time"' in bad.output and "depart: not a time HH:MM:SS: '25:99'" in bad.output

@@ -251,8 +251,8 @@ class DayPlanner:
                                            venue.site_id, _session(request.day, occurrence))
         for ref in sorted(must - set(self.model.places) - on_the_day):
             # a saved plan may name an event that staff have since moved or cancelled
-            event = self.model.events.get(ref)
-            names = {ref: Name(event.title_zh, event.title_en)} if event else {}
+            known = self.model.events.get(ref)
+            names = {ref: Name(known.title_zh, known.title_en)} if known else {}
             closed.append(Reason("no_session", {"event": ref, "date": request.day.isoformat()}, names))
         if request.meal:
             for site in self.model.sites.values():
@@ -312,7 +312,7 @@ class DayPlanner:
     def _build(self, request: DayRequest, oracle: TravelOracle, start: Stop, end: Stop, items: dict[str, Item],
                candidates: list[Candidate], solution: OptwSolution, infeasible: list[Reason]) -> DayPlan:
         by_id = {c.id: c for c in candidates}
-        steps = []
+        steps: list[Step] = []
         here, free_s = start, request.start_s
         for item_id, begin_s in zip(solution.tour, solution.start_times_s):
             item = items[item_id]
@@ -324,7 +324,7 @@ class DayPlanner:
             here, free_s = item.stop, end_s
         home = _way(oracle.route(here, end, free_s))
         leave_s = steps[0].depart_s if steps else request.start_s
-        value = sum(_value(by_id[i]) for i in solution.tour if items[i].kind != "meal")
+        value = sum((_value(by_id[i]) for i in solution.tour if items[i].kind != "meal"), 0.0)
         return DayPlan(request, steps, home, leave_s, home.arrive_s, value, solution.optimal, infeasible,
                        solution.seconds, solution.travel_calls, oracle.queries, len(candidates),
                        _totals(steps, home, self.model))

@@ -57,7 +57,8 @@ def plan_to_ics(plan: DayPlan, link: str, words: IcsWords) -> bytes:
     >>> jp = JourneyPlanner.for_model(m)
     >>> plan = DayPlanner(m, jp).plan(DayRequest(dt.date(2024, 2, 12), "dongjiao-memory", 9 * 3600,
     ...                               13 * 3600, meal=False))
-    >>> body = plan_to_ics(plan, "http://localhost/itinerary", IcsWords(lambda item: item.name_en, lambda leg: leg.mode, "back"))
+    >>> words = IcsWords(lambda item: item.name_en, lambda leg: leg.mode, "back")
+    >>> body = plan_to_ics(plan, "http://localhost/itinerary", words)
     >>> body.count(b"BEGIN:VEVENT") == 2 * len(plan.steps) + 1
     True
     """
@@ -82,4 +83,4 @@ def plan_to_ics(plan: DayPlan, link: str, words: IcsWords) -> bytes:
         calendar.add_component(visit)
     calendar.add_component(_travel(plan, plan.home, len(plan.steps), "home", f"→ {words.back}", link, words, stamp))
     calendar.add_missing_timezones()  # RFC 5545: every TZID used needs its VTIMEZONE
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

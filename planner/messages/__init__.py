@@ -12,9 +12,9 @@ from planner.messages.catalogue import (
     DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS_DIR, gettext, pgettext, translations,
 )
 from planner.messages.formats import clock, joined, minutes, weekday, weekday_short
-from planner.messages.reasons import TEMPLATES, describe, describe_reason
+from planner.messages.reasons import TEMPLATES, describe, describe_reason, fault
 from planner.messages.words import calendar_name, meal_name, word
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "TEMPLATES", "TRANSLATIONS_DIR", "calendar_name", "clock", "describe",
-           "describe_reason", "gettext", "joined", "meal_name", "minutes", "pgettext", "translations", "weekday",
-           "weekday_short", "word"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "TEMPLATES", "TRANSLATIONS_DIR", "calendar_name", "clock",
+           "describe", "describe_reason", "fault", "gettext", "joined", "meal_name", "minutes", "pgettext",
+           "translations", "weekday", "weekday_short", "word"]

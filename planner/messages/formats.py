@@ -38,12 +38,12 @@ def minutes(seconds: int | float) -> int:
 
 def weekday(day: dt.date, lang: str) -> str:
     """The day of the week of ``day`` ("Monday", "星期一")."""
-    return format_date(day, "EEEE", locale=lang)
+    return str(format_date(day, "EEEE", locale=lang))
 
 
 def weekday_short(index: int, lang: str) -> str:
     """The short name of weekday ``index`` (0 is Monday): "Mon", "周一"."""
-    return get_day_names("abbreviated", locale=lang)[index]
+    return str(get_day_names("abbreviated", locale=lang)[index])
 
 
 def joined(items: Iterable[object], lang: str) -> str:

@@ -70,9 +70,11 @@ BAD_REQUEST: dict[str, Template] = {
     "bad_account_name": N_("2-64 letters, digits or . _ @ -, starting with a letter or digit"),
     "password_too_short": N_("at least %(min_length)s characters"),
     "required_date": N_("required, as YYYY-MM-DD"),
-    "not_a_date": N_("not a date YYYY-MM-DD: '%(value)s'"),
+    "not_a_date": lambda p: (N_("not a date YYYY-MM-DD: '%(value)s'") if "value" in p
+                             else N_("not a date YYYY-MM-DD")),
     "required_time": N_("required, as HH:MM"),
-    "not_a_time": N_("not a time HH:MM: '%(value)s'"),
+    "not_a_time": lambda p: (N_("not a time HH:MM: '%(value)s'") if "value" in p
+                             else N_("not a time HH:MM between 00:00 and %(latest)s")),
     "not_a_gtfs_time": N_("not a time HH:MM:SS: '%(value)s'"),
     "not_a_month": N_("not a month YYYY-MM: '%(value)s'"),
     "not_a_number": N_("not a number: '%(value)s'"),
@@ -103,8 +105,45 @@ OTHER: dict[str, Template] = {
     "invalid_data": N_("%(count)s problem(s) in the data"),
 }
 
+#: Faults of a request found before the core sees it: pydantic's validation types (their context
+#: as parameters) and HTTP errors by their snake_case names (the web layer's error mapping).
+FAULTS: dict[str, Template] = {
+    "missing": N_("required"),
+    "date_out_of_range": N_("the date must lie within %(first)s..%(last)s"),
+    "not_after_start": N_("must be after %(start)s"),
+    "not_a_shuttle_choice": N_("expected compare, with or without (or true/false)"),
+    "greater_than_equal": N_("must be at least %(ge)s"),
+    "less_than_equal": N_("must be at most %(le)s"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("at most %(max_length)s characters"),
+    "too_long": N_("at most %(max_length)s items"),
+    "string_pattern_mismatch": N_("not in the expected form"),
+    "literal_error": N_("expected %(expected)s"),
+    "bool_type": N_("expected true or false"),
+    "bool_parsing": N_("expected true or false"),
+    "int_type": N_("expected a whole number"),
+    "int_parsing": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "float_type": N_("expected a number"),
+    "float_parsing": N_("expected a number"),
+    "finite_number": N_("expected a finite number"),
+    "string_type": N_("expected a string"),
+    "list_type": N_("expected a list"),
+    "model_type": N_("expected a JSON object"),
+    "dict_type": N_("expected a JSON object"),
+    "extra_forbidden": N_("unknown field"),
+    "json_invalid": N_("not valid JSON"),
+    "not_json": N_("expected a JSON object (Content-Type: application/json)"),
+    "not_found": N_("no such page"),
+    "method_not_allowed": N_("this address does not take that method"),
+    "request_entity_too_large": N_("the request is too large"),
+    "unsupported_media_type": N_("unsupported content type"),
+    "bad_request": N_("the request could not be understood"),
+    "internal_server_error": N_("something went wrong on our side"),
+}
+
 #: Every code the catalogue can say, and its msgid.
-TEMPLATES: dict[str, Template] = {**NO_JOURNEY, **DAY_PLAN, **BAD_REQUEST, **OTHER}
+TEMPLATES: dict[str, Template] = {**FAULTS, **NO_JOURNEY, **DAY_PLAN, **BAD_REQUEST, **OTHER}
 
 
 def describe_reason(reason: Reason, lang: str) -> str:
@@ -123,8 +162,8 @@ def describe_reason(reason: Reason, lang: str) -> str:
     '末班车已过：23:50 之后 东郊记忆 附近没有车次；末班 23:36 出发'
     """
     template = TEMPLATES.get(reason.code)
-    if template is None:
-        detail = reason.params.get("detail")
+    detail = reason.params.get("detail")
+    if template is None or set(reason.params) == {"detail"}:  # free text is shown as it is
         return str(detail) if detail is not None else str(reason)
     msgid = template(reason.params) if callable(template) else template
     return gettext(msgid, lang, **shown(reason.params, reason.names, lang))
@@ -178,8 +217,8 @@ def shown(params: Params, names: Mapping[str, Name], lang: str) -> dict[str, obj
 def _value(key: str, value: Param, names: Mapping[str, Name], lang: str) -> object:
     if isinstance(value, str) and value in names:
         return _name(names[value], lang)
-    if key == "sessions" and isinstance(value, tuple):
-        return joined((f"{clock(a)}-{clock(b)}" for a, b in value), lang)  # type: ignore[misc]
+    if key == "sessions" and isinstance(value, tuple):  # (start_s, end_s) pairs
+        return joined((f"{clock(a)}-{clock(b)}" for a, b in _pairs(value)), lang)
     if isinstance(value, tuple):
         return joined((_value(key, item, names, lang) for item in value), lang)
     if key.endswith("_at") and isinstance(value, str):
@@ -187,5 +226,24 @@ def _value(key: str, value: Param, names: Mapping[str, Name], lang: str) -> obje
     return "" if value is None else value
 
 
+def _pairs(value: tuple[Param, ...]) -> list[tuple[int, int]]:
+    return [(int(pair[0]), int(pair[1])) for pair in value if isinstance(pair, tuple) and len(pair) == 2
+            and isinstance(pair[0], int) and isinstance(pair[1], int)]
+
+
 def _name(name: Name, lang: str) -> str:
     return name.en if lang == "en" else name.zh
+
+
+def fault(code: str, lang: str, fallback: str = "", **values: object) -> str:
+    """Words for a fault of a request that no domain error carries (a pydantic validation type,
+    an HTTP error), its placeholders from ``values``; a code the catalogue lacks shows ``fallback``.
+
+    Examples
+    --------
+    >>> fault("less_than_equal", "en", le=5000), fault("missing", "zh"), fault("odd_type", "en", "odd")
+    ('must be at most 5000', '必填', 'odd')
+    """
+    if code not in TEMPLATES:
+        return fallback or code.replace("_", " ")
+    return describe_reason(Reason(code, {key: str(value) for key, value in values.items()}), lang)

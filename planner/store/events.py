@@ -88,7 +88,8 @@ class Conflict(PlannerError):
 
     def log_line(self) -> str:
         p = self.params
-        return (f"event {p['event']!r} was changed by {p['updated_by']} at {str(p['updated_at']).replace('T', ' ')[:16]} "
+        when = str(p["updated_at"]).replace("T", " ")[:16]
+        return (f"event {p['event']!r} was changed by {p['updated_by']} at {when} "
                 f"(version {p['version']}) after you opened version {p['expected_version']}")
 
     @property

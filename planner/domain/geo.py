@@ -8,7 +8,9 @@ its inverse has no closed form, so it is solved by fixed-point iteration.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 from itertools import combinations
+from typing import TypeVar
 
 from geopy.distance import geodesic
 
@@ -16,6 +18,8 @@ _A = 6378245.0  # semi-major axis of Krasovsky 1940, the ellipsoid GCJ-02 uses
 _EE = 0.00669342162296594323  # its first eccentricity squared
 
 _M_PER_DEG_LAT = 111_320.0
+
+_Key = TypeVar("_Key")  # what identifies a node: a stop id, an index
 
 #: Bounding box of Chengdu's municipal area (WGS84), used to catch misplaced points.
 CHENGDU_BBOX = {"lat_min": 30.08, "lat_max": 31.45, "lon_min": 102.98, "lon_max": 104.90}
@@ -84,7 +88,8 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     >>> round(distance_m((30.67097, 104.12652), (30.735095, 104.143645)))
     7296
     """
-    return geodesic(a, b).meters
+    metres: float = geodesic(a, b).meters
+    return metres
 
 
 def in_chengdu(lat: float, lon: float) -> bool:
@@ -93,7 +98,9 @@ def in_chengdu(lat: float, lon: float) -> bool:
     return box["lat_min"] <= lat <= box["lat_max"] and box["lon_min"] <= lon <= box["lon_max"]
 
 
-def near_pairs(nodes: list[tuple[str, float, float]], radius_m: float):
+def near_pairs(
+    nodes: Sequence[tuple[_Key, float, float]], radius_m: float,
+) -> Iterator[tuple[tuple[_Key, float, float], tuple[_Key, float, float]]]:
     """Pairs of nodes that may lie within ``radius_m``, found through a grid.
 
     Comparing every pair with a geodesic would cost seconds at start-up; the
@@ -101,7 +108,7 @@ def near_pairs(nodes: list[tuple[str, float, float]], radius_m: float):
     """
     cell_lat = radius_m / _M_PER_DEG_LAT
     cell_lon = cell_lat / math.cos(math.radians(max(abs(n[1]) for n in nodes) if nodes else 0))
-    grid: dict[tuple[int, int], list] = {}
+    grid: dict[tuple[int, int], list[tuple[_Key, float, float]]] = {}
     for node in nodes:
         grid.setdefault((int(node[1] // cell_lat), int(node[2] // cell_lon)), []).append(node)
     for (i, j), members in grid.items():

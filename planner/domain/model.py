@@ -1,16 +1,21 @@
 """The domain model: sites, places, opening hours, events, the shuttle.
 
-Plain frozen dataclasses with no I/O; ``planner.loading`` builds them from the
+Plain frozen dataclasses with no I/O; ``planner.sources.datafiles`` builds them from the
 files in ``data/`` and validates them. Durations are integer seconds and clock
 times are seconds after local midnight (Asia/Shanghai).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+
+from planner.domain.fares import FareRules
+from planner.domain.transit import Feed
 
 TZ = ZoneInfo("Asia/Shanghai")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -48,10 +53,24 @@ def format_clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
+class _Named(Protocol):
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+
+class _Located(Protocol):
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+
+
 class Bilingual:
     """Mixin for records with ``name_zh`` and ``name_en``."""
 
-    def name(self, lang: str) -> str:
+    def name(self: _Named, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
 
 
@@ -59,7 +78,7 @@ class Positioned:
     """Mixin for records with a WGS84 ``lat`` and ``lon``."""
 
     @property
-    def position(self) -> tuple[float, float]:
+    def position(self: _Located) -> tuple[float, float]:
         return (self.lat, self.lon)
 
 
@@ -323,11 +342,11 @@ class Model:
 
     sites: dict[str, Site]
     places: dict[str, Place]
-    events: dict[str, Event]
+    events: Mapping[str, Event]  # a dict as loaded; the store's view of them in planner.store.live
     shuttle: Shuttle
     params: NetworkParams
-    feed: object  # planner.gtfs.Feed; typed loosely to keep this module import-light
-    fares: object = None  # planner.routing.fares.FareRules, from transit.yaml when present
+    feed: Feed
+    fares: FareRules | None = None  # from transit.yaml when present
 
     def events_on(self, day: dt.date) -> list[tuple[Event, Occurrence]]:
         """Every session on ``day``, sorted by start, cancelled ones included."""

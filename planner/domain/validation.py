@@ -8,7 +8,8 @@ record and field), so a person can fix them all in one pass. The data-file loade
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, overload
 
 from dateutil.rrule import rrulestr
 
@@ -17,6 +18,13 @@ from planner.domain.errors import Problem
 from planner.domain.model import (
     EVENT_STATUSES, TZ, WEEKDAYS, Event, HoursRule, OpeningHours, Place, parse_clock,
 )
+
+_T = TypeVar("_T")
+_D = TypeVar("_D")
+
+#: A record as read from YAML or JSON: a mapping whose values are not yet checked.
+Record = Mapping[str, Any]
+
 
 class Invalid(Exception):
     """One field is wrong; caught by the record checker, which adds where."""
@@ -34,8 +42,19 @@ class Checker:
         where = f"{self.filename}:{line} {path}" if line else f"{self.filename} {path}"
         self.problems.append(Problem(where, message))
 
-    def field(self, record: dict, path: str, name: str, parse: Callable, default: Any = ...):
-        """Parse ``record[name]`` with ``parse``; on failure record a problem and return None."""
+    @overload
+    def field(self, record: Mapping[Any, Any], path: str, name: object, parse: Callable[[Any], _T]) -> _T | None: ...
+
+    @overload
+    def field(self, record: Mapping[Any, Any], path: str, name: object, parse: Callable[[Any], _T],
+              default: _D) -> _T | _D | None: ...
+
+    def field(self, record: Mapping[Any, Any], path: str, name: object, parse: Callable[[Any], _T],
+              default: object = ...) -> object:
+        """Parse ``record[name]`` with ``parse``; on failure record a problem and return None.
+
+        A missing (or null) field is a problem too, unless a ``default`` is given: then it is the value.
+        """
         if name not in record or record[name] is None:
             if default is ...:
                 self.add(record, f"{path}.{name}", "missing")
@@ -58,10 +77,10 @@ def text(value: Any) -> str:
 
 
 def identifier(value: Any) -> str:
-    value = text(value)
-    if not all(c.islower() or c.isdigit() or c == "-" for c in value):
-        raise Invalid(f"ids are lower-case letters, digits and '-': {value!r}")
-    return value
+    name = text(value)
+    if not all(c.islower() or c.isdigit() or c == "-" for c in name):
+        raise Invalid(f"ids are lower-case letters, digits and '-': {name!r}")
+    return name
 
 
 def number(low: float | None = None, high: float | None = None) -> Callable[[Any], float]:
@@ -128,13 +147,13 @@ def tags(value: Any) -> tuple[str, ...]:
 
 def one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise Invalid(f"{value!r} is not one of {', '.join(choices)}")
         return value
     return parse
 
 
-def records(checker: Checker, doc: Any, key: str) -> list[tuple[str, dict]]:
+def records(checker: Checker, doc: Any, key: str) -> list[tuple[str, Record]]:
     """The mappings listed under ``key``, each with its path for messages."""
     if not isinstance(doc, dict):
         if doc is not None:
@@ -144,7 +163,7 @@ def records(checker: Checker, doc: Any, key: str) -> list[tuple[str, dict]]:
     if not isinstance(items, list):
         checker.add(doc, key, "missing, or not a list")
         return []
-    found = []
+    found: list[tuple[str, Record]] = []
     for i, item in enumerate(items):
         if isinstance(item, dict):
             found.append((f"{key}[{i}]", item))
@@ -153,7 +172,8 @@ def records(checker: Checker, doc: Any, key: str) -> list[tuple[str, dict]]:
     return found
 
 
-def reference(checker: Checker, record: dict, path: str, name: str, known: dict, what: str) -> str | None:
+def reference(checker: Checker, record: Record, path: str, name: str, known: Mapping[str, object],
+              what: str) -> str | None:
     """A field naming another record (a site, a place); a problem when no such record exists."""
     value = checker.field(record, path, name, text)
     if value is not None and value not in known:
@@ -162,7 +182,7 @@ def reference(checker: Checker, record: dict, path: str, name: str, known: dict,
     return value
 
 
-def sourced(checker: Checker, record: dict, path: str) -> dict[str, str | None]:
+def sourced(checker: Checker, record: Record, path: str) -> dict[str, str | None]:
     """The record's ``source``/``assumption``; a record with neither is a problem."""
     found = {k: record.get(k) if isinstance(record.get(k), str) else None for k in ("source", "assumption")}
     if not any(found.values()):
@@ -170,7 +190,7 @@ def sourced(checker: Checker, record: dict, path: str) -> dict[str, str | None]:
     return found
 
 
-def position(checker: Checker, record: dict, path: str) -> tuple[float, float] | None:
+def position(checker: Checker, record: Record, path: str) -> tuple[float, float] | None:
     """WGS84 (lat, lon) of a record, converting ``crs: gcj02`` inputs."""
     lat = checker.field(record, path, "lat", number(-90, 90))
     lon = checker.field(record, path, "lon", number(-180, 180))
@@ -188,7 +208,7 @@ def position(checker: Checker, record: dict, path: str) -> tuple[float, float] |
     return lat, lon
 
 
-def hours_rules(checker: Checker, record: dict, path: str) -> OpeningHours | None:
+def hours_rules(checker: Checker, record: Record, path: str) -> OpeningHours | None:
     items = record.get("hours")
     if items is None:
         return None
@@ -207,7 +227,7 @@ def hours_rules(checker: Checker, record: dict, path: str) -> OpeningHours | Non
     return OpeningHours(tuple(rules))
 
 
-def _hours_rule(checker: Checker, rule: dict, path: str) -> HoursRule | None:
+def _hours_rule(checker: Checker, rule: Record, path: str) -> HoursRule | None:
     before = len(checker.problems)
     months = checker.field(rule, path, "months", _months, None)
     weekdays = checker.field(rule, path, "weekdays", _weekdays, None)
@@ -221,7 +241,8 @@ def _hours_rule(checker: Checker, rule: dict, path: str) -> HoursRule | None:
         last_entry_s = checker.field(rule, path, "last_entry", clock, None)
         if open_s is not None and close_s is not None and close_s <= open_s:
             checker.add(rule, f"{path}.close", "closes before it opens")
-        if None not in (open_s, close_s, last_entry_s) and not open_s <= last_entry_s <= close_s:
+        if (open_s is not None and close_s is not None and last_entry_s is not None
+                and not open_s <= last_entry_s <= close_s):
             checker.add(rule, f"{path}.last_entry", "last entry must fall between opening and closing")
         result = HoursRule(months, weekdays, date_from, date_until, False, open_s or 0,
                            close_s or 0, last_entry_s)
@@ -240,7 +261,7 @@ def _weekdays(value: Any) -> frozenset[int]:
     return frozenset(WEEKDAYS.index(d) for d in value)
 
 
-def event_from_record(checker: Checker, rec: dict, path: str, places: dict[str, Place]) -> Event | None:
+def event_from_record(checker: Checker, rec: Record, path: str, places: Mapping[str, Place]) -> Event | None:
     """Validate one event mapping (from YAML or JSON) into an :class:`Event`."""
     before = len(checker.problems)
     venue = reference(checker, rec, path, "venue", places, "place")
@@ -249,7 +270,8 @@ def event_from_record(checker: Checker, rec: dict, path: str, places: dict[str, 
     if start and end and end <= start:
         checker.add(rec, f"{path}.end", "must be after start")
     rrule = checker.field(rec, path, "rrule", _rrule(start), None)
-    values = dict(
+    # Any: a field that failed is None here, but then a problem was recorded and no Event is made.
+    values: dict[str, Any] = dict(
         id=checker.field(rec, path, "id", identifier),
         title_zh=checker.field(rec, path, "title_zh", text),
         title_en=checker.field(rec, path, "title_en", text),
@@ -262,19 +284,19 @@ def event_from_record(checker: Checker, rec: dict, path: str, places: dict[str, 
         tags=checker.field(rec, path, "tags", tags, ()),
         **sourced(checker, rec, path),
     )
-    if len(checker.problems) > before:
+    if len(checker.problems) > before or venue is None or start is None or end is None:
         return None
     return Event(venue_id=venue, start=start, end=end, rrule=rrule, **values)
 
 
 def _rrule(start: dt.datetime | None) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        value = text(value)
+        rule = text(value)
         try:
-            rrulestr(value, dtstart=start or dt.datetime(2024, 1, 1, tzinfo=TZ))
+            rrulestr(rule, dtstart=start or dt.datetime(2024, 1, 1, tzinfo=TZ))
         except (ValueError, TypeError) as exc:
             raise Invalid(f"not a valid RRULE: {exc}") from None
-        return value
+        return rule
     return parse
 
 

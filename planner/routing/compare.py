@@ -16,6 +16,7 @@ import io
 import statistics
 from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from planner.domain.model import format_clock
 from planner.routing import raptor
@@ -65,7 +66,7 @@ class Comparison:
     end_s: int
     directions: list[Direction]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(), "window": [format_clock(self.start_s), format_clock(self.end_s)],
             "directions": [{
@@ -89,7 +90,7 @@ class Comparison:
         writer.writerow(["date", "from", "to", "depart"] + [f"{s}_{c}" for s in SERIES for c in columns])
         for d in self.directions:
             for i, minute in enumerate(d.series["transit"]):
-                row = [self.date.isoformat(), d.origin.id, d.dest.id, format_clock(minute.depart_s)]
+                row: list[str | int] = [self.date.isoformat(), d.origin.id, d.dest.id, format_clock(minute.depart_s)]
                 for name in SERIES:
                     m = d.series[name][i]
                     row += ["" if getattr(m, c) is None else getattr(m, c) for c in columns]
@@ -110,7 +111,7 @@ def transit_minutes(journeys: list[raptor.RawJourney], source: raptor.Endpoint,
     [1500, 1440, 1380, 1320, 1260, 1200, 1140, 1080, 1020, 960, 900]
     """
     departures = [j.dep_s for j in journeys]
-    minutes = []
+    minutes: list[Minute] = []
     for depart in range(start_s, end_s + 1, 60):
         i = bisect_left(departures, depart)
         best = journeys[i] if i < len(journeys) else None
@@ -133,24 +134,31 @@ def _split(journey: raptor.RawJourney, depart_s: int) -> Minute:
 
 
 def taxi_minutes(planner: JourneyPlanner, origin: Point, dest: Point, start_s: int, end_s: int) -> list[Minute]:
-    minutes = []
+    minutes: list[Minute] = []
     for depart in range(start_s, end_s + 1, 60):
         wait, ride = planner.taxi_time_s(origin, dest, depart)
         minutes.append(Minute(depart, wait + ride, wait, 0, ride, 0, 0))
     return minutes
 
 
+def _parts(m: Minute) -> tuple[int, int, int, int, int]:
+    """(door, origin wait, transfer wait, ride, walk) of a minute with a journey: each is set."""
+    assert (m.door_s is not None and m.origin_wait_s is not None and m.transfer_wait_s is not None
+            and m.ride_s is not None and m.walk_s is not None)
+    return m.door_s, m.origin_wait_s, m.transfer_wait_s, m.ride_s, m.walk_s
+
+
 def summarise(minutes: list[Minute]) -> SeriesSummary:
-    done = [m for m in minutes if m.door_s is not None]
+    done = [_parts(m) for m in minutes if m.door_s is not None]
     if not done:
         return SeriesSummary(0, None, None, None, None, None, None, None)
-    doors = [m.door_s for m in done]
+    doors = [door for door, *_ in done]
     deciles = statistics.quantiles(doors, n=10, method="inclusive") if len(doors) > 1 else [doors[0]] * 9
     return SeriesSummary(
         minutes_with_journey=len(done), median_s=statistics.median(doors), p10_s=deciles[0], p90_s=deciles[8],
-        mean_wait_random_s=statistics.fmean(m.origin_wait_s + m.transfer_wait_s for m in done),
-        mean_wait_timed_s=statistics.fmean(m.transfer_wait_s for m in done),
-        mean_ride_s=statistics.fmean(m.ride_s for m in done), mean_walk_s=statistics.fmean(m.walk_s for m in done),
+        mean_wait_random_s=statistics.fmean(origin + transfer for _, origin, transfer, _, _ in done),
+        mean_wait_timed_s=statistics.fmean(transfer for _, _, transfer, _, _ in done),
+        mean_ride_s=statistics.fmean(ride for *_, ride, _ in done), mean_walk_s=statistics.fmean(walk for *_, walk in done),
     )
 
 
@@ -184,9 +192,9 @@ def compare(planner: JourneyPlanner, origin: Point, dest: Point, day: dt.date,
     >>> len(c.directions[0].series["shuttle"])
     61
     """
-    directions = []
+    directions: list[Direction] = []
     for a, b in ((origin, dest), (dest, origin)) if both_ways else ((origin, dest),):
-        series = {}
+        series: dict[str, list[Minute]] = {}
         for name, with_shuttle in (("transit", False), ("shuttle", True)):
             opts = Options(with_shuttle, options.max_walk_m, options.min_transfer_s, options.max_rides)
             try:

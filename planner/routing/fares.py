@@ -6,10 +6,13 @@ pay one fare together.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from planner.domain.fares import FareRules
 
 
-def leg_fares(legs: list[dict], rules: FareRules | None) -> list[float | None]:
+def leg_fares(legs: Sequence[Mapping[str, Any]], rules: FareRules | None) -> list[float | None]:
     """The fare of each leg (dicts with mode, route_id, distance_m); None where unknown.
 
     A run of consecutive metro legs pays one fare, shown on its first leg.
@@ -23,9 +26,9 @@ def leg_fares(legs: list[dict], rules: FareRules | None) -> list[float | None]:
     [0.0, 3.0, 0.0, 2.0]
     """
     fares: list[float | None] = []
-    run_start = None
+    run_start: int | None = None
     run_m = 0.0
-    for i, leg in enumerate(legs + [{"mode": "end"}]):
+    for i, leg in enumerate([*legs, {"mode": "end"}]):
         if leg["mode"] == "metro":
             if run_start is None:
                 run_start, run_m = i, 0.0
@@ -46,4 +49,5 @@ def leg_fares(legs: list[dict], rules: FareRules | None) -> list[float | None]:
 
 def total_fare(fares: list[float | None]) -> float | None:
     """The sum of leg fares, or None when any is unknown."""
-    return None if any(f is None for f in fares) else sum(fares)
+    known = [f for f in fares if f is not None]
+    return None if len(known) < len(fares) else sum(known)

@@ -13,13 +13,17 @@ time-dependent journey planner works on the timetable itself.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from itertools import combinations
+from typing import TypeVar, cast
 
 import networkx as nx
 
 from planner.domain import geo
-from planner.sources.gtfs import Feed
-from planner.domain.model import Model, NetworkParams
+from planner.domain.model import Event, Model, NetworkParams
+from planner.domain.transit import Feed
+
+_T = TypeVar("_T")
 
 def place_node(place_id: str) -> str:
     return f"place:{place_id}"
@@ -33,7 +37,7 @@ def shuttle_node(stop_id: str) -> str:
     return f"shuttle:{stop_id}"
 
 
-def build_graph(model: Model) -> nx.MultiDiGraph:
+def build_graph(model: Model) -> nx.MultiDiGraph[str]:
     """Build the graph of places, stops, the shuttle and the links between them.
 
     Examples
@@ -46,7 +50,7 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
     >>> sorted({mode for _, _, mode in graph.edges(data="mode")})
     ['bus', 'metro', 'shuttle', 'taxi', 'tram', 'transfer', 'walk']
     """
-    graph = nx.MultiDiGraph(name="chengdu")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="chengdu")
     _add_places(graph, model)
     _add_stops(graph, model.feed)
     _add_rides(graph, model.feed)
@@ -57,14 +61,14 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
     return graph
 
 
-def _add_places(graph: nx.MultiDiGraph, model: Model) -> None:
+def _add_places(graph: nx.MultiDiGraph[str], model: Model) -> None:
     for place in model.places.values():
         graph.add_node(place_node(place.id), kind=place.kind, site=place.site_id, lat=place.lat, lon=place.lon,
                        name_zh=place.name_zh, name_en=place.name_en)
     hang_events(graph, model.events.values())
 
 
-def hang_events(graph: nx.MultiDiGraph, events) -> None:
+def hang_events(graph: nx.MultiDiGraph[str], events: Iterable[Event]) -> None:
     """Set each place node's ``events`` (event ids, sorted) from ``events``: at build time,
     and again whenever the calendar changes.
 
@@ -85,14 +89,14 @@ def hang_events(graph: nx.MultiDiGraph, events) -> None:
             graph.nodes[node]["events"] = sorted(by_venue.get(node, []))
 
 
-def _add_stops(graph: nx.MultiDiGraph, feed: Feed) -> None:
+def _add_stops(graph: nx.MultiDiGraph[str], feed: Feed) -> None:
     for stop in feed.stops.values():
         if stop.location_type == 0:
             graph.add_node(stop_node(stop.id), kind="stop", lat=stop.lat, lon=stop.lon,
                            name_zh=stop.name, name_en=stop.name_en, routes=[])
 
 
-def _add_rides(graph: nx.MultiDiGraph, feed: Feed) -> None:
+def _add_rides(graph: nx.MultiDiGraph[str], feed: Feed) -> None:
     """One edge per route between consecutive stops, timed by its fastest trip."""
     best: dict[tuple[str, str, str], int] = {}
     for trip_id, times in feed.stop_times.items():
@@ -102,9 +106,9 @@ def _add_rides(graph: nx.MultiDiGraph, feed: Feed) -> None:
             ride_s = b.arrival_s - a.departure_s
             if key not in best or ride_s < best[key]:
                 best[key] = ride_s
-    for (a, b, route_id), ride_s in best.items():
+    for (from_id, to_id, route_id), ride_s in best.items():
         route = feed.routes[route_id]
-        u, v = stop_node(a), stop_node(b)
+        u, v = stop_node(from_id), stop_node(to_id)
         graph.add_edge(
             u, v, key=f"{route.mode}:{route_id}", mode=route.mode, route_id=route_id,
             line=route.short_name or route.long_name, color=route.color,
@@ -115,7 +119,7 @@ def _add_rides(graph: nx.MultiDiGraph, feed: Feed) -> None:
                 graph.nodes[node]["routes"].append(route_id)
 
 
-def _add_transfers(graph: nx.MultiDiGraph, feed: Feed, params: NetworkParams) -> None:
+def _add_transfers(graph: nx.MultiDiGraph[str], feed: Feed, params: NetworkParams) -> None:
     """Transfers between different stops; same-stop minimums become node attributes."""
     for (a, b), seconds in feed.transfers_s.items():
         u, v = stop_node(a), stop_node(b)
@@ -128,7 +132,7 @@ def _add_transfers(graph: nx.MultiDiGraph, feed: Feed, params: NetworkParams) ->
                            distance_m=round(_straight_m(graph, u, v) * params.walk_circuity))
 
 
-def _add_shuttle(graph: nx.MultiDiGraph, model: Model) -> None:
+def _add_shuttle(graph: nx.MultiDiGraph[str], model: Model) -> None:
     shuttle = model.shuttle
     for stop in shuttle.stops:
         graph.add_node(shuttle_node(stop.id), kind="shuttle_stop", lat=stop.lat, lon=stop.lon,
@@ -147,7 +151,7 @@ def _add_shuttle(graph: nx.MultiDiGraph, model: Model) -> None:
             )
 
 
-def _add_walks(graph: nx.MultiDiGraph, params: NetworkParams) -> None:
+def _add_walks(graph: nx.MultiDiGraph[str], params: NetworkParams) -> None:
     """Walking links between every pair of nodes within the longest walk."""
     nodes = [(n, d["lat"], d["lon"]) for n, d in graph.nodes(data=True)]
     limit_straight_m = params.max_walk_m / params.walk_circuity
@@ -161,7 +165,7 @@ def _add_walks(graph: nx.MultiDiGraph, params: NetworkParams) -> None:
         graph.add_edge(v, u, key="walk", **walk)
 
 
-def _add_taxis(graph: nx.MultiDiGraph, model: Model) -> None:
+def _add_taxis(graph: nx.MultiDiGraph[str], model: Model) -> None:
     """Taxi links between the gates of different sites, timed by hour of day."""
     taxi = model.params.taxi
     gates = [p for p in model.places.values() if p.kind == "gate"]
@@ -178,20 +182,20 @@ def _add_taxis(graph: nx.MultiDiGraph, model: Model) -> None:
             )
 
 
-def _pairs(items):
+def _pairs(items: Sequence[_T]) -> list[tuple[_T, _T]]:
     return list(zip(items, items[1:]))
 
 
-def _straight_m(graph: nx.MultiDiGraph, u: str, v: str) -> float:
+def _straight_m(graph: nx.MultiDiGraph[str], u: str, v: str) -> float:
     a, b = graph.nodes[u], graph.nodes[v]
     return geo.distance_m((a["lat"], a["lon"]), (b["lat"], b["lon"]))
 
 
-def _path_length_m(points) -> float:
+def _path_length_m(points: Sequence[tuple[float, float]]) -> float:
     return sum(geo.distance_m(a, b) for a, b in _pairs(points))
 
 
-def summary(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
+def summary(graph: nx.MultiDiGraph[str]) -> dict[str, dict[str, int]]:
     """Counts of nodes by kind and edges by mode.
 
     Examples
@@ -203,9 +207,11 @@ def summary(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
     {'nodes': {'gate': 1, 'stop': 1}, 'edges': {'walk': 1}}
     """
     nodes: dict[str, int] = {}
-    for _, kind in graph.nodes(data="kind"):
+    for _, node_data in graph.nodes(data=True):
+        kind = cast(str, node_data.get("kind"))  # every node has a kind
         nodes[kind] = nodes.get(kind, 0) + 1
     edges: dict[str, int] = {}
-    for _, _, mode in graph.edges(data="mode"):
+    for _, _, edge_data in graph.edges(data=True):
+        mode = cast(str, edge_data.get("mode"))  # every edge has a mode
         edges[mode] = edges.get(mode, 0) + 1
     return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}

@@ -21,7 +21,7 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from planner.routing.timetable import Timetable
+from planner.routing.timetable import Pattern, Timetable
 
 INF = 1 << 60
 _M_PER_DEG = 111_320.0
@@ -82,7 +82,7 @@ class _Search:
     of every round behind.
     """
 
-    def __init__(self, tt: Timetable, origin: Endpoint, dest: Endpoint, max_rides: int):
+    def __init__(self, tt: Timetable, origin: Endpoint, dest: Endpoint, max_rides: int) -> None:
         self.tt = tt
         self.origin = origin
         self.dest = dest
@@ -91,8 +91,10 @@ class _Search:
         rounds = range(max_rides + 1)
         self.ride = [[INF] * n for _ in rounds]
         self.walk = [[INF] * n for _ in rounds]
-        self.ride_parent: list[dict[int, tuple]] = [{} for _ in rounds]
-        self.walk_parent: list[dict[int, tuple]] = [{} for _ in rounds]
+        # stop -> (pattern, trip, boarding position, alighting position)
+        self.ride_parent: list[dict[int, tuple[int, int, int, int]]] = [{} for _ in rounds]
+        # stop -> ("access", seconds, metres, departure) or ("foot", from stop, seconds, metres)
+        self.walk_parent: list[dict[int, tuple[str, int, int, int]]] = [{} for _ in rounds]
         self.ride_upto = [[INF] * n for _ in rounds]
         self.ready_upto = [[INF] * n for _ in rounds]
         self.egress_s: dict[int, int] = {}
@@ -118,7 +120,7 @@ class _Search:
             marked |= self._footpaths(k, rode)
 
     def _access(self, depart_s: int) -> set[int]:
-        marked = set()
+        marked: set[int] = set()
         walk0, parent0 = self.walk[0], self.walk_parent[0]
         for stop, secs, metres in self.origin.links:
             arrival = depart_s + secs
@@ -162,8 +164,8 @@ class _Search:
             pattern = tt.patterns[p_idx]
             stops, deps_at = pattern.stops, pattern.departures_at
             can_board, can_alight = pattern.can_board, pattern.can_alight
-            trip = None
-            arrivals = None
+            trip: int | None = None
+            arrivals: list[int] = []  # of the trip boarded, once there is one
             board_pos = 0
             for pos in range(start, len(stops)):
                 stop = stops[pos]
@@ -228,6 +230,7 @@ class _Search:
         if arrival >= INF:
             return None
         if stop is None:  # walked all the way
+            assert self.origin.direct_walk is not None  # the only way to the end without a stop
             secs, metres = self.origin.direct_walk
             leg = RawLeg("walk", None, None, arrival - secs, arrival, metres)
             return RawJourney(leg.dep_s, arrival, [leg])
@@ -289,7 +292,7 @@ def _merge_walks(legs: list[RawLeg]) -> list[RawLeg]:
     return merged
 
 
-def _pattern_metres(tt: Timetable, pattern, board_pos: int, alight_pos: int) -> int:
+def _pattern_metres(tt: Timetable, pattern: Pattern, board_pos: int, alight_pos: int) -> int:
     total = 0.0
     for a, b in zip(pattern.stops[board_pos:alight_pos], pattern.stops[board_pos + 1:alight_pos + 1]):
         total += _flat_m(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
@@ -304,7 +307,7 @@ def _flat_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def max_speed_m_s(tt: Timetable) -> float:
     """The fastest straight-line speed any hop in the timetable achieves (cached)."""
-    cached = getattr(tt, "_max_speed", None)
+    cached = tt.fastest_m_s
     if cached is not None:
         return cached
     fastest = 0.0
@@ -318,8 +321,8 @@ def max_speed_m_s(tt: Timetable) -> float:
         for other, secs, _ in paths:
             metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
             fastest = max(fastest, metres / max(1, secs))
-    tt._max_speed = fastest * 1.01 + 0.01  # margin for the flat-earth approximation
-    return tt._max_speed
+    tt.fastest_m_s = fastest * 1.01 + 0.01  # margin for the flat-earth approximation
+    return tt.fastest_m_s
 
 
 def _lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:

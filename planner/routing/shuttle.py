@@ -25,7 +25,7 @@ def shuttle_trips(shuttle: Shuttle) -> tuple[tuple[ExtraStop, ...], tuple[ExtraT
     (2, ('shuttle:shuttle-dj', 'shuttle:shuttle-panda-south'))
     """
     stops = tuple(ExtraStop(shuttle_stop_id(s.id), s.name_zh, s.lat, s.lon, s.name_en) for s in shuttle.stops)
-    trips = []
+    trips: list[ExtraTrip] = []
     for direction, ordered in (("outbound", shuttle.stops), ("inbound", tuple(reversed(shuttle.stops)))):
         hops = [distance_m(a.position, b.position) for a, b in zip(ordered, ordered[1:])]
         total_m = sum(hops) or 1.0

@@ -13,15 +13,16 @@ only the headway, and runs at start + k x headway are the planning schedule
 that promise implies. Each expanded run keeps ``exact_times`` so legs can say
 "every N min".
 
-Building is pure: it takes a read :class:`planner.gtfs.Feed` and parameters.
+Building is pure: it takes a read :class:`planner.domain.transit.Feed` and parameters.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from planner.domain.geo import near_pairs, distance_m
-from planner.sources.gtfs import Feed, Frequency, StopTime
+from planner.domain.transit import Feed, Frequency, StopTime
 
 DAY_S = 86400
 NO_PICKUP = 1  # GTFS pickup_type / drop_off_type 1: not available (2 and 3 need arranging, but exist)
@@ -64,7 +65,10 @@ class Timetable:
     # footpaths[stop] = [(other stop, walk seconds, metres)]
     footpaths: list[list[tuple[int, int, int]]]
     change_s: list[int]  # minimum time to change vehicles at the same stop
-    route_info: dict[str, dict] = field(default_factory=dict)
+    # route id -> mode, name, long_name, color
+    route_info: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the fastest straight-line speed of any hop, once planner.routing.raptor.max_speed_m_s has measured it
+    fastest_m_s: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n_stops(self) -> int:
@@ -106,7 +110,7 @@ class ExtraStop:
     name_en: str = ""
 
 
-def _runs(freqs: list[Frequency], first_departure_s: int):
+def _runs(freqs: list[Frequency], first_departure_s: int) -> Iterator[tuple[int, int]]:
     """Start offsets of the runs of a frequency-based trip, with their headways."""
     for freq in freqs:
         # GTFS: runs start at start_time and every headway_secs while before end_time
@@ -114,7 +118,7 @@ def _runs(freqs: list[Frequency], first_departure_s: int):
             yield start - first_departure_s, freq.headway_s
 
 
-def _trip_runs(feed: Feed, trip_id: str, times: list[StopTime]):
+def _trip_runs(feed: Feed, trip_id: str, times: list[StopTime]) -> list[tuple[int, int | None]]:
     """(shift, headway) for each run of a trip: one run for timetabled trips."""
     freqs = feed.frequencies.get(trip_id)
     if not freqs:
@@ -181,7 +185,7 @@ def build_timetable(
 class _StopIndex:
     """Stops that trips can use, numbered 0..n-1 (boarding points, not stations)."""
 
-    def __init__(self, feed: Feed, extra_stops: tuple[ExtraStop, ...]):
+    def __init__(self, feed: Feed, extra_stops: tuple[ExtraStop, ...]) -> None:
         self.ids: list[str] = []
         self.names: list[str] = []
         self.names_en: list[str] = []
@@ -191,8 +195,8 @@ class _StopIndex:
         for stop in feed.stops.values():
             if stop.location_type == 0:
                 self._add(stop.id, stop.name, stop.name_en, stop.lat, stop.lon)
-        for stop in extra_stops:
-            self._add(stop.id, stop.name, stop.name_en or stop.name, stop.lat, stop.lon)
+        for extra in extra_stops:
+            self._add(extra.id, extra.name, extra.name_en or extra.name, extra.lat, extra.lon)
 
     def _add(self, stop_id: str, name: str, name_en: str, lat: float, lon: float) -> None:
         self.index[stop_id] = len(self.ids)
@@ -203,21 +207,29 @@ class _StopIndex:
         self.lon.append(lon)
 
 
+#: A trip's call at a stop: (stop id, arrival, departure, can board, can alight).
+_Call = tuple[str, int, int, bool, bool]
+#: What a pattern shares: (route id, stop indices, can board, can alight).
+_PatternKey = tuple[str, tuple[int, ...], tuple[bool, ...], tuple[bool, ...]]
+#: One run of a trip: (arrivals, departures, trip id, headway or None).
+_Run = tuple[list[int], list[int], str, "int | None"]
+
+
 class _PatternBuilder:
     """Groups trips into patterns; trips that would overtake go to a pattern of their own."""
 
-    def __init__(self, stops: _StopIndex):
+    def __init__(self, stops: _StopIndex) -> None:
         self.stops = stops
-        self.trips_by_key: dict[tuple, list[tuple]] = {}
+        self.trips_by_key: dict[_PatternKey, list[_Run]] = {}
 
-    def add(self, route_id: str, trip_id: str, calls: list[tuple], headway: int | None) -> None:
+    def add(self, route_id: str, trip_id: str, calls: list[_Call], headway: int | None) -> None:
         key = (route_id, tuple(self.stops.index[c[0]] for c in calls),
                tuple(c[3] for c in calls), tuple(c[4] for c in calls))
         self.trips_by_key.setdefault(key, []).append(
             ([c[1] for c in calls], [c[2] for c in calls], trip_id, headway))
 
     def patterns(self) -> list[Pattern]:
-        found = []
+        found: list[Pattern] = []
         for key, trips in self.trips_by_key.items():
             # In order of first departure, each trip joins the first pattern whose
             # latest trip it does not overtake (RAPTOR's "earliest trip" needs FIFO).
@@ -257,13 +269,13 @@ def _footpaths(feed: Feed, stops: _StopIndex, rules: WalkRules) -> list[list[tup
             walk = (rules.walk_s(straight), round(straight * rules.walk_circuity))
             paths[(a, b)] = paths[(b, a)] = walk
     for (from_id, to_id), seconds in feed.transfers_s.items():
-        a, b = stops.index.get(from_id), stops.index.get(to_id)
-        if a is None or b is None or a == b:
+        i, j = stops.index.get(from_id), stops.index.get(to_id)
+        if i is None or j is None or i == j:
             continue
-        metres = paths.get((a, b), (0, round(distance_m((stops.lat[a], stops.lon[a]),
-                                                         (stops.lat[b], stops.lon[b])) * rules.walk_circuity)))[1]
-        walk_s = max(seconds, paths.get((a, b), (0, 0))[0])
-        paths[(a, b)] = (walk_s, metres)
+        metres = paths.get((i, j), (0, round(distance_m((stops.lat[i], stops.lon[i]),
+                                                         (stops.lat[j], stops.lon[j])) * rules.walk_circuity)))[1]
+        walk_s = max(seconds, paths.get((i, j), (0, 0))[0])
+        paths[(i, j)] = (walk_s, metres)
     result: list[list[tuple[int, int, int]]] = [[] for _ in stops.ids]
     for (a, b), (seconds, metres) in paths.items():
         result[a].append((b, seconds, metres))
@@ -280,7 +292,7 @@ def _change_times(feed: Feed, stops: _StopIndex, rules: WalkRules) -> list[int]:
     return change
 
 
-def _route_info(feed: Feed) -> dict[str, dict]:
+def _route_info(feed: Feed) -> dict[str, dict[str, str]]:
     return {
         r.id: {"mode": r.mode, "name": r.short_name or r.long_name, "long_name": r.long_name,
                "color": r.color}

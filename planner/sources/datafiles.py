@@ -7,10 +7,12 @@ person editing the files can fix them all in one pass. GCJ-02 positions
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode
 
 from planner.domain.errors import DataError, Problem
 from planner.domain.fares import FareRules
@@ -20,21 +22,24 @@ from planner.domain.model import (
     TaxiParams,
 )
 from planner.domain.validation import (
-    Checker, Invalid, clock, event_from_record, hours_rules, identifier, number, one_of, position, records,
-    reference, sourced, tags, text, whole,
+    Checker, Invalid, Record, clock, event_from_record, hours_rules, identifier, number, one_of, position,
+    records, reference, sourced, tags, text, whole,
 )
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]  # the same interface, in Python
 
 
-class _Mapping(dict):
+class _Mapping(dict[Hashable, Any]):
     """A YAML mapping that remembers the line it started on."""
 
     line = 0
 
 
 class _LineLoader(_BaseLoader):
-    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:  # noqa: D102 - PyYAML hook
         mapping = _Mapping(super().construct_mapping(node, deep=deep))
         mapping.line = node.start_mark.line + 1
         return mapping
@@ -84,14 +89,15 @@ def load_places(path: Path) -> tuple[dict[str, Site], dict[str, Place], list[Pro
     return sites, places, checker.problems
 
 
-def _label(rec: dict, path: str) -> str:
+def _label(rec: Record, path: str) -> str:
     return f"{path} ({rec['id']})" if isinstance(rec.get("id"), str) else path
 
 
-def _site(checker: Checker, rec: dict, path: str) -> Site | None:
+def _site(checker: Checker, rec: Record, path: str) -> Site | None:
     before = len(checker.problems)
     path = _label(rec, path)
-    values = dict(
+    # Any: a field that failed is None here, but then a problem was recorded and no Site is made.
+    values: dict[str, Any] = dict(
         id=checker.field(rec, path, "id", identifier),
         name_zh=checker.field(rec, path, "name_zh", text),
         name_en=checker.field(rec, path, "name_en", text),
@@ -106,12 +112,13 @@ def _site(checker: Checker, rec: dict, path: str) -> Site | None:
     return Site(lat=pos[0], lon=pos[1], **values)
 
 
-def _place(checker: Checker, rec: dict, path: str, sites: dict[str, Site]) -> Place | None:
+def _place(checker: Checker, rec: Record, path: str, sites: dict[str, Site]) -> Place | None:
     before = len(checker.problems)
     path = _label(rec, path)
     site_id = reference(checker, rec, path, "site", sites, "site")
     hours = hours_rules(checker, rec, path)
-    values = dict(
+    # Any: a field that failed is None here, but then a problem was recorded and no Place is made.
+    values: dict[str, Any] = dict(
         id=checker.field(rec, path, "id", identifier),
         kind=checker.field(rec, path, "kind", one_of(PLACE_KINDS)),
         name_zh=checker.field(rec, path, "name_zh", text),
@@ -122,7 +129,7 @@ def _place(checker: Checker, rec: dict, path: str, sites: dict[str, Site]) -> Pl
         **sourced(checker, rec, path),
     )
     pos = position(checker, rec, path)
-    if len(checker.problems) > before or pos is None:
+    if len(checker.problems) > before or pos is None or site_id is None:
         return None
     hours = hours or sites[site_id].hours
     return Place(site_id=site_id, lat=pos[0], lon=pos[1], hours=hours, **values)
@@ -141,7 +148,7 @@ def load_events(path: Path, places: dict[str, Place]) -> tuple[dict[str, Event],
     return events, checker.problems
 
 
-def read_mapping(path: Path) -> tuple[Checker, dict | None]:
+def read_mapping(path: Path) -> tuple[Checker, Record | None]:
     """A YAML file that must hold one mapping, with the checker collecting its problems."""
     checker = Checker(path.name)
     doc = read_yaml(path, checker)
@@ -177,28 +184,29 @@ def load_shuttle(path: Path, places: dict[str, Place]) -> tuple[Shuttle | None, 
     return (None if checker.problems else shuttle), checker.problems
 
 
-def _shuttle_stop(checker: Checker, rec: dict, path: str, places: dict[str, Place]) -> ShuttleStop | None:
+def _shuttle_stop(checker: Checker, rec: Record, path: str, places: dict[str, Place]) -> ShuttleStop | None:
     before = len(checker.problems)
     path = _label(rec, path)
     place_id = reference(checker, rec, path, "place", places, "place")
-    values = dict(
+    # Any: a field that failed is None here, but then a problem was recorded and no stop is made.
+    values: dict[str, Any] = dict(
         id=checker.field(rec, path, "id", identifier),
         name_zh=checker.field(rec, path, "name_zh", text),
         name_en=checker.field(rec, path, "name_en", text),
     )
     pos = position(checker, rec, path)
-    if len(checker.problems) > before or pos is None:
+    if len(checker.problems) > before or pos is None or place_id is None:
         return None
     return ShuttleStop(lat=pos[0], lon=pos[1], place_id=place_id, **values)
 
 
-def _waypoints(checker: Checker, doc: dict) -> tuple[tuple[float, float], ...]:
+def _waypoints(checker: Checker, doc: Record) -> tuple[tuple[float, float], ...]:
     """The shuttle's road path: each point ``[lat, lon]`` or ``{lat, lon}`` (with ``crs`` if GCJ-02)."""
     points = []
     for i, point in enumerate(_list_field(checker, doc, "path")):
         if isinstance(point, list) and len(point) == 2:
             point = _Mapping(lat=point[0], lon=point[1])
-            point.line = doc.line  # a flow list's items carry no line of their own
+            point.line = getattr(doc, "line", 0)  # a flow list's items carry no line of their own
         if not isinstance(point, dict):
             checker.add(doc, f"path[{i}]", f"expected [lat, lon] or {{lat, lon}}, got {point!r}")
             continue
@@ -208,7 +216,7 @@ def _waypoints(checker: Checker, doc: dict) -> tuple[tuple[float, float], ...]:
     return tuple(points)
 
 
-def _list_field(checker: Checker, doc: dict, name: str) -> list:
+def _list_field(checker: Checker, doc: Record, name: str) -> list[Any]:
     value = doc.get(name)
     if not isinstance(value, list):
         checker.add(doc, name, "missing, or not a list")
@@ -216,12 +224,12 @@ def _list_field(checker: Checker, doc: dict, name: str) -> list:
     return value
 
 
-def _run_times(checker: Checker, doc: dict) -> dict[int, int]:
+def _run_times(checker: Checker, doc: Record) -> dict[int, int]:
     table = doc.get("run_time_min_by_hour")
     if not isinstance(table, dict) or not table:
         checker.add(doc, "run_time_min_by_hour", "expected a mapping of hour (0-23) to minutes")
         return {}
-    result = {}
+    result: dict[int, int] = {}
     for hour, minutes in table.items():
         if not (isinstance(hour, int) and 0 <= hour <= 23):
             checker.add(table, f"run_time_min_by_hour.{hour}", "hours are whole numbers 0-23")
@@ -232,12 +240,12 @@ def _run_times(checker: Checker, doc: dict) -> dict[int, int]:
     return result
 
 
-def _shuttle_timetable(checker: Checker, doc: dict) -> dict[str, tuple[ShuttlePeriod, ...]]:
+def _shuttle_timetable(checker: Checker, doc: Record) -> dict[str, tuple[ShuttlePeriod, ...]]:
     table = doc.get("timetable")
     if not isinstance(table, dict):
         checker.add(doc, "timetable", "expected a mapping of direction (outbound, inbound) to periods")
         return {}
-    result = {}
+    result: dict[str, tuple[ShuttlePeriod, ...]] = {}
     for direction in ("outbound", "inbound"):
         periods = table.get(direction)
         if not isinstance(periods, list) or not periods:
@@ -268,7 +276,9 @@ def load_params(path: Path) -> tuple[NetworkParams | None, list[Problem]]:
     checker, doc = read_mapping(path)
     if doc is None:
         return None, checker.problems
-    taxi_doc = doc.get("taxi") if isinstance(doc.get("taxi"), dict) else _Mapping()
+    taxi_doc = doc.get("taxi")
+    if not isinstance(taxi_doc, dict):
+        taxi_doc = _Mapping()
     taxi = TaxiParams(
         circuity=checker.field(taxi_doc, "taxi", "circuity", number(1, 3)) or 1.0,
         speed_kmh_by_hour=_speeds(checker, taxi_doc),
@@ -298,12 +308,12 @@ def _seconds_by_id(value: Any) -> dict[str, int]:
     return dict(value)
 
 
-def _speeds(checker: Checker, taxi: dict) -> dict[int, float]:
+def _speeds(checker: Checker, taxi: Mapping[Any, Any]) -> dict[int, float]:
     table = taxi.get("speed_kmh_by_hour")
     if not isinstance(table, dict) or set(table) != set(range(24)):
         checker.add(taxi, "taxi.speed_kmh_by_hour", "expected a speed for every hour 0-23")
         return {h: 1.0 for h in range(24)}
-    speeds = {}
+    speeds: dict[int, float] = {}
     for hour, speed in table.items():
         speeds[hour] = checker.field(table, "taxi.speed_kmh_by_hour", hour, number(3, 120)) or 1.0
     return speeds
@@ -343,11 +353,12 @@ def load_model(data_dir: str | Path, feed_path: str | Path | None = None) -> Mod
     problems += found
     if problems:
         raise DataError(problems)
+    assert shuttle is not None and params is not None and feed is not None  # each None only with a problem
     return Model(sites=sites, places=places, events=events, shuttle=shuttle, params=params, feed=feed,
                  fares=fares)
 
 
-def fare_rules_from_transit(doc: dict, shuttle_route: str | None = None, shuttle_fare: float | None = None) -> FareRules:
+def fare_rules_from_transit(doc: Record, shuttle_route: str | None = None, shuttle_fare: float | None = None) -> FareRules:
     """Fare rules from the ``fares`` and ``feeders`` sections of transit.yaml."""
     metro = (doc.get("fares") or {}).get("metro") or {}
     bands = tuple((float(b["up_to_km"]), float(b["fare_cny"])) for b in metro.get("bands", []))

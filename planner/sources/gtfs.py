@@ -17,134 +17,23 @@ import datetime as dt
 import io
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from planner.domain.errors import PlannerError
+from planner.domain.transit import Feed, Frequency, Route, Service, Stop, StopTime, Trip
+
+# The feed's data types live in the domain; they are re-exported here for readers of this module.
+__all__ = ["REQUIRED_FILES", "Feed", "Frequency", "GtfsError", "Route", "Service", "Stop", "StopTime", "Trip",
+           "format_gtfs_time", "parse_gtfs_time", "read_feed"]
 
 REQUIRED_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 
 
 class GtfsError(PlannerError):
     """The feed cannot be used for routing; the message says why."""
-
-
-@dataclass(frozen=True)
-class Stop:
-    id: str
-    name: str
-    lat: float
-    lon: float
-    parent_id: str = ""
-    location_type: int = 0
-    code: str = ""
-    desc: str = ""
-
-    @property
-    def name_en(self) -> str:
-        """A Latin-script name: ``stop_code``; else a romanisation in ``stop_desc``
-        (one word such as ``dongjiaojiyi``, capitalised), or the description's first
-        part; else the name itself."""
-        if self.code:
-            return self.code
-        desc = self.desc.strip()
-        if not desc.isascii() or not any(c.isalpha() for c in desc):
-            return self.name
-        if desc.isalnum():
-            return desc[:1].upper() + desc[1:]
-        return desc.split(" - ")[0].strip() or self.name
-
-
-@dataclass(frozen=True)
-class Route:
-    id: str
-    short_name: str
-    long_name: str
-    route_type: int
-    color: str = ""
-    agency_id: str = ""
-
-    @property
-    def mode(self) -> str:
-        """A coarse mode name from the GTFS route_type (basic and extended)."""
-        if self.route_type in (0, 900) or 900 <= self.route_type < 1000:
-            return "tram"
-        if self.route_type in (1, 2) or 100 <= self.route_type < 500:
-            return "metro" if self.route_type in (1, 401, 402) else "rail"
-        return "bus" if self.route_type in (3, 11) or 700 <= self.route_type < 800 else "other"
-
-
-@dataclass(frozen=True)
-class StopTime:
-    stop_id: str
-    arrival_s: int
-    departure_s: int
-    pickup_type: int = 0
-    drop_off_type: int = 0
-
-
-@dataclass(frozen=True)
-class Trip:
-    id: str
-    route_id: str
-    service_id: str
-    direction_id: str = ""
-    headsign: str = ""
-    shape_id: str = ""
-
-
-@dataclass(frozen=True)
-class Frequency:
-    trip_id: str
-    start_s: int
-    end_s: int
-    headway_s: int
-    exact_times: bool
-
-
-@dataclass(frozen=True)
-class Service:
-    id: str
-    weekdays: tuple[bool, ...]  # Monday first
-    start: dt.date
-    end: dt.date
-
-
-@dataclass
-class Feed:
-    """A GTFS feed as read, with the warnings that reading it raised."""
-
-    stops: dict[str, Stop] = field(default_factory=dict)
-    routes: dict[str, Route] = field(default_factory=dict)
-    trips: dict[str, Trip] = field(default_factory=dict)
-    stop_times: dict[str, list[StopTime]] = field(default_factory=dict)
-    frequencies: dict[str, list[Frequency]] = field(default_factory=dict)
-    services: dict[str, Service] = field(default_factory=dict)
-    # (service_id, date) -> True added, False removed
-    service_exceptions: dict[tuple[str, dt.date], bool] = field(default_factory=dict)
-    # (from_stop, to_stop) -> minimum transfer seconds
-    transfers_s: dict[tuple[str, str], int] = field(default_factory=dict)
-    timezone: str = "Asia/Shanghai"
-    source: str = ""
-    warnings: list[str] = field(default_factory=list)
-
-    def services_on(self, day: dt.date) -> set[str]:
-        """Service ids running on ``day`` after calendar and calendar_dates."""
-        active = {
-            s.id for s in self.services.values()
-            if s.start <= day <= s.end and s.weekdays[day.weekday()]
-        }
-        for (service_id, date), added in self.service_exceptions.items():
-            if date == day:
-                (active.add if added else active.discard)(service_id)
-        return active
-
-    def date_range(self) -> tuple[dt.date, dt.date] | None:
-        dates = [d for s in self.services.values() for d in (s.start, s.end)]
-        dates += [d for (_, d) in self.service_exceptions]
-        return (min(dates), max(dates)) if dates else None
 
 
 def parse_gtfs_time(text: str) -> int | None:
@@ -183,7 +72,7 @@ def _parse_date(text: str) -> dt.date:
 class _Source:
     """Raw file access for a zip or a folder, with encoding repair."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         try:
             self._zip = zipfile.ZipFile(path) if path.is_file() else None
@@ -259,7 +148,12 @@ def _guess_encoding(raw: bytes) -> str:
     return guessed
 
 
-def _rows(src: _Source, name: str, warnings: list[str]):
+Row = dict[str, str]
+#: stop_times.txt as read: (stop_sequence, stop_id, arrival, departure, pickup_type, drop_off_type)
+_RawStopTime = tuple[int, str, "int | None", "int | None", int, int]
+
+
+def _rows(src: _Source, name: str, warnings: list[str]) -> Iterator[tuple[int, Row]]:
     """Yield (line number, row dict) with names and values stripped."""
     text = _decode(src.read_bytes(name), name, warnings)
     reader = csv.reader(io.StringIO(text))
@@ -273,8 +167,15 @@ def _rows(src: _Source, name: str, warnings: list[str]):
         yield reader.line_num, {k: v.strip() for k, v in zip(header, values)}
 
 
+def _arrival_departure(arrival: int | None, departure: int | None) -> tuple[int, int] | None:
+    """A stop's times, one standing in for the other when only one is given; None when untimed."""
+    if arrival is None:
+        return None if departure is None else (departure, departure)
+    return arrival, arrival if departure is None else departure
+
+
 class _Reader:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.src = _Source(path)
         self.feed = Feed(source=str(path))
         self.warn = self.feed.warnings.append
@@ -294,7 +195,7 @@ class _Reader:
         self._check_usable()
         return self.feed
 
-    def _each(self, name: str, parse):
+    def _each(self, name: str, parse: Callable[[Row], None]) -> None:
         """Parse each row of an optional file; a bad row is a warning, not a failure."""
         if not self.src.has(name):
             return
@@ -304,19 +205,19 @@ class _Reader:
             except (KeyError, ValueError) as exc:
                 self.warn(f"{name}:{line_no}: row skipped ({type(exc).__name__}: {exc})")
 
-    def _agency(self):
-        def parse(row):
+    def _agency(self) -> None:
+        def parse(row: Row) -> None:
             if row.get("agency_timezone"):
                 self.feed.timezone = row["agency_timezone"]
         self._each("agency.txt", parse)
 
-    def _stops(self):
-        def parse(row):
-            lat, lon = row.get("stop_lat", ""), row.get("stop_lon", "")
+    def _stops(self) -> None:
+        def parse(row: Row) -> None:
+            lat_text, lon_text = row.get("stop_lat", ""), row.get("stop_lon", "")
             location_type = int(row.get("location_type") or 0)
-            if location_type <= 2 and not (lat and lon):
+            if location_type <= 2 and not (lat_text and lon_text):
                 raise ValueError(f"stop {row['stop_id']!r} has no stop_lat/stop_lon")
-            lat, lon = float(lat) if lat else 0.0, float(lon) if lon else 0.0
+            lat, lon = float(lat_text) if lat_text else 0.0, float(lon_text) if lon_text else 0.0
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ValueError(f"stop {row['stop_id']!r}: position {lat},{lon} out of range")
             self.feed.stops[row["stop_id"]] = Stop(
@@ -326,8 +227,8 @@ class _Reader:
             )
         self._each("stops.txt", parse)
 
-    def _routes(self):
-        def parse(row):
+    def _routes(self) -> None:
+        def parse(row: Row) -> None:
             self.feed.routes[row["route_id"]] = Route(
                 id=row["route_id"], short_name=row.get("route_short_name", ""),
                 long_name=row.get("route_long_name", ""), route_type=int(row["route_type"]),
@@ -335,8 +236,8 @@ class _Reader:
             )
         self._each("routes.txt", parse)
 
-    def _trips(self):
-        def parse(row):
+    def _trips(self) -> None:
+        def parse(row: Row) -> None:
             if row["route_id"] not in self.feed.routes:
                 raise ValueError(f"unknown route_id {row['route_id']!r}")
             self.feed.trips[row["trip_id"]] = Trip(
@@ -346,17 +247,17 @@ class _Reader:
             )
         self._each("trips.txt", parse)
 
-    def _stop_times(self):
+    def _stop_times(self) -> None:
         # trip -> [(stop_sequence, stop_id, arrival, departure, pickup_type, drop_off_type)]
-        raw: dict[str, list[tuple]] = {}
+        raw: dict[str, list[_RawStopTime]] = {}
 
-        def flag(row, name):
+        def flag(row: Row, name: str) -> int:
             value = int(row.get(name) or 0)
             if not 0 <= value <= 3:
                 raise ValueError(f"{name} must be 0 to 3, not {value}")
             return value
 
-        def parse(row):
+        def parse(row: Row) -> None:
             if row["trip_id"] not in self.feed.trips:
                 raise ValueError(f"unknown trip_id {row['trip_id']!r}")
             stop = self.feed.stops.get(row["stop_id"])
@@ -375,36 +276,44 @@ class _Reader:
             if times:
                 self.feed.stop_times[trip_id] = times
 
-    def _timed(self, trip_id: str, rows: list[tuple]) -> list[StopTime]:
-        arrivals = [r[2] if r[2] is not None else r[3] for r in rows]
-        departures = [r[3] if r[3] is not None else r[2] for r in rows]
-        if arrivals[0] is None or arrivals[-1] is None:
+    def _timed(self, trip_id: str, rows: list[_RawStopTime]) -> list[StopTime]:
+        given = [_arrival_departure(r[2], r[3]) for r in rows]
+        first, last = given[0], given[-1]
+        if first is None or last is None:
             self.warn(f"stop_times.txt: trip {trip_id} has no time at its first or last stop; skipped")
             return []
-        if any(a is None for a in arrivals):
-            self._interpolate([r[1] for r in rows], arrivals, departures)
-        for i, row in enumerate(rows):
-            if departures[i] < arrivals[i] or (i and arrivals[i] < departures[i - 1]):
+        times = self._interpolate([r[1] for r in rows], given)
+        for i, (row, (arrival, departure)) in enumerate(zip(rows, times)):
+            if departure < arrival or (i and arrival < times[i - 1][1]):
                 self.warn(f"stop_times.txt: trip {trip_id} goes back in time at stop_sequence {row[0]}; skipped")
                 return []
-        return [StopTime(r[1], a, d, r[4], r[5]) for r, a, d in zip(rows, arrivals, departures)]
+        return [StopTime(r[1], a, d, r[4], r[5]) for r, (a, d) in zip(rows, times)]
 
-    def _interpolate(self, stop_ids: list[str], arrivals: list, departures: list) -> None:
-        """Fill untimed stops in proportion to straight-line distance between timed ones."""
+    def _interpolate(self, stop_ids: list[str], given: list[tuple[int, int] | None]) -> list[tuple[int, int]]:
+        """(arrival, departure) at every stop: untimed stops (None) filled in proportion to straight-line
+        distance between the timed ones around them. The first and the last stop must be timed."""
+        timed = [(i, t) for i, t in enumerate(given) if t is not None]
+        if len(timed) == len(given):
+            return [t for _, t in timed]
         stops = self.feed.stops
         cumulative = [0.0]
         for a, b in zip(stop_ids, stop_ids[1:]):
             sa, sb = stops[a], stops[b]
             cumulative.append(cumulative[-1] + ((sa.lat - sb.lat) ** 2 + (sa.lon - sb.lon) ** 2) ** 0.5)
-        timed = [i for i, a in enumerate(arrivals) if a is not None]
-        for left, right in zip(timed, timed[1:]):
+        filled: list[tuple[int, int]] = []
+        for (left, left_times), (right, (right_arrival, _)) in zip(timed, timed[1:]):
+            filled.append(left_times)
+            left_departure = left_times[1]
             span = cumulative[right] - cumulative[left] or 1.0
             for i in range(left + 1, right):
                 share = (cumulative[i] - cumulative[left]) / span
-                arrivals[i] = departures[i] = round(departures[left] + share * (arrivals[right] - departures[left]))
+                at = round(left_departure + share * (right_arrival - left_departure))
+                filled.append((at, at))
+        filled.append(timed[-1][1])
+        return filled
 
-    def _frequencies(self):
-        def parse(row):
+    def _frequencies(self) -> None:
+        def parse(row: Row) -> None:
             if row["trip_id"] not in self.feed.trips:
                 raise ValueError(f"unknown trip_id {row['trip_id']!r}")
             headway = int(row["headway_secs"])
@@ -421,16 +330,16 @@ class _Reader:
             ))
         self._each("frequencies.txt", parse)
 
-    def _calendars(self):
+    def _calendars(self) -> None:
         names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-        def parse_calendar(row):
+        def parse_calendar(row: Row) -> None:
             self.feed.services[row["service_id"]] = Service(
                 id=row["service_id"], weekdays=tuple(row[n] == "1" for n in names),
                 start=_parse_date(row["start_date"]), end=_parse_date(row["end_date"]),
             )
 
-        def parse_exception(row):
+        def parse_exception(row: Row) -> None:
             key = (row["service_id"], _parse_date(row["date"]))
             self.feed.service_exceptions[key] = row["exception_type"] == "1"
 
@@ -439,14 +348,14 @@ class _Reader:
         self._each("calendar.txt", parse_calendar)
         self._each("calendar_dates.txt", parse_exception)
 
-    def _transfers(self):
-        def parse(row):
+    def _transfers(self) -> None:
+        def parse(row: Row) -> None:
             if row.get("transfer_type") == "2" and row.get("min_transfer_time"):
                 key = (row["from_stop_id"], row["to_stop_id"])
                 self.feed.transfers_s[key] = int(row["min_transfer_time"])
         self._each("transfers.txt", parse)
 
-    def _check_usable(self):
+    def _check_usable(self) -> None:
         if not self.feed.stop_times:
             raise GtfsError(f"{self.src.path}: no trip has usable stop times")
         if not self.src.has("agency.txt"):

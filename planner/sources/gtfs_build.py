@@ -37,6 +37,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -62,10 +63,10 @@ _JS_TOKEN = re.compile(
 )
 
 
-def parse_js_object(text: str):
+def parse_js_object(text: str) -> Any:
     """Parse a JavaScript object literal (quoted or bare keys, '-strings, trailing commas)."""
     body = text[text.index("{"): text.rindex("}") + 1]  # drop `export default` and `;`
-    out = []
+    out: list[str] = []
     for match in _JS_TOKEN.finditer(body):
         kind, token = match.lastgroup, match.group()
         if kind == "string":
@@ -100,7 +101,7 @@ def gtfs_time(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
-def gtfs_date(value) -> str:
+def gtfs_date(value: object) -> str:
     return str(value).replace("-", "")
 
 # --- running times ------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def loop_headsign(points: list[tuple[float, float]]) -> str:
 # --- timetable windows --------------------------------------------------------------------
 
 
-def terminal_window(line: dict, names: list[str], offsets, published: list[dict], default: dict) -> tuple[int, int]:
+def terminal_window(line: dict, names: list[str], offsets: list[tuple[int, int]], published: list[dict], default: dict) -> tuple[int, int]:
     """First and last departure at the terminal, so the published station times come out exactly."""
     def departs(fact: dict) -> int:  # the template's departure at the fact's station
         return offsets[names.index(fact["station"])][1]
@@ -192,7 +193,7 @@ def text_color(hex_color: str) -> str:
 
 
 def trip_rows(tables: dict, route_id: str, trip_id: str, service: str, direction: int,
-              headsign: str, stop_ids: list[str], offsets) -> None:
+              headsign: str, stop_ids: list[str], offsets: list[tuple[int, int]]) -> None:
     tables["trips.txt"].append([route_id, service, trip_id, headsign, direction])
     for seq, (stop_id, (arrival, departure)) in enumerate(zip(stop_ids, offsets), start=1):
         # timepoint 0: every time here is modelled, none is a published timetable time.
@@ -275,7 +276,7 @@ def add_feeders(tables: dict, cfg: dict) -> None:
 
 def add_transfers(tables: dict, cfg: dict, cd_lines: list[dict], stations: dict[int, dict]) -> None:
     """Line changes inside a station (from == to), and walks between a station and its feeder stop."""
-    lines_at = {}
+    lines_at: dict[int, int] = {}
     for line in cd_lines:
         for sid in set(line["stations"]):
             lines_at[int(sid)] = lines_at.get(int(sid), 0) + 1
@@ -316,7 +317,7 @@ HEADERS = {
 }
 
 
-def _natural(value) -> list:
+def _natural(value: object) -> list[int | str]:
     # "m-9" before "m-10": split digits out so numbers compare as numbers.
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(value))]
 
@@ -331,7 +332,7 @@ def to_csv(header: list[str], rows: list[list]) -> bytes:
 
 def build_feed(cfg: dict, cd_lines: list[dict], stations: dict[int, dict]) -> dict[str, bytes]:
     """The feed as {file name: bytes}."""
-    tables = {name: [] for name in HEADERS if name != "feed_info.txt"}
+    tables: dict[str, list[list[Any]]] = {name: [] for name in HEADERS if name != "feed_info.txt"}
     add_calendar_and_agencies(tables, cfg)
     add_stops(tables, cfg, stations)
     add_metro(tables, cfg, cd_lines, stations)

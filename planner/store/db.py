@@ -142,7 +142,10 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    if head is None:  # only when the migrations folder has lost its versions
+        raise RuntimeError(f"no migration in {MIGRATIONS_DIR}")
+    return head
 
 
 def schema_differences(engine: Engine) -> list:

@@ -179,9 +179,9 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
         extra.append((override_uid, label, record, note))
     candidates = []
     for uid, label, record, note in [(u, lab, rec, None) for u, (lab, rec) in masters.items()] + extra:
-        event, problems = validate_record(record, places)
-        if problems:
-            rejected.append(Rejected(label, tuple(str(p) for p in problems)))
+        event, invalid = validate_record(record, places)
+        if invalid or event is None:  # no event without a problem
+            rejected.append(Rejected(label, tuple(str(p) for p in invalid)))
         else:
             candidates.append(Candidate(uid, event, label, [note] if note else []))
     return ParsedCalendar(candidates, rejected, items)
@@ -233,8 +233,10 @@ def _components(text: str) -> tuple[list, list[Rejected]]:
 
 def _blocks(text: str) -> tuple[list[tuple[str, str]], list[Rejected]]:
     """The top-level items of a damaged file, as text; an item without its END line is rejected."""
-    blocks, rejected = [], []
-    kind, lines = None, []
+    blocks: list[tuple[str, str]] = []
+    rejected: list[Rejected] = []
+    kind: str | None = None
+    lines: list[str] = []
     for line in text.splitlines():
         word = line.strip().upper()
         if word.startswith("BEGIN:") and word[6:] in _TOP_LEVEL:

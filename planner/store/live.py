@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Iterator
 
 from planner.domain.model import Event, Model, Occurrence
 from planner.store.events import EventStore
 
 
-class LiveEvents(Mapping):
+class LiveEvents(Mapping[str, Event]):
     """``model.events`` over the store: the events as they are now, by id."""
 
-    def __init__(self, store: EventStore):
+    def __init__(self, store: EventStore) -> None:
         self._store = store
 
     def __getitem__(self, event_id: str) -> Event:
@@ -33,16 +33,17 @@ class LiveEvents(Mapping):
     def __len__(self) -> int:
         return self._store.count()
 
-    def values(self):  # one query, not one per key
+    # One query, not one per key: lists where a Mapping has views (they iterate the same).
+    def values(self) -> list[Event]:  # type: ignore[override]  # a list, not a view: see above
         return [stored.event for stored in self._store.all()]
 
-    def items(self):
+    def items(self) -> list[tuple[str, Event]]:  # type: ignore[override]  # a list, not a view: see above
         return [(stored.id, stored.event) for stored in self._store.all()]
 
 
 @dataclass
 class LiveModel(Model):
-    calendar: EventStore | None = None
+    calendar: EventStore = field(kw_only=True)
 
     def events_on(self, day: dt.date) -> list[tuple[Event, Occurrence]]:
         """Every session on ``day`` from the store, sorted by start, cancelled ones included.

@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right
+from collections.abc import Callable
 
 from planner.itinerary.optw.core import Compiled
+
+#: (score, service start at the last vertex, last vertex, visited mask, parent label; None at the root)
+Label = tuple[float, int, int, int, "Label | None"]
 
 
 def _latest_start(c: Compiled) -> list[int]:
     """Latest service start at each candidate that still allows a direct return."""
     dl = c.problem.deadline_s
-    if not c.static:
-        return list(c.close_max)
     m, end = c.matrix, c.end
+    if m is None:  # time-dependent travel
+        return list(c.close_max)
     return [min(c.close_max[j], dl - c.service[j] - m[j][end]) for j in range(c.n)]
 
 
-def _thin(front: list[tuple], width: int, rng: random.Random | None) -> list[tuple]:
+def _thin(front: list[Label], width: int, rng: random.Random | None) -> list[Label]:
     """Keep ``width`` labels of a front sorted by time: evenly spread, both ends kept."""
     if len(front) <= width:
         return front
@@ -38,7 +42,7 @@ def _thin(front: list[tuple], width: int, rng: random.Random | None) -> list[tup
     return [front[k] for k in sorted(keep)][:width]
 
 
-def _ranks(labels: list[tuple]) -> list[list[tuple]]:
+def _ranks(labels: list[Label]) -> list[list[Label]]:
     """Non-dominated sorting over (score up, time down) of labels sorted by time.
 
     Rank r holds the labels dominated only by labels of ranks < r. The best
@@ -46,7 +50,7 @@ def _ranks(labels: list[tuple]) -> list[list[tuple]]:
     bisection: O(N log N) in total.
     """
     neg_best: list[float] = []  # -(best score) per rank, non-decreasing
-    ranks: list[list[tuple]] = []
+    ranks: list[list[Label]] = []
     for lab in labels:
         r = bisect_right(neg_best, -lab[0])
         if r == len(ranks):
@@ -58,24 +62,25 @@ def _ranks(labels: list[tuple]) -> list[list[tuple]]:
     return ranks
 
 
-def _fronts(children: dict[int, list[tuple]], width: int, rng, deadline=None) -> list[tuple]:
+def _fronts(children: dict[int, list[Label]], width: int, rng: random.Random | None,
+            deadline: Callable[[], bool] | None = None) -> list[Label]:
     """Per last vertex: successive Pareto fronts over (score up, time down), up to ``width``.
 
     Labels dominated in (score, time) may still hold a better visited set, so
     once the first front is taken, the next fronts fill the remaining room.
     """
-    out = []
+    out: list[Label] = []
     for labels in children.values():
         if deadline is not None and deadline():
             return out  # out of time: the caller stops after this layer anyway
         labels.sort(key=lambda lab: (lab[1], -lab[0]))
         seen: set[int] = set()
-        unique = []
+        unique: list[Label] = []
         for lab in labels:
             if lab[3] not in seen:  # same set and last vertex, later: truly dominated
                 seen.add(lab[3])
                 unique.append(lab)
-        kept: list[tuple] = []
+        kept: list[Label] = []
         for front in _ranks(unique):
             kept.extend(_thin(front, width - len(kept), rng))
             if len(kept) >= width:
@@ -84,16 +89,17 @@ def _fronts(children: dict[int, list[tuple]], width: int, rng, deadline=None) ->
     return out
 
 
-def _route(label: tuple) -> list[int]:
+def _route(label: Label) -> list[int]:
     route = []
-    while label[4] is not None:
+    parent = label[4]
+    while parent is not None:
         route.append(label[2])
-        label = label[4]
+        label, parent = parent, parent[4]
     return route[::-1]
 
 
 def beam_search(c: Compiled, width: int, seed: int | None = None,
-                deadline=None) -> tuple[float, list[int]]:
+                deadline: Callable[[], bool] | None = None) -> tuple[float, list[int]]:
     """Best (score, route) found by restricted DP keeping ``width`` labels per last vertex.
 
     Parameters
@@ -123,19 +129,21 @@ def beam_search(c: Compiled, width: int, seed: int | None = None,
     late = _latest_start(c)
     opens = [w[0][0] for w in wins]
     must_bits = sum(1 << m for m in c.must)
-    root = (0, c.problem.start_s, c.start, 0, None)
+    root: Label = (0, c.problem.start_s, c.start, 0, None)
     layer = [root]
+    best_score: float
+    best: Label | None
     best_score, best = (0, root) if c.schedule([]) is not None and not must_bits else (-1, None)
     while layer:
         if deadline is not None and deadline():
             break
-        children: dict[int, list[tuple]] = {}
+        children: dict[int, list[Label]] = {}
         for k, lab in enumerate(layer):
             if k & 127 == 127 and deadline is not None and deadline():
                 return (best_score, _route(best)) if best is not None else (-1, [])
             sc, t, last, mask, _ = lab
             dep = t + serv[last]
-            row = c.matrix[last] if c.static else None
+            row = c.matrix[last] if c.matrix is not None else None
             lb_row = c.min_travel[last]
             for j in range(n):
                 if (mask >> j) & 1 or mask & gmask[j] or dep + lb_row[j] > late[j]:
@@ -146,7 +154,7 @@ def beam_search(c: Compiled, width: int, seed: int | None = None,
                 s = (opens[j] if a < opens[j] else a) if single[j] else c.service_start(j, a)
                 if s > late[j]:
                     continue
-                child = (sc + score[j], s, j, mask | (1 << j), lab)
+                child: Label = (sc + score[j], s, j, mask | (1 << j), lab)
                 children.setdefault(j, []).append(child)
                 # Time-dependent travel need not obey the triangle inequality: a label
                 # without a direct way back may still return through later visits.
@@ -161,7 +169,7 @@ def beam_search(c: Compiled, width: int, seed: int | None = None,
     return (best_score, _route(best)) if best is not None else (-1, [])
 
 
-def _musts_reachable(c: Compiled, lab: tuple, must_bits: int) -> bool:
+def _musts_reachable(c: Compiled, lab: Label, must_bits: int) -> bool:
     _, t, last, mask, _ = lab
     dep = t + c.service[last]
     return all(c.arrive(last, m, dep) <= c.close_max[m]

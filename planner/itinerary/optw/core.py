@@ -6,12 +6,14 @@ can compare instead of branching on None.
 """
 from __future__ import annotations
 
-from planner.itinerary.optw.model import OptwProblem
+from collections.abc import Callable, Hashable, Mapping, Sequence
+
+from planner.itinerary.optw.model import Candidate, OptwProblem, VertexId
 
 INF = 1 << 60
 
 
-def _units_or_inf(t) -> int:
+def _units_or_inf(t: int | None) -> int:
     return INF if t is None else int(t)
 
 
@@ -28,30 +30,31 @@ class Compiled:
     (300, 300)
     """
 
-    def __init__(self, problem: OptwProblem, exact: bool = False):
+    def __init__(self, problem: OptwProblem, exact: bool = False) -> None:
         self.problem = problem
         cands = problem.candidates
         self.n = n = len(cands)
         self.start, self.end = n, n + 1
         self.ids = [c.id for c in cands] + [problem.start_id, problem.end_id]
-        self.score = [c.score for c in cands] + [0, 0]
+        self.score: list[float] = [c.score for c in cands] + [0, 0]
         self.service = [int(c.service_s) for c in cands] + [0, 0]
-        self.windows = [tuple(sorted(c.windows)) for c in cands]
+        self.windows: list[tuple[tuple[int, int], ...]] = [tuple(sorted(c.windows)) for c in cands]
         self.windows += [((problem.start_s, problem.start_s),), ((-INF, problem.deadline_s),)]
         self.close_max = [max(c for _, c in w) for w in self.windows]  # windows may overlap
         self.single = [len(w) == 1 for w in self.windows]
         self.must = [i for i, c in enumerate(cands) if c.must_visit]
         self.group_mask = self._group_masks(cands)
         self.calls = 0
-        self._memo: dict = {}
+        self._memo: dict[tuple[int, int, int], int] = {}  # (i, j, departure) -> travel
+        self._rows: dict[tuple[int, int], list[int]] = {}  # (i, departure) -> travel to every vertex
         self._resolution_s = 1 if exact else max(1, int(problem.depart_resolution_s))
         self.static = not problem.time_dependent
         self.matrix = self._static_matrix() if self.static else None
         self.min_travel = self.matrix or self._min_matrix()
 
-    def _group_masks(self, cands) -> list[int]:
+    def _group_masks(self, cands: Sequence[Candidate]) -> list[int]:
         """Bit mask of the OTHER members of each candidate's group (0 if none)."""
-        by_group: dict = {}
+        by_group: dict[Hashable, int] = {}
         for i, c in enumerate(cands):
             if c.group is not None:
                 by_group[c.group] = by_group.get(c.group, 0) | (1 << i)
@@ -81,28 +84,31 @@ class Compiled:
         """Arrival time at ``j`` leaving ``i`` at ``depart_s`` (INF if unreachable)."""
         if depart_s >= INF:
             return INF
-        if self.static:
+        if self.matrix is not None:  # static travel
             return depart_s + self.matrix[i][j]
         r = self._resolution_s
         dep = -(-depart_s // r) * r  # round up: waiting at the origin keeps plans feasible
-        if self.problem.travel_row_s is not None:
-            t = self._row(i, dep)[j]
+        travel_row = self.problem.travel_row_s
+        if travel_row is not None:
+            t = self._row(travel_row, i, dep)[j]
         else:
             key = (i, j, dep)
-            t = self._memo.get(key)
-            if t is None:
-                t = self._memo[key] = 0 if i == j else self._call(i, j, dep)
+            known = self._memo.get(key)
+            if known is None:
+                known = self._memo[key] = 0 if i == j else self._call(i, j, dep)
+            t = known
         return dep + t if t < INF else INF
 
-    def _row(self, i: int, dep: int) -> list[int]:
+    def _row(self, travel_row: Callable[[VertexId, int], Mapping[VertexId, int | None]], i: int,
+             dep: int) -> list[int]:
         """Travel times from ``i`` to every vertex index, one callback per (i, dep)."""
-        row = self._memo.get((i, dep))
+        row = self._rows.get((i, dep))
         if row is None:
             self.calls += 1
-            got = self.problem.travel_row_s(self.ids[i], dep)
+            got = travel_row(self.ids[i], dep)
             row = [0 if j == i else _units_or_inf(got.get(self.ids[j]))
                    for j in range(self.n + 2)]
-            self._memo[(i, dep)] = row
+            self._rows[(i, dep)] = row
         return row
 
     def service_start(self, j: int, arrival_s: int) -> int:

@@ -10,8 +10,12 @@ of whatever is left at the end.
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 
 from planner.itinerary.optw.core import Compiled
+
+#: (visited mask, last vertex) -> (service start at the last vertex, the vertex before it)
+_States = dict[tuple[int, int], tuple[int, int]]
 
 
 class Timeout(Exception):
@@ -24,7 +28,7 @@ def _upper_bound(c: Compiled, mask: int, dep_s: int, score_now: float) -> float:
     Valid for any travel function: arrival is never before departure, so a
     candidate whose last window closed before ``dep_s`` is out of reach.
     """
-    per_group: dict = {}
+    per_group: dict[Hashable, float] = {}
     extra = 0.0
     for j in range(c.n):
         if (mask >> j) & 1 or mask & c.group_mask[j] or c.close_max[j] < dep_s:
@@ -62,9 +66,10 @@ def solve_exact(c: Compiled, lower_bound: float = -1.0,
     t_end = time.perf_counter() + budget_s
     n, end, dl = c.n, c.end, c.problem.deadline_s
     must_bits = sum(1 << m for m in c.must)
-    best_score, best_state = lower_bound, None
+    best_score = lower_bound
+    best_state: tuple[int, int] | None = None
     # state (mask, last) -> (service start at last, previous last vertex)
-    states: dict[tuple[int, int], tuple[int, int]] = {(0, c.start): (c.problem.start_s, -1)}
+    states: _States = {(0, c.start): (c.problem.start_s, -1)}
     layer = [(0, c.start)]
     scores = {0: 0.0}
     while layer:
@@ -100,7 +105,7 @@ def solve_exact(c: Compiled, lower_bound: float = -1.0,
     return best_score, _route(states, best_state)
 
 
-def _route(states: dict, state: tuple[int, int]) -> list[int]:
+def _route(states: _States, state: tuple[int, int]) -> list[int]:
     route = []
     mask, last = state
     while mask:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.domain.errors import DataError, Problem
-from planner.itinerary.optw.model import Candidate, OptwProblem
+from planner.itinerary.optw.model import Candidate, OptwProblem, VertexId
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class OptwInstance:
 
     @property
     def scale(self) -> int:
-        return 10 ** self.decimals
+        return int(10 ** self.decimals)
 
     def travel_units(self, i: int, j: int) -> int:
         """Truncated Euclidean travel time in integer units of 10^-decimals."""
@@ -133,8 +133,10 @@ def to_problem(inst: OptwInstance) -> OptwProblem:
     depot = inst.vertices[0]
     cands = tuple(Candidate(v.id, v.score, _units(v.service, k), ((_units(v.open, k), _units(v.close, k)),))
                   for v in inst.vertices[1:])
-    return OptwProblem(cands, 0, _units(depot.open, k), 0, _units(depot.close, k),
-                       lambda i, j, t: inst.travel_units(i, j), time_dependent=False)
+    def travel(i: VertexId, j: VertexId, depart: int) -> int:
+        return inst.travel_units(int(i), int(j))  # the instance's vertices are numbered
+
+    return OptwProblem(cands, 0, _units(depot.open, k), 0, _units(depot.close, k), travel, time_dependent=False)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ schedule, which is exact for time-dependent travel and multiple windows.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from planner.itinerary.optw.core import Compiled
 
 
@@ -16,7 +18,7 @@ def _free(c: Compiled, route: list[int]) -> list[int]:
     return [j for j in range(c.n) if not (used >> j) & 1]
 
 
-def insert_greedy(c: Compiled, route: list[int], deadline=None) -> list[int]:
+def insert_greedy(c: Compiled, route: list[int], deadline: Callable[[], bool] | None = None) -> list[int]:
     """Repeatedly insert the best-scoring candidate that fits (earliest return breaks ties).
 
     Examples
@@ -30,7 +32,7 @@ def insert_greedy(c: Compiled, route: list[int], deadline=None) -> list[int]:
     """
     route = list(route)
     while deadline is None or not deadline():
-        best = None  # (score, -end_s, position, vertex)
+        best: tuple[float, int, int, int] | None = None  # (score, -end_s, position, vertex)
         for j in sorted(_free(c, route), key=lambda v: -c.score[v]):
             if deadline is not None and deadline():
                 return route

@@ -41,6 +41,7 @@ def test_parameters_bodies_answers_and_errors_are_described(client):
     body = document["paths"]["/api/itineraries"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     itinerary = document["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
     assert itinerary["additionalProperties"] is False and itinerary["required"] == ["start"]
+    assert [p["name"] for p in document["paths"]["/api/itineraries"]["post"]["parameters"]] == ["lang"]
     assert set(document["paths"]["/api/compare"]["get"]["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     assert "field" in document["info"]["description"]  # the error shape, told once
 

@@ -9,6 +9,7 @@ each valid request cheap.
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import shutil
 import tempfile
@@ -41,6 +42,21 @@ def _app():
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return create_app({"TESTING": True, "TILE_URL": "", "DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
                        "IMPORT_DIR": str(folder / "imports")})
+
+
+@pytest.fixture(scope="module", autouse=True)
+def plans_made_once():
+    """Each distinct day plan is computed once in this module.
+
+    The generator varies a body's spelling (``"end": null``, ``"meal": true``,
+    a field left out) far more than its meaning, and a plan costs a second or
+    more; the planner itself is tested in test_itinerary.py.
+    """
+    from planner.web.views import itineraries
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(itineraries, "_plans", functools.lru_cache(maxsize=None)(itineraries._plans))
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -220,17 +220,20 @@ ShuttleChoice = Annotated[str, PlainValidator(shuttle_choice), WithJsonSchema(
 class ItineraryRequest(BaseModel):
     """``POST /api/itineraries`` (and the ``/itinerary`` form): what a day should hold."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # One example for the whole body, none per field: each valid plan costs about a second, and
+    # per-field examples would have the API fuzzing combine them into dozens of plans.
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"date": "2024-02-12", "start": "30.6540,104.0790", "start_time": "08:00", "end_time": "22:00",
+         "interests": ["pandas"], "must": ["hello-su-dongpo-2024", "dj-standup-comedy-2024"], "meal": True,
+         "taxi": False, "pace": "normal", "shuttle": "compare"}]})
 
-    date: Day | None = Field(None, description="The day. Default: today in Chengdu.", examples=["2024-02-12"])
-    start: Endpoint = Field(description="Where the day starts: a place or site id, or a hotel as 'lat,lon'.",
-                            examples=["dongjiao-memory", "30.6540,104.0790"])
+    date: Day | None = Field(None, description="The day. Default: today in Chengdu.")
+    start: Endpoint = Field(description="Where the day starts: a place or site id, or a hotel as 'lat,lon'.")
     end: Endpoint | None = Field(None, description="Where it ends. Default: back to the start.")
     start_time: Clock = _clock_default("08:00", "Leave no earlier than.")
     end_time: Clock = _clock_default("22:00", "Back by; after start_time.")
     interests: list[Annotated[str, Field(pattern=TAG_PATTERN)]] = Field(
-        default_factory=list, max_length=20, description="Tags the visitor likes (pandas, music, ...).",
-        examples=[["pandas"]])
+        default_factory=list, max_length=20, description="Tags the visitor likes (pandas, music, ...).")
     must: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=30, description="Place or event ids the day must include.")
     meal: StrictBool = Field(True, description="Keep time for lunch.")

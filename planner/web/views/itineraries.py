@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from planner.domain.errors import BadRequest
 from planner.itinerary.daytrip import DayPlan, DayPlanner, DayRequest, compare_shuttle
 from planner.web.i18n.core import current_lang
-from planner.web.api_models import ItineraryRequest, parse_json
+from planner.web.api_models import ItineraryRequest, QueryModel, parse_json, parse_query
 from planner.web.api_responses import ItineraryAnswer
 from planner.web.openapi import documented
 from planner.web.params import parse_date, today
@@ -85,7 +85,7 @@ def _query(day_request: DayRequest, shuttle: str) -> list[tuple[str, str]]:
 
 
 @bp.post("/api/itineraries")
-@documented(ItineraryAnswer, body=ItineraryRequest, errors=(400, 413, 422))
+@documented(ItineraryAnswer, query=QueryModel, body=ItineraryRequest, errors=(400, 413, 422))
 def api_itineraries():
     """Day plans, with and without the proposed shuttle.
 
@@ -94,6 +94,7 @@ def api_itineraries():
     journey at the actual time. Nothing is stored, so no account is needed.
     """
     # POST as the issue asks; it stores nothing, so no CSRF token is needed (exempted above)
+    parse_query(QueryModel, request.args)  # ?lang= only
     day_request, shuttle = request_from(parse_json(ItineraryRequest, request), json_body=True)
     plans = _plans(day_request, shuttle)
     query = _query(day_request, shuttle)

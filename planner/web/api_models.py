@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictBool,
@@ -285,7 +286,7 @@ class RequestInvalid(ValueError):
     else as query parameters (``must[1]``).
     """
 
-    def __init__(self, faults: list[dict[str, Any]], json_body: bool):
+    def __init__(self, faults: Sequence[Mapping[str, Any]], json_body: bool):
         self.faults = faults
         self.json_body = json_body
         super().__init__("; ".join(f"{'.'.join(map(str, f.get('loc', ())))}: {f.get('msg')}" for f in faults))

@@ -199,10 +199,9 @@ class JourneysAnswer(BaseModel):
 
 _MINUTE_KEYS = ("door_s", "origin_wait_s", "transfer_wait_s", "ride_s", "walk_s")
 #: One departure minute: ``depart`` and, per series, its parts (null: no journey that minute).
-ComparisonMinute = create_model(  # the keys follow the core's series, so they are made from them
-    "ComparisonMinute", depart=(str, ...),
-    **{f"{series}_{key}": (int | None, ...) for series in SERIES for key in _MINUTE_KEYS},
-)
+_MINUTE_FIELDS: dict[str, Any] = {"depart": (str, ...)} | {  # the keys follow the core's series
+    f"{series}_{key}": (int | None, ...) for series in SERIES for key in _MINUTE_KEYS}
+ComparisonMinute = create_model("ComparisonMinute", **_MINUTE_FIELDS)
 
 
 class SeriesSummary(BaseModel):

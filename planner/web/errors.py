@@ -16,6 +16,7 @@ checks) 422; anything unforeseen 500, logged.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -74,13 +75,13 @@ def field_of(loc: tuple[Any, ...] | list[Any], json_body: bool) -> str | None:
     return path.lstrip(".") or None
 
 
-def problems_of(faults: list[dict[str, Any]], json_body: bool, lang: str) -> list[dict[str, Any]]:
+def problems_of(faults: Sequence[Mapping[str, Any]], json_body: bool, lang: str) -> list[dict[str, Any]]:
     """Pydantic's faults as ``{"field", "code", "message"}``, in ``lang``."""
     return [{"field": field_of(f.get("loc", ()), json_body), "code": f["type"],
              "message": words(f["type"], lang, f.get("msg", ""), **(f.get("ctx") or {}))} for f in faults]
 
 
-def _invalid(faults: list[dict[str, Any]], json_body: bool) -> tuple[Response | str, int]:
+def _invalid(faults: Sequence[Mapping[str, Any]], json_body: bool) -> tuple[Response | str, int]:
     problems = problems_of(faults, json_body, current_lang())
     first = problems[0]
     extra = {"problems": problems} if len(problems) > 1 else {}

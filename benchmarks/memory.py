@@ -45,12 +45,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, folder: Path) -> subprocess.Popen:
-    """``planner serve`` in a child process over a fresh SQLite database in ``folder``."""
+def start_server(port: int, folder: Path, log) -> subprocess.Popen:
+    """``planner serve`` in a child process over a fresh SQLite database in ``folder``, logging to ``log``."""
     env = {**os.environ, "PLANNER_DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
            "PLANNER_INSTANCE_DIR": str(folder), "PLANNER_TILE_URL": ""}
     command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "w"))
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 
 def wait_until_up(base: str, server: subprocess.Popen, timeout_s: float = 120) -> None:
@@ -124,10 +124,11 @@ def main() -> None:
     parser.add_argument("--compares", type=int, default=20)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="planner-memory-") as folder:
+    with tempfile.TemporaryDirectory(prefix="planner-memory-") as folder, \
+            open(Path(folder) / "server.log", "w+", encoding="utf-8") as log:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(port, Path(folder))
+        server = start_server(port, Path(folder), log)
         try:
             wait_until_up(base, server)
             before = memory_mb(server.pid)
@@ -140,10 +141,17 @@ def main() -> None:
                 statuses = Counter(pool.map(fetch, urls))
             elapsed = time.perf_counter() - started
             after = memory_mb(server.pid)
+        except BaseException:
+            log.seek(0)
+            print("the server's log, last lines:", *log.read().splitlines()[-20:], sep="\n", file=sys.stderr)
+            raise
         finally:
             stop_server(server)
+        log.seek(0)
+        request_lines = sum(1 for line in log if "planner.web.request_log" in line)
     print(f"server pid {server.pid}, {len(urls)} requests ({args.requests} journeys, {args.compares} comparisons) "
           f"from {args.clients} clients in {elapsed:.0f} s; statuses {json.dumps(dict(sorted(statuses.items())))}")
+    print(f"the server logged {request_lines} request lines (each with its request id)")
     print(f"resident memory before: {before['VmRSS']:6.0f} MB")
     print(f"resident memory after:  {after['VmRSS']:6.0f} MB (peak {after['VmHWM']:.0f} MB)")
     met = after["VmRSS"] < TARGET_MB and after["VmHWM"] < TARGET_MB

@@ -59,8 +59,9 @@ class Services:
     def graph(self) -> nx.MultiDiGraph:
         """The network, its venues carrying the calendar's events as they are now."""
         if self.calendar is not None:
-            revision = self.calendar.revision()
+            # the revision is read under the lock too: a slower thread must not record an older one
             with self._graph_lock:
+                revision = self.calendar.revision()
                 if revision != self._events_revision:
                     hang_events(self.network, self.model.events.values())
                     self._events_revision = revision

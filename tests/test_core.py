@@ -27,6 +27,21 @@ def test_gcj02_round_trip(lat, lon):
     assert geo.distance_m((lat, lon), back) < 0.01
 
 
+@pytest.mark.parametrize("radius_m", [5e-324, 1e-320, 1e-310, 1e-9, 0.0, -5.0, float("nan")])
+def test_near_pairs_finds_none_within_a_radius_too_small_to_matter(radius_m):
+    # 1e-320 m once made a zero grid cell (ZeroDivisionError), 1e-310 m one so small that the cell
+    # numbers overflowed: no walk is that short, so no pairs, even for two nodes at one point
+    nodes = [("a", 30.67097, 104.12652), ("b", 30.67097, 104.12652), ("c", 30.67100, 104.12652)]
+    assert list(geo.near_pairs(nodes, radius_m)) == []
+
+
+def test_near_pairs_from_the_smallest_radius_that_matters():
+    nodes = [("a", 30.67097, 104.12652), ("b", 30.67097, 104.12652), ("c", 30.735095, 104.143645)]
+    assert [(x[0], y[0]) for x, y in geo.near_pairs(nodes, geo.MIN_RADIUS_M)] == [("a", "b")]
+    assert {frozenset((x[0], y[0])) for x, y in geo.near_pairs(nodes, 10_000)} == {
+        frozenset(pair) for pair in (("a", "b"), ("a", "c"), ("b", "c"))}
+
+
 def test_gcj02_offset_matches_facts():
     # FACTS.md: 东郊记忆 station GCJ-02 30.668562, 104.129048 is WGS84 about 30.67097, 104.12652
     wgs = geo.gcj02_to_wgs84(30.668562, 104.129048)

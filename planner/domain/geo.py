@@ -19,6 +19,10 @@ _EE = 0.00669342162296594323  # its first eccentricity squared
 
 _M_PER_DEG_LAT = 111_320.0
 
+#: A radius below this (metres) finds no pairs: nothing a walk could use, and a grid of cells that
+#: small underflows (a zero cell size divides by zero, a subnormal one overflows the cell numbers).
+MIN_RADIUS_M = 1e-3
+
 _Key = TypeVar("_Key")  # what identifies a node: a stop id, an index
 
 #: Bounding box of Chengdu's municipal area (WGS84), used to catch misplaced points.
@@ -104,8 +108,19 @@ def near_pairs(
     """Pairs of nodes that may lie within ``radius_m``, found through a grid.
 
     Comparing every pair with a geodesic would cost seconds at start-up; the
-    grid narrows the candidates to neighbouring cells first.
+    grid narrows the candidates to neighbouring cells first. A radius under
+    :data:`MIN_RADIUS_M` (or not a number) finds none.
+
+    Examples
+    --------
+    >>> nodes = [("a", 30.67, 104.12), ("b", 30.6705, 104.12), ("c", 30.70, 104.12)]
+    >>> [(x[0], y[0]) for x, y in near_pairs(nodes, 100)]
+    [('a', 'b')]
+    >>> list(near_pairs(nodes, 1e-320))
+    []
     """
+    if not radius_m >= MIN_RADIUS_M:  # NaN too
+        return
     cell_lat = radius_m / _M_PER_DEG_LAT
     cell_lon = cell_lat / math.cos(math.radians(max(abs(n[1]) for n in nodes) if nodes else 0))
     grid: dict[tuple[int, int], list[tuple[_Key, float, float]]] = {}

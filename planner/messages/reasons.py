@@ -72,12 +72,10 @@ BAD_REQUEST: dict[str, Template] = {
     "required_date": N_("required, as YYYY-MM-DD"),
     "not_a_date": lambda p: (N_("not a date YYYY-MM-DD: '%(value)s'") if "value" in p
                              else N_("not a date YYYY-MM-DD")),
-    "required_time": N_("required, as HH:MM"),
     "not_a_time": lambda p: (N_("not a time HH:MM: '%(value)s'") if "value" in p
                              else N_("not a time HH:MM between 00:00 and %(latest)s")),
     "not_a_gtfs_time": N_("not a time HH:MM:SS: '%(value)s'"),
     "not_a_month": N_("not a month YYYY-MM: '%(value)s'"),
-    "not_a_number": N_("not a number: '%(value)s'"),
     "out_of_bounds": N_("%(value)s is outside %(low)s..%(high)s"),
     "expected_list_of_strings": N_("expected a list of strings"),
     "expected_string": N_("expected a string, got %(value)s"),

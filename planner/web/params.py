@@ -27,33 +27,3 @@ def parse_date(value: str | None, field: str = "date", default: dt.date | None =
     if not DATE_MIN <= day <= DATE_MAX:  # the API's bounds: the pages' dates are the same dates
         raise BadRequest(field, "out_of_bounds", value=value, low=DATE_MIN.isoformat(), high=DATE_MAX.isoformat())
     return day
-
-
-def parse_time(value: str | None, field: str, default: int | None = None) -> int:
-    """Seconds after midnight of an ``HH:MM`` (or ``HH:MM:SS``) field."""
-    from planner.domain.model import parse_clock
-
-    if value is None or value == "":
-        if default is None:
-            raise BadRequest(field, "required_time")
-        return default
-    try:
-        return parse_clock(value)
-    except ValueError:
-        raise BadRequest(field, "not_a_time", value=value) from None
-
-
-def parse_number(value: str | None, field: str, low: float, high: float) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise BadRequest(field, "not_a_number", value=value) from None
-    if not low <= number <= high:
-        raise BadRequest(field, "out_of_bounds", value=f"{number:g}", low=f"{low:g}", high=f"{high:g}")
-    return number
-
-
-def parse_flag(value: str | None) -> bool:
-    return (value or "").lower() in ("1", "true", "yes", "on")

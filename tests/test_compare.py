@@ -110,6 +110,17 @@ def test_cli_table(runner):
     assert "shuttle faster on" in result.output and "median" in result.output
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_cli_refuses_a_window_that_ends_before_it_starts(runner, as_json):
+    # it used to print a traceback: no minute to compare, so no share of minutes (None * 100)
+    args = ["compare", "--date", "2024-02-12", "--one-way", "--start", "10:00", "--end", "09:59"]
+    result = runner.invoke(main, args + ["--json"] * as_json)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "end: must be after the start time" in result.output
+    same_minute = runner.invoke(main, ["compare", "--date", "2024-02-12", "--one-way", "--start", "10:00", "--end", "10:00"])
+    assert same_minute.exit_code == 0 and "shuttle faster on" in same_minute.output, same_minute.output
+
+
 def test_compare_bad_input_is_400_with_field(client):
     assert client.get("/api/compare?date=2024-02-12&end=05:00").get_json()["error"]["field"] == "end"
     assert client.get("/api/compare?date=someday").get_json()["error"]["field"] == "date"

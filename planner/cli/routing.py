@@ -136,8 +136,10 @@ def compare(origin, dest, date, start, end, one_way, as_json, csv_path):
         planner = _planner(None)
         day = _date(date)
         a, b = planner.resolve(origin, "from"), planner.resolve(dest, "to")
-        result = run_compare(planner, a, b, day, _clock(start + ":00", "start"), _clock(end + ":00", "end"),
-                             both_ways=not one_way)
+        start_s, end_s = _clock(start + ":00", "start"), _clock(end + ":00", "end")
+        if end_s < start_s:  # a window without a minute: nothing to compare
+            raise BadRequest("end", "must_be_after_start")
+        result = run_compare(planner, a, b, day, start_s, end_s, both_ways=not one_way)
     except (DataError, PlannerError) as exc:
         raise click.ClickException(error_text(exc)) from None
     if csv_path:
@@ -152,11 +154,15 @@ def compare(origin, dest, date, start, end, one_way, as_json, csv_path):
             cells = [s.median_s, s.p10_s, s.p90_s, s.mean_wait_random_s, s.mean_wait_timed_s, s.mean_ride_s, s.mean_walk_s]
             click.echo(f"  {name:8s} " + " ".join(f"{c / 60:6.1f}" if c is not None else "     -" for c in cells))
         gain = direction.shuttle_vs_transit
-        share = gain["share_of_minutes_faster"]
-        click.echo(f"  shuttle faster on {share * 100:.0f}% of minutes; saves {_minutes(gain['mean_saving_s'])} min "
+        click.echo(f"  shuttle faster on {_percent(gain['share_of_minutes_faster'])} of minutes; "
+                   f"saves {_minutes(gain['mean_saving_s'])} min "
                    f"on average, {_minutes(gain['worst_saving_s'])} at worst, {_minutes(gain['best_saving_s'])} at best")
     click.echo("  wait* = arriving at a random minute; wait = timing the departure (between vehicles only)")
 
 
 def _minutes(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds / 60:.1f}"
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"

@@ -19,6 +19,35 @@ def test_language_switch_is_remembered(client):
     assert 'lang="zh-CN"' in client.get("/?lang=zh").get_data(as_text=True)
 
 
+def _switch_link(page: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.search(r'class="lang-switch" href="([^"]*)"', page).group(1))
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(client):
+    page = client.get("/places/panda-museum?date=2024-02-12&lang=en").get_data(as_text=True)
+    assert _switch_link(page) == "/places/panda-museum?date=2024-02-12&lang=zh"
+    # a repeated parameter keeps every value (a day plan's interests, its must-sees)
+    page = client.get("/?date=2024-02-12&tag=pandas&tag=music&lang=zh").get_data(as_text=True)
+    assert _switch_link(page) == "/?date=2024-02-12&tag=pandas&tag=music&lang=en"
+
+
+def test_query_parameters_named_like_url_for_options_or_the_path_change_no_link(client):
+    # they were handed to url_for as keywords: _method=POST or a second place_id failed the page
+    # (500), _scheme/_external made the switch an absolute link to another scheme
+    for query, link in [("_method=POST", "/?lang=en"), ("_scheme=ftp&_external=1", "/?lang=en"),
+                        ("_anchor=x&date=2024-02-12", "/?date=2024-02-12&lang=en")]:
+        response = client.get(f"/?{query}&lang=zh")
+        assert response.status_code == 200, query
+        assert _switch_link(response.get_data(as_text=True)) == link, query
+    response = client.get("/places/panda-museum?place_id=atlantis&lang=zh")
+    assert response.status_code == 200
+    assert _switch_link(response.get_data(as_text=True)) == "/places/panda-museum?lang=en"
+    assert client.get("/places/atlantis?place_id=x").status_code == 404
+
+
 def test_home_lists_events_of_the_day(client, model):
     import datetime as dt
 

@@ -167,6 +167,14 @@ class JourneyQuery(QueryModel):
         return value
 
     @property
+    def when_s(self) -> int:
+        """The time asked for: ``arrive_by`` when given, else ``depart`` (one of them is, see above)."""
+        if self.arrive_by is not None:
+            return self.arrive_by
+        assert self.depart is not None, "validated: depart is required without arrive_by"
+        return self.depart
+
+    @property
     def origin(self) -> str:
         """What the journey starts from: typed coordinates first."""
         return self.from_latlon or self.from_

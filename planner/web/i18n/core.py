@@ -7,12 +7,13 @@ choice comes from ``?lang=`` (and is then remembered in a cookie).
 """
 from __future__ import annotations
 
-from flask import Flask, Response, g, request, url_for
+from flask import Flask, Response, g, request
 from flask_babel import Babel
 
 from planner import messages
 from planner.domain.errors import PlannerError
 from planner.messages import DEFAULT_LANGUAGE, LANGUAGES
+from planner.web.links import query_of, url_with_query
 
 COOKIE = "lang"
 
@@ -69,6 +70,6 @@ def init_i18n(app: Flask) -> None:
     def helpers() -> dict[str, object]:
         lang = current_lang()
         other = "en" if lang == "zh" else "zh"
-        args = {**request.args.to_dict(), "lang": other}
+        query = {**query_of(request.args), "lang": other}
         return {"lang": lang, "other_lang": other,
-                "switch_lang_url": url_for(request.endpoint or "pages.home", **(request.view_args or {}), **args)}
+                "switch_lang_url": url_with_query(request.endpoint or "pages.home", query, **(request.view_args or {}))}

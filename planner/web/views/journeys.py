@@ -1,7 +1,7 @@
 """Journeys and the shuttle comparison: pages and JSON."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from planner.routing.compare import Comparison, compare
 from planner.domain.model import format_clock
@@ -11,6 +11,7 @@ from planner.messages import describe
 from planner.web.i18n.core import current_lang
 from planner.web.api_models import CompareQuery, JourneyQuery, parse_query
 from planner.web.api_responses import ComparisonAnswer, JourneysAnswer
+from planner.web.links import url_with_query
 from planner.web.openapi import documented
 from planner.web.params import parse_date, today
 from planner.web.state import state
@@ -36,7 +37,7 @@ def plan_from_args(args) -> dict:
     day = query.date or today()
     options = Options(with_shuttle=query.shuttle, max_walk_m=query.max_walk_m, min_transfer_s=query.min_transfer_s)
     arrive_by = query.arrive_by is not None
-    when_s = query.arrive_by if query.arrive_by is not None else query.depart
+    when_s = query.when_s
     result = {"from": origin.__dict__, "to": dest.__dict__, "date": day.isoformat(),
               "with_shuttle": options.with_shuttle, "arrive_by" if arrive_by else "depart": format_clock(when_s),
               "journeys": [], "reason": None}
@@ -118,6 +119,7 @@ def compare_page():
     query.setdefault("date", result.date.isoformat())
     return render_template(
         "compare.html", result=result, charts=[comparison_chart(d, result.start_s, result.end_s) for d in result.directions],
-        csv_url=url_for("journeys.api_compare", format="csv", **query), json_url=url_for("journeys.api_compare", **query),
+        csv_url=url_with_query("journeys.api_compare", {"format": "csv", **query}),
+        json_url=url_with_query("journeys.api_compare", query),
         places=_choices(state().journeys), args=request.args,
     )

@@ -24,6 +24,7 @@ from planner.web.views.auth import requires
 from planner.web.presenters.event_forms import form_from_record, record_from_form
 from planner.messages import calendar_name
 from planner.web.i18n.core import _, current_lang
+from planner.web.links import query_of, url_with_query
 from planner.web.params import parse_date, today
 from planner.web.state import settings, state
 
@@ -62,7 +63,7 @@ def _sessions_by_day(start: dt.date, end: dt.date, venue: str | None) -> dict[dt
 @bp.get("/")
 @requires("staff")
 def index():
-    return redirect(url_for(".week", **request.args))
+    return redirect(url_with_query(".week", query_of(request.args)))
 
 
 @bp.get("/week")
@@ -220,7 +221,7 @@ def import_ics():
         return render_template("staff/import.html", venues=_venue_choices(), plan=None, report=None)
     upload = request.files.get("file")
     data = upload.read() if upload else b""
-    if not data:
+    if upload is None or not data:
         raise BadRequest("file", "no_file")
     filename = secure_filename(upload.filename or "") or "calendar.ics"
     default_venue = request.form.get("default_venue") or None

@@ -57,14 +57,17 @@ class CliFormatter(logging.Formatter):
         return f"{record.levelname.lower()}: {super().format(record)}"
 
 
-class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+class _StandardError(logging.StreamHandler[TextIO]):
     """Writes to ``sys.stderr`` as it is when a record comes, not as it was when configured
     (click's test runner swaps it for each command)."""
+
+    #: what configure_logging installed (and a second call replaces)
+    _planner = True
 
     def __init__(self) -> None:
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         return sys.stderr
 
@@ -95,7 +98,6 @@ def configure_logging(settings: Settings, *, cli: bool = False) -> logging.Handl
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_planner", False)]:
         root.removeHandler(old)
-    handler._planner = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     explicit = "log_level" in settings.model_fields_set
     root.setLevel(settings.log_level if explicit or not cli else logging.WARNING)

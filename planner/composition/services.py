@@ -18,7 +18,7 @@ from planner.composition.settings import Settings
 from planner.domain.caches import SharedCache
 from planner.domain.model import Model, NetworkParams
 from planner.routing.compare import Comparison
-from planner.routing.journeys import JourneyPlanner
+from planner.routing.journeys import CacheSizes, JourneyPlanner
 from planner.routing.network import build_graph, hang_events
 from planner.sources.datafiles import load_model, load_params
 from planner.sources.gtfs import Feed
@@ -48,20 +48,27 @@ class Services:
     _graph_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
-    def calendar(self) -> EventStore | None:
-        return self.database.events if self.database else None
+    def calendar(self) -> EventStore:
+        """The calendar's events in the database (the web app and the calendar commands open it)."""
+        return self._open_database().events
 
     @property
-    def accounts(self) -> UserStore | None:
-        return self.database.users if self.database else None
+    def accounts(self) -> UserStore:
+        """The accounts in the database."""
+        return self._open_database().users
+
+    def _open_database(self) -> Database:
+        if self.database is None:
+            raise RuntimeError("no database: these services were built with with_database=False")
+        return self.database
 
     @property
     def graph(self) -> nx.MultiDiGraph:
         """The network, its venues carrying the calendar's events as they are now."""
-        if self.calendar is not None:
+        if self.database is not None:
             # the revision is read under the lock too: a slower thread must not record an older one
             with self._graph_lock:
-                revision = self.calendar.revision()
+                revision = self.database.events.revision()
                 if revision != self._events_revision:
                     hang_events(self.network, self.model.events.values())
                     self._events_revision = revision
@@ -119,11 +126,11 @@ def build_journey_planner(settings: Settings, feed: Feed | None = None, source: 
     return JourneyPlanner(feed, params or NetworkParams(), **journey_cache_sizes(settings))
 
 
-def journey_cache_sizes(settings: Settings) -> dict[str, int]:
+def journey_cache_sizes(settings: Settings) -> CacheSizes:
     """The journey planner's cache sizes, as its constructor takes them."""
-    return {"timetable_cache_size": settings.timetable_cache_size,
-            "endpoint_cache_size": settings.endpoint_cache_size,
-            "profile_slice_cache_size": settings.profile_slice_cache_size}
+    return CacheSizes(timetable_cache_size=settings.timetable_cache_size,
+                      endpoint_cache_size=settings.endpoint_cache_size,
+                      profile_slice_cache_size=settings.profile_slice_cache_size)
 
 
 def log_feed_warnings(feed: Feed, where: Path | str) -> None:

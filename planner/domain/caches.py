@@ -11,6 +11,7 @@ second each) rather than each building their own.
 """
 from __future__ import annotations
 
+import enum
 import threading
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -19,7 +20,11 @@ from cachetools import LRUCache
 
 V = TypeVar("V")
 
-_MISSING = object()
+
+class _Missing(enum.Enum):
+    """Nothing kept for a key (a value of its own: ``None`` may be kept)."""
+
+    MISSING = enum.auto()
 
 
 class SharedCache(Generic[V]):
@@ -62,8 +67,8 @@ class SharedCache(Generic[V]):
     def get_or_build(self, key: Hashable, build: Callable[[], V]) -> V:
         """The value kept for ``key``, else ``build()`` (called outside the lock), kept and returned."""
         found = self._find(key)
-        if found is not _MISSING:
-            return found  # type: ignore[return-value]
+        if found is not _Missing.MISSING:
+            return found
         if not self._build_once:
             return self.put(key, build())
         with self._lock:
@@ -71,15 +76,15 @@ class SharedCache(Generic[V]):
         try:
             with building:  # the first thread builds; the others wait, then find its value
                 found = self._find(key)
-                return found if found is not _MISSING else self.put(key, build())  # type: ignore[return-value]
+                return found if found is not _Missing.MISSING else self.put(key, build())
         finally:
             with self._lock:
                 if self._building.get(key) is building:
                     del self._building[key]
 
-    def _find(self, key: Hashable) -> V | object:
+    def _find(self, key: Hashable) -> V | _Missing:
         with self._lock:
-            return self._entries.get(key, _MISSING)
+            return self._entries.get(key, _Missing.MISSING)
 
     def clear(self) -> None:
         with self._lock:

@@ -221,12 +221,12 @@ class DayPlanner:
     # --- candidates
 
     def _candidates(self, request: DayRequest, oracle: TravelOracle
-                    ) -> tuple[dict[str, Item], list[Candidate], list[Reason]]:
+                    ) -> tuple[dict[str, Item], list[Candidate[str]], list[Reason]]:
         pace = PACE[request.pace]
         interests = {t.lower() for t in request.interests}
         must = set(request.must)
         items: dict[str, Item] = {}
-        candidates: list[Candidate] = []
+        candidates: list[Candidate[str]] = []
         closed: list[Reason] = []
         wanted = set(request.only) | must if request.only is not None else None
         for place in self.model.places.values():
@@ -265,7 +265,7 @@ class DayPlanner:
         return items, candidates, closed
 
     def _place_candidate(self, place: Place, request: DayRequest, pace: float, interests: set[str],
-                         is_must: bool, closed: list[Reason]) -> Candidate | None:
+                         is_must: bool, closed: list[Reason]) -> Candidate[str] | None:
         hours = place.hours.on(request.day)
         visit_s = round(place.visit_s * pace)
         if hours is None or min(hours.last_entry_s, hours.close_s - visit_s) < hours.open_s:
@@ -278,7 +278,7 @@ class DayPlanner:
         return Candidate(f"place:{place.id}", value, visit_s, (window,), must_visit=is_must)
 
     def _event_candidate(self, event: Event, occurrence: Occurrence, request: DayRequest, pace: float,
-                         interests: set[str], must: set[str], closed: list[Reason]) -> Candidate | None:
+                         interests: set[str], must: set[str], closed: list[Reason]) -> Candidate[str] | None:
         is_must = event.id in must
         if event.status != "scheduled":
             if is_must:  # event_cancelled, event_sold_out
@@ -310,7 +310,7 @@ class DayPlanner:
     # --- the plan
 
     def _build(self, request: DayRequest, oracle: TravelOracle, start: Stop, end: Stop, items: dict[str, Item],
-               candidates: list[Candidate], solution: OptwSolution, infeasible: list[Reason]) -> DayPlan:
+               candidates: list[Candidate[str]], solution: OptwSolution[str], infeasible: list[Reason]) -> DayPlan:
         by_id = {c.id: c for c in candidates}
         steps: list[Step] = []
         here, free_s = start, request.start_s
@@ -330,7 +330,7 @@ class DayPlanner:
                        _totals(steps, home, self.model))
 
 
-def _value(candidate: Candidate) -> float:
+def _value(candidate: Candidate[str]) -> float:
     """What a visit is worth to the visitor, without the bonus that made a must-see certain."""
     return candidate.score - MUST_BONUS if candidate.score >= MUST_BONUS else candidate.score
 
@@ -342,7 +342,8 @@ def _session(day: dt.date, occurrence: Occurrence) -> tuple[int, int]:
 
 def _named(reason: Reason, items: dict[str, Item]) -> Reason:
     """The solver's reasons name candidate ids; the plan gives their names, for people."""
-    mentioned = [reason.params.get("item"), *(reason.params.get("items") or ())]  # type: ignore[misc]
+    several = reason.params.get("items")
+    mentioned = [reason.params.get("item"), *(several if isinstance(several, tuple) else ())]
     names = {ref: items[ref].name for ref in mentioned if isinstance(ref, str) and ref in items}
     return replace(reason, names={**reason.names, **names})
 

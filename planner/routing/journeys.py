@@ -10,6 +10,7 @@ import datetime as dt
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from typing import Any, TypedDict, Unpack
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,7 +18,7 @@ from planner.domain.errors import BadRequest, Name, Param, PlannerError
 from planner.domain.caches import SharedCache
 from planner.domain.geo import distance_m, in_chengdu, near_pairs
 from planner.sources.gtfs import Feed
-from planner.domain.model import TZ, NetworkParams, Place, Shuttle, Site
+from planner.domain.model import TZ, Model, NetworkParams, Place, Shuttle, Site
 from planner.routing import raptor
 from planner.domain.fares import FareRules
 from planner.routing.fares import leg_fares, total_fare
@@ -26,6 +27,14 @@ from planner.routing.timetable import Timetable, WalkRules, build_timetable
 
 #: Longest journey offered: the metro's own limit inside the paid area (FACTS.md: 240 minutes).
 MAX_JOURNEY_S = 4 * 3600
+
+
+class CacheSizes(TypedDict, total=False):
+    """The sizes of a :class:`JourneyPlanner`'s caches, as its constructor takes them."""
+
+    timetable_cache_size: int
+    endpoint_cache_size: int
+    profile_slice_cache_size: int
 
 
 class NoJourney(PlannerError):
@@ -99,7 +108,7 @@ class Leg:
     def duration_s(self) -> int:
         return int((self.arr - self.dep).total_seconds())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "mode": self.mode, "line": self.line, "route_id": self.route_id,
             "from": {"id": self.from_id, "name": self.from_name, "name_en": self.from_name_en or self.from_name},
@@ -144,7 +153,7 @@ class Journey:
     def wait_s(self) -> int:
         return self.duration_s - self.walk_s - self.ride_s
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "label": self.label, "departure": self.dep.isoformat(), "arrival": self.arr.isoformat(),
             "duration_s": self.duration_s, "transfers": self.transfers, "walk_s": self.walk_s,
@@ -206,7 +215,7 @@ class JourneyPlanner:
         self.profile_slices = SharedCache(self.profile_slice_cache_size)
 
     @classmethod
-    def for_model(cls, model, **cache_sizes: int) -> JourneyPlanner:
+    def for_model(cls, model: Model, **cache_sizes: Unpack[CacheSizes]) -> JourneyPlanner:
         """A planner over a loaded :class:`planner.domain.model.Model`: its feed, places, shuttle and fares."""
         return cls(model.feed, model.params, model.places, model.sites, model.shuttle, model.fares,
                    **cache_sizes)
@@ -230,12 +239,12 @@ class JourneyPlanner:
             s = self.sites[spec]
             return Point(s.id, s.name_zh, s.name_en, s.lat, s.lon, "site")
         if spec in self.feed.stops:
-            s = self.feed.stops[spec]
-            return Point(s.id, s.name, s.code or s.name, s.lat, s.lon, "stop")
+            stop = self.feed.stops[spec]
+            return Point(stop.id, stop.name, stop.code or stop.name, stop.lat, stop.lon, "stop")
         if spec.startswith("shuttle:") and self.shuttle:
-            stop = next((s for s in self.shuttle.stops if shuttle_stop_id(s.id) == spec), None)
-            if stop:
-                return Point(spec, stop.name_zh, stop.name_en, stop.lat, stop.lon, "stop")
+            on_shuttle = next((s for s in self.shuttle.stops if shuttle_stop_id(s.id) == spec), None)
+            if on_shuttle:
+                return Point(spec, on_shuttle.name_zh, on_shuttle.name_en, on_shuttle.lat, on_shuttle.lon, "stop")
         return self._coordinates(spec, field_name)
 
     def _coordinates(self, spec: str, field_name: str) -> Point:
@@ -266,7 +275,8 @@ class JourneyPlanner:
         return self._timetables.get_or_build(key, lambda: self._build_timetable(*key))
 
     def _build_timetable(self, day: dt.date, with_shuttle: bool, rules: WalkRules) -> Timetable:
-        extra_stops, extra_trips = shuttle_trips(self.shuttle) if with_shuttle else ((), ())
+        shuttle = self.shuttle if with_shuttle else None  # the key says with_shuttle only when there is one
+        extra_stops, extra_trips = shuttle_trips(shuttle) if shuttle is not None else ((), ())
         # One build at a time: a build is pure Python, so under the GIL several at once finish no
         # sooner, and each holds its ~30 MB until done (8 request threads: 240 MB more at peak).
         with self._one_build:
@@ -281,16 +291,17 @@ class JourneyPlanner:
             for stop, secs, metres in tt.footpaths[own]:
                 links.setdefault(stop, (secs, metres))
         elif rules.max_walk_m > 0:
-            candidates = [("point", point.lat, point.lon)] + [
+            here = -1  # the point among the stops' indices
+            candidates = [(here, point.lat, point.lon)] + [
                 (i, lat, lon) for i, (lat, lon) in enumerate(zip(tt.stop_lat, tt.stop_lon))]
             limit = rules.max_walk_m / rules.walk_circuity
             for a, b in near_pairs(candidates, limit):
-                if "point" not in (a[0], b[0]) or a[0] == b[0]:
+                if here not in (a[0], b[0]) or a[0] == b[0]:
                     continue
-                stop = b if a[0] == "point" else a
-                straight = distance_m((point.lat, point.lon), (stop[1], stop[2]))
+                near, near_lat, near_lon = b if a[0] == here else a
+                straight = distance_m((point.lat, point.lon), (near_lat, near_lon))
                 if straight <= limit:
-                    links[stop[0]] = (rules.walk_s(straight), round(straight * rules.walk_circuity))
+                    links[near] = (rules.walk_s(straight), round(straight * rules.walk_circuity))
         direct = None
         straight = distance_m((point.lat, point.lon), (other.lat, other.lon))
         if straight * rules.walk_circuity <= max(rules.max_walk_m, 0):
@@ -344,7 +355,8 @@ class JourneyPlanner:
         tt, source, target = self._prepare(origin, dest, day, options)
         return tt, source, raptor.profile(tt, source, target, start_s, end_s + horizon_s, options.max_rides)
 
-    def _prepare(self, origin: Point, dest: Point, day: dt.date, options: Options):
+    def _prepare(self, origin: Point, dest: Point, day: dt.date, options: Options
+                 ) -> tuple[Timetable, raptor.Endpoint, raptor.Endpoint]:
         if not self.feed.services_on(day):
             span = self.feed.date_range()
             raise NoJourney("no_service_on_date", date=day.isoformat(),
@@ -402,16 +414,21 @@ class JourneyPlanner:
                      at(day, leg.arr_s, self.tz), leg.metres, path=[from_at, to_at],
                      from_name_en=from_en, to_name_en=to_en)
         if leg.kind == "ride":
+            assert (leg.pattern is not None and leg.trip is not None and leg.board_pos is not None
+                    and leg.alight_pos is not None), "RAPTOR names a ride's pattern, trip and stops"
             pattern = tt.patterns[leg.pattern]
             info = tt.route_info.get(pattern.route_id)
-            if info is None and self.shuttle is not None:  # the shuttle is not in the feed
-                info = {"mode": "shuttle", "name": self.shuttle.name_zh}
+            shuttle = None
+            if info is None:  # the shuttle is not in the feed: its trips are the only ones without a route there
+                shuttle = self.shuttle
+                assert shuttle is not None, f"route {pattern.route_id!r} is neither the feed's nor the shuttle's"
+                info = {"mode": "shuttle", "name": shuttle.name_zh}
             stops = pattern.stops[leg.board_pos:leg.alight_pos + 1]
             result = replace(result, mode=info["mode"], route_id=pattern.route_id, line=info["name"],
                              headway_s=pattern.headway_s[leg.trip], fare_cny=None,
                              path=[(tt.stop_lat[i], tt.stop_lon[i]) for i in stops])
-            if info["mode"] == "shuttle" and self.shuttle.path:
-                road = list(self.shuttle.path) if pattern.stops[0] == stops[0] else list(reversed(self.shuttle.path))
+            if shuttle is not None and shuttle.path:
+                road = list(shuttle.path) if pattern.stops[0] == stops[0] else list(reversed(shuttle.path))
                 result.path = [from_at, *road, to_at]
                 result.distance_m = round(sum(distance_m(a, b) for a, b in zip(result.path, result.path[1:])))
         return result

@@ -228,7 +228,7 @@ class Direction(BaseModel):
     to: EndPoint
     summaries: dict[str, SeriesSummary] = Field(description="Per series: transit, shuttle, taxi.")
     shuttle_vs_transit: ShuttleGain
-    minutes: list[ComparisonMinute]  # type: ignore[valid-type]
+    minutes: list[ComparisonMinute]  # type: ignore[valid-type]  # a model made by create_model above
 
 
 class ComparisonAnswer(BaseModel):

@@ -88,7 +88,8 @@ def documented(answer: type[BaseModel], *, query: type[BaseModel] | None = None,
         More 200 media types with their own schemas (e.g. ``text/csv``).
     """
     def mark(view: View) -> View:
-        view.openapi = Operation(answer, query, body, media, errors, dict(extra_media or {}))  # type: ignore[attr-defined]
+        # a mark on the view itself, read by build_document (mypy types no attributes on functions)
+        view.openapi = Operation(answer, query, body, media, errors, dict(extra_media or {}))  # type: ignore[attr-defined]  # see above
         return view
 
     return mark
@@ -196,7 +197,8 @@ bp = Blueprint("docs", __name__, url_prefix="/api")
 @bp.get("/openapi.json")
 def openapi():
     """This document."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # the app itself, not the proxy, is the key of its extensions (current_app is typed as a Flask app)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy's method
     if "openapi" not in app.extensions:  # fixed once the views are registered: made once per app
         app.extensions["openapi"] = build_document(app)
     return jsonify(app.extensions["openapi"])

@@ -15,12 +15,13 @@ from bisect import bisect_right
 from collections.abc import Callable
 
 from planner.itinerary.optw.core import Compiled
+from planner.itinerary.optw.model import V
 
 #: (score, service start at the last vertex, last vertex, visited mask, parent label; None at the root)
 Label = tuple[float, int, int, int, "Label | None"]
 
 
-def _latest_start(c: Compiled) -> list[int]:
+def _latest_start(c: Compiled[V]) -> list[int]:
     """Latest service start at each candidate that still allows a direct return."""
     dl = c.problem.deadline_s
     m, end = c.matrix, c.end
@@ -98,7 +99,7 @@ def _route(label: Label) -> list[int]:
     return route[::-1]
 
 
-def beam_search(c: Compiled, width: int, seed: int | None = None,
+def beam_search(c: Compiled[V], width: int, seed: int | None = None,
                 deadline: Callable[[], bool] | None = None) -> tuple[float, list[int]]:
     """Best (score, route) found by restricted DP keeping ``width`` labels per last vertex.
 
@@ -169,7 +170,7 @@ def beam_search(c: Compiled, width: int, seed: int | None = None,
     return (best_score, _route(best)) if best is not None else (-1, [])
 
 
-def _musts_reachable(c: Compiled, lab: Label, must_bits: int) -> bool:
+def _musts_reachable(c: Compiled[V], lab: Label, must_bits: int) -> bool:
     _, t, last, mask, _ = lab
     dep = t + c.service[last]
     return all(c.arrive(last, m, dep) <= c.close_max[m]

@@ -7,8 +7,9 @@ can compare instead of branching on None.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Generic
 
-from planner.itinerary.optw.model import Candidate, OptwProblem, VertexId
+from planner.itinerary.optw.model import Candidate, OptwProblem, V
 
 INF = 1 << 60
 
@@ -17,7 +18,7 @@ def _units_or_inf(t: int | None) -> int:
     return INF if t is None else int(t)
 
 
-class Compiled:
+class Compiled(Generic[V]):
     """Index arrays plus a memoised travel oracle for one problem.
 
     Examples
@@ -30,12 +31,12 @@ class Compiled:
     (300, 300)
     """
 
-    def __init__(self, problem: OptwProblem, exact: bool = False) -> None:
+    def __init__(self, problem: OptwProblem[V], exact: bool = False) -> None:
         self.problem = problem
         cands = problem.candidates
         self.n = n = len(cands)
         self.start, self.end = n, n + 1
-        self.ids = [c.id for c in cands] + [problem.start_id, problem.end_id]
+        self.ids: list[V] = [c.id for c in cands] + [problem.start_id, problem.end_id]
         self.score: list[float] = [c.score for c in cands] + [0, 0]
         self.service = [int(c.service_s) for c in cands] + [0, 0]
         self.windows: list[tuple[tuple[int, int], ...]] = [tuple(sorted(c.windows)) for c in cands]
@@ -52,7 +53,7 @@ class Compiled:
         self.matrix = self._static_matrix() if self.static else None
         self.min_travel = self.matrix or self._min_matrix()
 
-    def _group_masks(self, cands: Sequence[Candidate]) -> list[int]:
+    def _group_masks(self, cands: Sequence[Candidate[V]]) -> list[int]:
         """Bit mask of the OTHER members of each candidate's group (0 if none)."""
         by_group: dict[Hashable, int] = {}
         for i, c in enumerate(cands):
@@ -99,7 +100,7 @@ class Compiled:
             t = known
         return dep + t if t < INF else INF
 
-    def _row(self, travel_row: Callable[[VertexId, int], Mapping[VertexId, int | None]], i: int,
+    def _row(self, travel_row: Callable[[V, int], Mapping[V, int | None]], i: int,
              dep: int) -> list[int]:
         """Travel times from ``i`` to every vertex index, one callback per (i, dep)."""
         row = self._rows.get((i, dep))

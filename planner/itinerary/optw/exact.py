@@ -13,6 +13,7 @@ import time
 from collections.abc import Hashable
 
 from planner.itinerary.optw.core import Compiled
+from planner.itinerary.optw.model import V
 
 #: (visited mask, last vertex) -> (service start at the last vertex, the vertex before it)
 _States = dict[tuple[int, int], tuple[int, int]]
@@ -22,7 +23,7 @@ class Timeout(Exception):
     """The exact search ran past its time budget."""
 
 
-def _upper_bound(c: Compiled, mask: int, dep_s: int, score_now: float) -> float:
+def _upper_bound(c: Compiled[V], mask: int, dep_s: int, score_now: float) -> float:
     """Score now plus every candidate not yet excluded by set, group or closing time.
 
     Valid for any travel function: arrival is never before departure, so a
@@ -41,7 +42,7 @@ def _upper_bound(c: Compiled, mask: int, dep_s: int, score_now: float) -> float:
     return score_now + extra + sum(per_group.values())
 
 
-def solve_exact(c: Compiled, lower_bound: float = -1.0,
+def solve_exact(c: Compiled[V], lower_bound: float = -1.0,
                 budget_s: float = float("inf")) -> tuple[float, list[int]] | None:
     """Optimal (score, route), or None if no feasible tour holds every must-visit.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.domain.errors import DataError, Problem
-from planner.itinerary.optw.model import Candidate, OptwProblem, VertexId
+from planner.itinerary.optw.model import Candidate, OptwProblem
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _parse_vertex(line: str, expected_id: int) -> OptwVertex:
     return OptwVertex(int(i), x, y, d, s, o, c)
 
 
-def to_problem(inst: OptwInstance) -> OptwProblem:
+def to_problem(inst: OptwInstance) -> OptwProblem[int]:
     """The engine problem for an instance: integer time units of 10^-decimals.
 
     Examples
@@ -133,8 +133,8 @@ def to_problem(inst: OptwInstance) -> OptwProblem:
     depot = inst.vertices[0]
     cands = tuple(Candidate(v.id, v.score, _units(v.service, k), ((_units(v.open, k), _units(v.close, k)),))
                   for v in inst.vertices[1:])
-    def travel(i: VertexId, j: VertexId, depart: int) -> int:
-        return inst.travel_units(int(i), int(j))  # the instance's vertices are numbered
+    def travel(i: int, j: int, depart: int) -> int:
+        return inst.travel_units(i, j)
 
     return OptwProblem(cands, 0, _units(depot.open, k), 0, _units(depot.close, k), travel, time_dependent=False)
 

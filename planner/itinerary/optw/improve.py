@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from planner.itinerary.optw.core import Compiled
+from planner.itinerary.optw.model import V
 
 
-def _free(c: Compiled, route: list[int]) -> list[int]:
+def _free(c: Compiled[V], route: list[int]) -> list[int]:
     used = 0
     for j in route:
         used |= (1 << j) | c.group_mask[j]
     return [j for j in range(c.n) if not (used >> j) & 1]
 
 
-def insert_greedy(c: Compiled, route: list[int], deadline: Callable[[], bool] | None = None) -> list[int]:
+def insert_greedy(c: Compiled[V], route: list[int], deadline: Callable[[], bool] | None = None) -> list[int]:
     """Repeatedly insert the best-scoring candidate that fits (earliest return breaks ties).
 
     Examples

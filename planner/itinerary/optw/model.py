@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Generic, Optional, TypeVar, Union
 
 from planner.domain.errors import Reason
 
@@ -18,12 +18,16 @@ from planner.domain.errors import Reason
 #: Reasons name vertices by it, so it is plain text or a number.
 VertexId = Union[str, int]
 
+#: The type of one problem's vertex ids: a problem, its candidates and its solution share it
+#: (``str`` for a day plan's items, ``int`` for a benchmark's vertices).
+V = TypeVar("V", bound=VertexId)
+
 #: ``travel_s(from_id, to_id, depart_s) -> seconds | None`` (None: unreachable then).
-TravelFn = Callable[[VertexId, VertexId, int], "int | None"]
+TravelFn = Callable[[V, V, int], Optional[int]]
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(Generic[V]):
     """One vertex that the tour may visit.
 
     Parameters
@@ -50,7 +54,7 @@ class Candidate:
     (((50400, 50400),), 1800)
     """
 
-    id: VertexId
+    id: V
     score: float
     service_s: int
     windows: tuple[tuple[int, int], ...]
@@ -58,14 +62,14 @@ class Candidate:
     must_visit: bool = False
 
     @classmethod
-    def fixed(cls, id: VertexId, score: float, start_s: int, end_s: int, group: Hashable | None = None,
-              must_visit: bool = False) -> Candidate:
+    def fixed(cls, id: V, score: float, start_s: int, end_s: int, group: Hashable | None = None,
+              must_visit: bool = False) -> Candidate[V]:
         """A fixed-start event: be there at ``start_s`` and stay until ``end_s``."""
         return cls(id, score, end_s - start_s, ((start_s, start_s),), group=group, must_visit=must_visit)
 
 
 @dataclass(frozen=True)
-class OptwProblem:
+class OptwProblem(Generic[V]):
     """A single-tour OPTW instance.
 
     Parameters
@@ -106,20 +110,20 @@ class OptwProblem:
     1
     """
 
-    candidates: tuple[Candidate, ...]
-    start_id: VertexId
+    candidates: tuple[Candidate[V], ...]
+    start_id: V
     start_s: int
-    end_id: VertexId
+    end_id: V
     deadline_s: int
-    travel_s: TravelFn
+    travel_s: TravelFn[V]
     time_dependent: bool = True
     depart_resolution_s: int = 1
-    min_travel_s: Callable[[VertexId, VertexId], int] | None = None
-    travel_row_s: Callable[[VertexId, int], Mapping[VertexId, "int | None"]] | None = None
+    min_travel_s: Callable[[V, V], int] | None = None
+    travel_row_s: Callable[[V, int], Mapping[V, "int | None"]] | None = None
 
 
 @dataclass(frozen=True)
-class OptwSolution:
+class OptwSolution(Generic[V]):
     """A tour and its schedule.
 
     Attributes
@@ -143,7 +147,7 @@ class OptwSolution:
         Number of calls made to the travel callback.
     """
 
-    tour: tuple[VertexId, ...]
+    tour: tuple[V, ...]
     start_times_s: tuple[int, ...]
     end_s: int | None
     score: float

@@ -16,13 +16,13 @@ from planner.itinerary.optw.beam import beam_search
 from planner.itinerary.optw.core import INF, Compiled
 from planner.itinerary.optw.exact import Timeout, solve_exact
 from planner.itinerary.optw.improve import insert_greedy
-from planner.itinerary.optw.model import OptwProblem, OptwSolution
+from planner.itinerary.optw.model import OptwProblem, OptwSolution, V
 
 #: Beam widths tried in turn by the heuristic (each run about 3x the previous).
 WIDTHS = (3, 10, 30, 100, 300, 1000, 3000)
 
 
-def explain_must(c: Compiled, m: int) -> Reason | None:
+def explain_must(c: Compiled[V], m: int) -> Reason | None:
     """Why candidate ``m`` cannot be in any tour, or None if a tour [m] alone is feasible.
 
     The reason's ``item`` is the candidate's id; times are seconds on the problem's clock.
@@ -44,7 +44,7 @@ def explain_must(c: Compiled, m: int) -> Reason | None:
                                           "deadline_s": int(p.deadline_s)})
 
 
-def _heuristic(c: Compiled, stop: Callable[[], bool], seed: int, max_width: int | None = None
+def _heuristic(c: Compiled[V], stop: Callable[[], bool], seed: int, max_width: int | None = None
                ) -> tuple[float, list[int]]:
     best: tuple[float, list[int]] = (-1.0, [])
     for k, width in enumerate(WIDTHS):
@@ -59,7 +59,7 @@ def _heuristic(c: Compiled, stop: Callable[[], bool], seed: int, max_width: int 
     return best
 
 
-def _search(c: Compiled, t_end: float, seed: int, exact_max: int, max_width: int | None = None
+def _search(c: Compiled[V], t_end: float, seed: int, exact_max: int, max_width: int | None = None
             ) -> tuple[float, list[int], bool]:
     """(score, route, proven optimal); score -1 when no tour holds every must-visit.
 
@@ -79,8 +79,8 @@ def _search(c: Compiled, t_end: float, seed: int, exact_max: int, max_width: int
     return (*_heuristic(c, stop, seed, max_width), False)
 
 
-def solve(problem: OptwProblem, time_limit_s: float = 10.0, seed: int = 0,
-          exact_max_candidates: int = 15, max_width: int | None = None) -> OptwSolution:
+def solve(problem: OptwProblem[V], time_limit_s: float = 10.0, seed: int = 0,
+          exact_max_candidates: int = 15, max_width: int | None = None) -> OptwSolution[V]:
     """Best single tour for an OPTW problem.
 
     Parameters
@@ -132,7 +132,7 @@ def solve(problem: OptwProblem, time_limit_s: float = 10.0, seed: int = 0,
     return _finish(problem, c, route, optimal, t0, infeasible)
 
 
-def _drop_impossible_musts(c: Compiled, t_end: float, seed: int, exact_max: int) -> list[Reason]:
+def _drop_impossible_musts(c: Compiled[V], t_end: float, seed: int, exact_max: int) -> list[Reason]:
     """Explain and un-flag the must-visits that no tour can include on their own."""
     musts = c.must
     reasons: list[Reason] = []
@@ -148,8 +148,8 @@ def _drop_impossible_musts(c: Compiled, t_end: float, seed: int, exact_max: int)
     return reasons
 
 
-def _finish(problem: OptwProblem, c: Compiled, route: list[int], optimal: bool, t0: float,
-            infeasible: list[Reason]) -> OptwSolution:
+def _finish(problem: OptwProblem[V], c: Compiled[V], route: list[int], optimal: bool, t0: float,
+            infeasible: list[Reason]) -> OptwSolution[V]:
     # Recompute the schedule with exact departures; by FIFO it can only be earlier.
     exact = Compiled(dataclasses.replace(problem, depart_resolution_s=1)) \
         if problem.time_dependent and problem.depart_resolution_s > 1 else c

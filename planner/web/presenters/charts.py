@@ -31,7 +31,8 @@ def comparison_chart(direction: Direction, start_s: int, end_s: int) -> dict:
     lines = []
     # the shuttle first and wider, so where it equals today's transit both stay visible
     for name in ("taxi", "shuttle", "transit"):
-        segments, current = [], []
+        segments: list[list[str]] = []
+        current: list[str] = []
         for minute in direction.series[name]:
             if minute.door_s is None:
                 if current:

@@ -66,7 +66,9 @@ def requires(role: str):
             if role != ANY_ROLE and not current_user.can(role):
                 abort(403, description=_("This needs the %(role)s role.", role=word("role", role)))
             return view(*args, **kwargs)
-        guarded.required_role = role
+        # a mark on the view itself (mypy types no attributes on functions): tests/calendar/test_auth.py
+        # finds every write without a role by it
+        guarded.required_role = role  # type: ignore[attr-defined]  # see above: a function's own attribute
         return guarded
     return decorate
 
@@ -86,7 +88,8 @@ def init_auth(app: Flask) -> None:
     if settings.behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Flask's documented way to wrap the app in WSGI middleware; mypy sees a method replaced
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"

@@ -47,7 +47,8 @@ def _feed(venue_id: str | None, event_id: str | None) -> Response:
     response.cache_control.max_age = 300
     filename = f"{event_id or venue_id or 'calendar'}.ics"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: 304 when the visitor has this revision
+    return response
 
 
 def _export(venue_id: str | None, event_id: str | None, lang: str) -> bytes:

@@ -31,8 +31,7 @@ VARIANTS = {"without": False, "with": True}
 
 def day_planner() -> DayPlanner:
     planner = state()
-    events_on = getattr(planner, "events_on", None)  # the calendar database, where the app has one
-    return DayPlanner(planner.model, planner.journeys, events_on)
+    return DayPlanner(planner.model, planner.journeys)  # the model's events are the calendar database's
 
 
 def request_from(wanted: ItineraryRequest, json_body: bool) -> tuple[DayRequest, str]:
@@ -108,10 +107,13 @@ def api_itineraries():
 @bp.get("/itinerary")
 def itinerary_page():
     day = parse_date(request.args.get("date"), default=today())
-    plans = day_request = shuttle = None
+    day_request: DayRequest | None = None
+    plans: dict[str, DayPlan] | None = None
+    query = ""
     if request.args.get("start"):
         day_request, shuttle = request_from(ItineraryRequest.from_form(request.args), json_body=False)
         plans = _plans(day_request, shuttle)
+        query = urlencode(_query(day_request, shuttle))
     model = state().model
     start = request.args.get("start_latlon") or request.args.get("start", "dongjiao-memory")
     typed = "," in start  # coordinates: shown in the box beside the place list
@@ -124,7 +126,7 @@ def itinerary_page():
         + [(p.id, p.name_zh, p.name_en) for p in model.places.values()],
         attractions=[p for p in model.places.values() if p.kind != "gate"],
         day_events=_unique_events(day), tags=sorted({t for p in model.places.values() for t in p.tags} - {"entrance"}),
-        query=urlencode(_query(day_request, shuttle)) if day_request else "",
+        query=query,
     )
 
 

@@ -11,18 +11,12 @@ from collections.abc import Iterable
 
 from babel.dates import format_date, get_day_names
 
+from planner.domain.model import format_clock
 from planner.messages.catalogue import pgettext
 
 
-def clock(seconds: int) -> str:
-    """``HH:MM`` of seconds after the service day's midnight (hours may pass 24).
-
-    Examples
-    --------
-    >>> clock(27000), clock(90660)
-    ('07:30', '25:11')
-    """
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+# ``HH:MM`` of seconds after the service day's midnight: the domain's one formatter, named for messages.
+clock = format_clock
 
 
 def minutes(seconds: int | float) -> int:

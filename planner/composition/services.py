@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import networkx as nx
 
 from planner.composition.settings import Settings
 from planner.domain.caches import SharedCache
+from planner.domain.errors import DataError
 from planner.domain.model import Model, NetworkParams
 from planner.routing.compare import Comparison
 from planner.routing.journeys import CacheSizes, JourneyPlanner
@@ -105,7 +107,11 @@ def load_logged_model(settings: Settings) -> Model:
     planner.domain.errors.DataError
         When the data files fail validation (every problem listed).
     """
-    model = load_model(settings.data_dir, settings.gtfs_path)
+    try:
+        model = load_model(settings.data_dir, settings.gtfs_path)
+    except DataError as exc:  # the feed's warnings first: they often say why it failed
+        log_gtfs_warnings(exc.warnings, settings.gtfs_dir)
+        raise
     log_feed_warnings(model.feed, settings.gtfs_dir)
     return model
 
@@ -138,7 +144,13 @@ def log_feed_warnings(feed: Feed, where: Path | str) -> None:
 
     The message starts with the warning itself (the CLI prints it as ``warning: <message>``).
     """
-    for warning in feed.warnings:
+    log_gtfs_warnings(feed.warnings, where)
+
+
+def log_gtfs_warnings(warnings: Iterable[str], where: Path | str) -> None:
+    """Each GTFS warning as a warning of the log: a feed's, or a :class:`planner.sources.gtfs.GtfsError`'s
+    (what reading found before it gave up)."""
+    for warning in warnings:
         log.warning("%s (GTFS feed %s)", warning, where)
 
 

@@ -127,12 +127,14 @@ class Problem:
 
 
 class DataError(PlannerError):
-    """Input data failed validation; ``problems`` lists every fault found."""
+    """Input data failed validation; ``problems`` lists every fault found, ``warnings`` what was
+    read with a warning before (a GTFS feed's), to be shown beside them."""
 
     code = "invalid_data"
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], warnings: tuple[str, ...] = ()) -> None:
         self.problems = list(problems)
+        self.warnings = tuple(warnings)
         super().__init__(count=len(self.problems))
 
     def log_line(self) -> str:

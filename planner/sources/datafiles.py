@@ -345,14 +345,17 @@ def load_model(data_dir: str | Path, feed_path: str | Path | None = None) -> Mod
     params, found = load_params(data_dir / "network.yaml")
     problems += found
     feed = None
+    feed_warnings: tuple[str, ...] = ()
     try:
         feed = read_feed(feed_path or data_dir / "gtfs")
+        feed_warnings = tuple(feed.warnings)
     except GtfsError as exc:
         problems.append(Problem("gtfs", str(exc)))
+        feed_warnings = exc.warnings
     fares, found = load_fares(data_dir / "transit.yaml", shuttle)
     problems += found
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, warnings=feed_warnings)  # the feed's, so callers show them too
     assert shuttle is not None and params is not None and feed is not None  # each None only with a problem
     return Model(sites=sites, places=places, events=events, shuttle=shuttle, params=params, feed=feed,
                  fares=fares)

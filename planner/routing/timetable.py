@@ -1,17 +1,26 @@
 """The timetable of one service day, in the shape RAPTOR scans.
 
-A :class:`Timetable` holds *patterns*: sets of trips that call at the same
+A :class:`Timetable` holds *patterns*: sets of runs that call at the same
 stops in the same order with the same pickup and drop-off rules, ordered so
-that no trip overtakes another. Times are seconds after midnight of the query
-date; trips of the previous service day that run past midnight are shifted in
-(GTFS times over 24:00:00), and so are those of the next day, so journeys can
-cross midnight both ways.
+that no run overtakes another. Times are true seconds after the query day's
+start, "noon minus 12h" in the feed's ``agency_timezone`` (:func:`service_day_start`):
+on the days clocks change that is not midnight, and a day is 23 or 25 hours
+long. Runs of the previous service day that go on past its 24:00:00 are
+shifted in, and so are those of the next days, each by the true length of the
+days between (:func:`day_shift_s`), so journeys cross midnight both ways.
 
 Frequency-based trips (frequencies.txt) are expanded into their runs: with
 ``exact_times=1`` these are the schedule; with ``exact_times=0`` GTFS promises
 only the headway, and runs at start + k x headway are the planning schedule
 that promise implies. Each expanded run keeps ``exact_times`` so legs can say
 "every N min".
+
+transfers.txt rules that name stops only (the reference's sixth and least
+specific kind) are folded into the change time of each stop and the
+footpaths between stops (:func:`_stop_rules`); in-seat continuations (type 4,
+and consecutive trips of one ``block_id``, less type 5) join the runs of one
+vehicle into one run (:func:`_in_seat_links`), whose trips are the pattern's
+``segments``. RAPTOR itself knows of neither.
 
 Building is pure: it takes a read :class:`planner.domain.transit.Feed` and parameters.
 """
@@ -22,30 +31,99 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from planner.domain.geo import near_pairs, distance_m
-from planner.domain.transit import Feed, Frequency, StopTime
+from planner.domain.transit import PLATFORM, Feed, Frequency, StopTime, TransferRule
 
 DAY_S = 86400
 NO_PICKUP = 1  # GTFS pickup_type / drop_off_type 1: not available (2 and 3 need arranging, but exist)
+#: The change time at a stop where transfers.txt forbids changing (type 3): as RAPTOR's infinity, so
+#: an arrival plus it is never a time one can board at.
+FORBIDDEN_S = 1 << 60
+#: Most runs one chain of in-seat links is unfolded into (1-to-n and n-to-1 links branch).
+MAX_CHAIN_PATHS = 32
+
+
+def service_day_start(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """The instant GTFS times of ``day`` count from: noon minus 12 hours, as an aware UTC date-time.
+
+    GTFS reference, Field Types, Time: "The time is measured from \\"noon minus 12h\\" of the service
+    day (effectively midnight except for days on which daylight savings time changes occur)."
+
+    Examples
+    --------
+    >>> from zoneinfo import ZoneInfo
+    >>> la = ZoneInfo("America/Los_Angeles")
+    >>> service_day_start(dt.date(2008, 3, 9), la).astimezone(la).isoformat()  # clocks go forward at 02:00
+    '2008-03-08T23:00:00-08:00'
+    >>> service_day_start(dt.date(2008, 11, 2), la).astimezone(la).isoformat()  # and back at 02:00
+    '2008-11-02T01:00:00-07:00'
+    """
+    noon = dt.datetime.combine(day, dt.time(12), tz)
+    # in UTC first: aware date-times that share a tzinfo add and subtract as wall clocks
+    return noon.astimezone(dt.timezone.utc) - dt.timedelta(hours=12)
+
+
+def day_shift_s(day: dt.date, other: dt.date, tz: dt.tzinfo) -> int:
+    """Seconds from ``day``'s service-day start to ``other``'s: what a GTFS time of ``other`` gains in
+    ``day``'s time base (86400 a day, but 82800 or 90000 across a change of the clocks).
+
+    Examples
+    --------
+    >>> from zoneinfo import ZoneInfo
+    >>> oslo = ZoneInfo("Europe/Oslo")
+    >>> day_shift_s(dt.date(2024, 3, 30), dt.date(2024, 3, 31), oslo)  # clocks go forward on the 31st at 02:00
+    82800
+    >>> day_shift_s(dt.date(2024, 10, 27), dt.date(2024, 10, 26), oslo)  # back on the 27th at 03:00: yesterday began 25 h before
+    -90000
+    """
+    return round((service_day_start(other, tz) - service_day_start(day, tz)).total_seconds())
 
 
 @dataclass
 class Pattern:
-    """Trips sharing stops and rules, sorted so departures rise at every stop."""
+    """Runs sharing stops and rules, sorted so departures rise at every stop.
+
+    A run is one vehicle: usually one trip, or several trips joined by in-seat transfers, the pattern's
+    ``segments``: ``(start position, route id)`` of each trip, empty for a pattern of single trips
+    (its route is ``route_id``). Segment i covers positions ``start_i`` to ``start_i+1`` (a junction
+    call at one stop belongs to both).
+    """
 
     route_id: str
     stops: tuple[int, ...]
     can_board: tuple[bool, ...]
     can_alight: tuple[bool, ...]
+    segments: tuple[tuple[int, str], ...] = ()
     # times[trip][pos] as two flat lists per trip: arrival and departure
     arrivals: list[list[int]] = field(default_factory=list)
     departures: list[list[int]] = field(default_factory=list)
-    trip_ids: list[str] = field(default_factory=list)
+    trip_ids: list[str] = field(default_factory=list)  # "trip@first departure", "t1+t2@..." for joined runs
+    run_trips: list[tuple[str, ...]] = field(default_factory=list)  # the GTFS trips of each run, one per segment
     headway_s: list[int | None] = field(default_factory=list)  # None: a timetabled trip
     # departures_at[pos] = sorted departure times of all trips at pos (for bisect)
     departures_at: list[list[int]] = field(default_factory=list)
 
     def finish(self) -> None:
         self.departures_at = [[dep[pos] for dep in self.departures] for pos in range(len(self.stops))]
+
+    def pieces(self, board_pos: int, alight_pos: int) -> list[tuple[int, int, str]]:
+        """A ride from ``board_pos`` to ``alight_pos`` split at the trips of the run:
+        ``(from position, to position, route id)``; the pieces after the first are ridden staying on board.
+
+        Examples
+        --------
+        >>> p = Pattern("BLUE", (0, 1, 2, 3, 4), (True,) * 5, (True,) * 5, segments=((0, "BLUE"), (2, "RED")))
+        >>> p.pieces(0, 4), p.pieces(2, 4), p.pieces(0, 1)
+        ([(0, 2, 'BLUE'), (2, 4, 'RED')], [(2, 4, 'RED')], [(0, 1, 'BLUE')])
+        """
+        if not self.segments:
+            return [(board_pos, alight_pos, self.route_id)]
+        found = []
+        for i, (start, route_id) in enumerate(self.segments):
+            end = self.segments[i + 1][0] if i + 1 < len(self.segments) else len(self.stops) - 1
+            low, high = max(board_pos, start), min(alight_pos, end)
+            if low < high:
+                found.append((low, high, route_id))
+        return found
 
 
 @dataclass
@@ -64,15 +142,29 @@ class Timetable:
     patterns_at: list[list[tuple[int, int]]]
     # footpaths[stop] = [(other stop, walk seconds, metres)]
     footpaths: list[list[tuple[int, int, int]]]
-    change_s: list[int]  # minimum time to change vehicles at the same stop
+    change_s: list[int]  # minimum time to change vehicles at the same stop (FORBIDDEN_S: not allowed)
     # route id -> mode, name, long_name, color
     route_info: dict[str, dict[str, str]] = field(default_factory=dict)
+    # stations, entrances, generic nodes, boarding areas -> the stop indices of their platforms
+    station_platforms: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # the fastest straight-line speed of any hop, once planner.routing.raptor.max_speed_m_s has measured it
     fastest_m_s: float | None = field(default=None, init=False, repr=False, compare=False)
+    # the reverse hop graph of planner.routing.raptor's tight lower bounds, once it has built it
+    hops_into: list[list[tuple[int, int]]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n_stops(self) -> int:
         return len(self.stop_ids)
+
+    def platforms_of(self, stop_id: str) -> tuple[int, ...]:
+        """The stop indices a stop id stands for: a platform (or stop) itself; a station's platforms;
+        an entrance's or generic node's station's platforms; a boarding area's platform; () if none.
+
+        GTFS reference, stops.txt ``parent_station``: "Defines hierarchy between the different locations
+        defined in stops.txt. It contains the ID of the parent location".
+        """
+        own = self.index.get(stop_id)
+        return (own,) if own is not None else self.station_platforms.get(stop_id, ())
 
 
 @dataclass(frozen=True)
@@ -126,6 +218,26 @@ def _trip_runs(feed: Feed, trip_id: str, times: list[StopTime]) -> list[tuple[in
     return list(_runs(freqs, times[0].departure_s))
 
 
+def _service_days(day: dt.date, window_s: tuple[int, int], tz: dt.tzinfo) -> list[tuple[dt.date, int]]:
+    """(service day, its shift into ``day``'s time base) of every day whose runs may fall in the window:
+    from the day before the window's first day, while the day starts before the window ends."""
+    found: list[tuple[dt.date, int]] = []
+    k = min(-1, window_s[0] // DAY_S - 1)
+    while True:
+        other = day + dt.timedelta(days=k)
+        shift = day_shift_s(day, other, tz)
+        if shift >= window_s[1]:
+            return found
+        found.append((other, shift))
+        k += 1
+
+
+#: A trip's call at a stop: (stop id, arrival, departure, can board, can alight).
+_Call = tuple[str, int, int, bool, bool]
+#: A timetabled trip on one service day: (trip id, service day).
+_RunKey = tuple[str, dt.date]
+
+
 def build_timetable(
     feed: Feed,
     day: dt.date,
@@ -134,9 +246,11 @@ def build_timetable(
     extra_trips: tuple[ExtraTrip, ...] = (),
     window_s: tuple[int, int] = (0, 2 * DAY_S),
 ) -> Timetable:
-    """The timetable of ``day``: its trips, yesterday's past midnight, tomorrow's early ones.
+    """The timetable of ``day``: its trips, yesterday's past midnight, tomorrow's (and later days'
+    when the window reaches them).
 
-    ``window_s`` bounds which runs are kept (seconds after midnight of ``day``).
+    ``window_s`` bounds which runs are kept (true seconds after ``day``'s service-day start); the
+    service days searched follow from it (:func:`_service_days`).
 
     Examples
     --------
@@ -149,21 +263,36 @@ def build_timetable(
     """
     stops = _StopIndex(feed, extra_stops)
     builder = _PatternBuilder(stops)
-    for offset in (-DAY_S, 0, DAY_S):
-        services = feed.services_on(day + dt.timedelta(seconds=offset))
+    days = _service_days(day, window_s, feed.zone)
+    # every timetabled trip on every service day, in day's time base; frequency-based ones go in at once
+    calls: dict[_RunKey, list[_Call]] = {}
+    # trips that may continue as others: kept outside the window too, until joined
+    linkable = {t for r in feed.transfer_rules if r.type == 4 for t in (r.from_trip, r.to_trip)}
+    for service_day, offset in days:
+        services = feed.services_on(service_day)
         for trip_id, times in feed.stop_times.items():
             trip = feed.trips[trip_id]
             if trip.service_id not in services:
                 continue
             for shift, headway in _trip_runs(feed, trip_id, times):
-                begin = times[0].departure_s + shift + offset
-                end = times[-1].arrival_s + shift + offset
-                if end < window_s[0] or begin > window_s[1]:
+                shift += offset
+                outside = times[-1].arrival_s + shift < window_s[0] or times[0].departure_s + shift > window_s[1]
+                if outside and (headway is not None or not (trip.block_id or trip_id in linkable)):
                     continue
-                builder.add(trip.route_id, f"{trip_id}@{begin}",
-                            [(t.stop_id, t.arrival_s + shift + offset, t.departure_s + shift + offset,
-                              t.pickup_type != NO_PICKUP, t.drop_off_type != NO_PICKUP) for t in times],
-                            headway)
+                run = [(t.stop_id, t.arrival_s + shift, t.departure_s + shift,
+                        t.pickup_type != NO_PICKUP, t.drop_off_type != NO_PICKUP) for t in times]
+                if headway is None:
+                    calls[(trip_id, service_day)] = run  # windowed below, once joined
+                else:
+                    builder.add(trip.route_id, f"{trip_id}@{run[0][2]}", run, headway, trips=(trip_id,))
+    links = _in_seat_links(feed, calls)
+    for chain in _chains(calls, links):
+        joined, segments = _joined([calls[key] for key in chain], [feed.trips[t].route_id for t, _ in chain])
+        if joined[-1][1] < window_s[0] or joined[0][2] > window_s[1]:
+            continue
+        trip_ids = tuple(t for t, _ in chain)
+        builder.add(feed.trips[trip_ids[0]].route_id, f"{'+'.join(trip_ids)}@{joined[0][2]}", joined, None,
+                    segments, trip_ids)
     for extra in extra_trips:
         builder.add(extra.route_id, extra.trip_id,
                     [(s, a, d, True, True) for s, a, d in zip(extra.stop_ids, extra.arrivals_s, extra.departures_s)],
@@ -173,13 +302,145 @@ def build_timetable(
     for p_idx, pattern in enumerate(patterns):
         for pos, stop in enumerate(pattern.stops):
             patterns_at[stop].append((p_idx, pos))
+    footpaths, change_s = _stop_rules(feed, stops, rules)
     return Timetable(
         date=day, stop_ids=stops.ids, stop_names=stops.names, stop_names_en=stops.names_en,
         stop_lat=stops.lat, stop_lon=stops.lon,
         index=stops.index, patterns=patterns, patterns_at=patterns_at,
-        footpaths=_footpaths(feed, stops, rules), change_s=_change_times(feed, stops, rules),
-        route_info=_route_info(feed),
+        footpaths=footpaths, change_s=change_s, route_info=_route_info(feed),
+        station_platforms=_station_platforms(feed, stops),
     )
+
+
+def _station_platforms(feed: Feed, stops: _StopIndex) -> dict[str, tuple[int, ...]]:
+    """Every stop id that is not a platform, with the platforms it stands for (:meth:`Feed.platforms_of`)."""
+    found = {}
+    for stop in feed.stops.values():
+        if stop.location_type != PLATFORM:
+            platforms = tuple(stops.index[p] for p in feed.platforms_of(stop.id) if p in stops.index)
+            if platforms:
+                found[stop.id] = platforms
+    return found
+
+
+# --------------------------------------------------------------------- in-seat transfers
+
+
+def _in_seat_links(feed: Feed, calls: dict[_RunKey, list[_Call]]) -> dict[_RunKey, list[_RunKey]]:
+    """Which runs a vehicle goes on as, riders staying on board: run -> the runs it continues as.
+
+    GTFS reference, transfers.txt: type 4, "Passengers can transfer from one trip to another by staying
+    onboard the same vehicle (an \\"in-seat transfer\\")"; "The last arrival time of from_trip_id MAY be
+    later than the first departure time of to_trip_id in case the to_trip_id trip is occurring the
+    subsequent service day". trips.txt ``block_id``: "A block consists of a single trip or many
+    sequential trips made using the same vehicle, defined by shared service days and block_id".
+    transfers.txt: "If both a linked trips transfer and a block_id are provided and they produce
+    conflicting results, then the linked trips transfer shall be used"; type 5, "In-seat transfers are
+    not allowed between sequential trips".
+
+    So: each type-4 pair links the from-trip's run to the to-trip's run of the same service day when that
+    leaves after it arrives, else to the next service day's. Consecutive trips of one block on one
+    service day (by first departure) link when the first ends where the next begins (the same stop, or
+    two platforms of one station) no later than it leaves, unless either trip has a type-4 link of its
+    own on that side. Pairs that a type-5 rule names are never linked.
+    """
+    seated = [r for r in feed.transfer_rules if r.type == 4]
+    apart = {(r.from_trip, r.to_trip) for r in feed.transfer_rules if r.type == 5}
+    linked_out = {r.from_trip for r in seated}
+    linked_in = {r.to_trip for r in seated}
+    links: dict[_RunKey, list[_RunKey]] = {}
+
+    def link(a: _RunKey, b: _RunKey) -> None:
+        if (a[0], b[0]) not in apart and b not in links.get(a, []):
+            links.setdefault(a, []).append(b)
+
+    one_day = dt.timedelta(days=1)
+    days_of: dict[str, list[dt.date]] = {}
+    for trip_id, service_day in calls:
+        days_of.setdefault(trip_id, []).append(service_day)
+    for rule in seated:
+        for service_day in days_of.get(rule.from_trip, []):
+            trip_id, run = rule.from_trip, calls[(rule.from_trip, service_day)]
+            for to_day in (service_day, service_day + one_day):
+                after = calls.get((rule.to_trip, to_day))
+                if after is not None and after[0][2] >= run[-1][1]:
+                    link((trip_id, service_day), (rule.to_trip, to_day))
+                    break
+    blocks: dict[tuple[str, dt.date], list[_RunKey]] = {}
+    for key in calls:
+        block_id = feed.trips[key[0]].block_id
+        if block_id:
+            blocks.setdefault((block_id, key[1]), []).append(key)
+    for keys in blocks.values():
+        keys.sort(key=lambda k: (calls[k][0][2], calls[k][-1][1]))
+        for a, b in zip(keys, keys[1:]):
+            last, first = calls[a][-1], calls[b][0]
+            if (a[0] not in linked_out and b[0] not in linked_in and last[1] <= first[2]
+                    and _same_place(feed, last[0], first[0])):
+                link(a, b)
+    return links
+
+
+def _same_place(feed: Feed, a: str, b: str) -> bool:
+    """Whether two stops are one, or two platforms of one station."""
+    if a == b:
+        return True
+    parent = feed.stops[a].parent_id
+    return bool(parent) and parent == feed.stops[b].parent_id
+
+
+def _chains(calls: dict[_RunKey, list[_Call]], links: dict[_RunKey, list[_RunKey]]) -> Iterator[list[_RunKey]]:
+    """Every run as one vehicle rides it: a run alone, or a maximal path of in-seat links (a 1-to-n link
+    gives a path per branch, at most :data:`MAX_CHAIN_PATHS` from one start)."""
+    has_before = {b for after in links.values() for b in after}
+    for key in calls:
+        if key in has_before:
+            continue  # ridden as part of the chains that reach it
+        paths: list[list[_RunKey]] = []
+        stack = [[key]]
+        while stack and len(paths) < MAX_CHAIN_PATHS:
+            path = stack.pop()
+            nexts = [b for b in links.get(path[-1], []) if b not in path]
+            if not nexts:
+                paths.append(path)
+            stack += [path + [b] for b in reversed(nexts)]
+        yield from paths
+    # runs only on cycles of links (never in time order, but feeds are feeds) are ridden alone
+    reached = {key for key in calls if key not in has_before}
+    frontier = list(reached)
+    while frontier:
+        for b in links.get(frontier.pop(), []):
+            if b not in reached:
+                reached.add(b)
+                frontier.append(b)
+    for key in calls:
+        if key not in reached:
+            yield [key]
+
+
+def _joined(runs: list[list[_Call]], route_ids: list[str]) -> tuple[list[_Call], tuple[tuple[int, str], ...]]:
+    """The calls of one vehicle running several trips in turn, and where each trip starts.
+
+    Where a trip ends at the stop the next begins at, the two calls are one: the arrival of the first,
+    the departure of the next, boarding as the next allows it, alighting as the first does. Elsewhere
+    (two platforms of a station, or a type-4 link between distant stops) the first's last call only sets
+    down and the next's first call only picks up.
+    """
+    joined = list(runs[0])
+    if len(runs) == 1:
+        return joined, ()
+    segments = [(0, route_ids[0])]
+    for run, route_id in zip(runs[1:], route_ids[1:]):
+        end, start = joined[-1], run[0]
+        if end[0] == start[0]:
+            joined[-1] = (end[0], end[1], start[2], start[3], end[4])
+            segments.append((len(joined) - 1, route_id))
+            joined += run[1:]
+        else:
+            joined[-1] = (end[0], end[1], end[2], False, end[4])
+            segments.append((len(joined), route_id))
+            joined += [(start[0], start[1], start[2], start[3], False), *run[1:]]
+    return joined, tuple(segments)
 
 
 class _StopIndex:
@@ -193,7 +454,7 @@ class _StopIndex:
         self.lon: list[float] = []
         self.index: dict[str, int] = {}
         for stop in feed.stops.values():
-            if stop.location_type == 0:
+            if stop.location_type == PLATFORM:
                 self._add(stop.id, stop.name, stop.name_en, stop.lat, stop.lon)
         for extra in extra_stops:
             self._add(extra.id, extra.name, extra.name_en or extra.name, extra.lat, extra.lon)
@@ -207,26 +468,25 @@ class _StopIndex:
         self.lon.append(lon)
 
 
-#: A trip's call at a stop: (stop id, arrival, departure, can board, can alight).
-_Call = tuple[str, int, int, bool, bool]
-#: What a pattern shares: (route id, stop indices, can board, can alight).
-_PatternKey = tuple[str, tuple[int, ...], tuple[bool, ...], tuple[bool, ...]]
-#: One run of a trip: (arrivals, departures, trip id, headway or None).
-_Run = tuple[list[int], list[int], str, "int | None"]
+#: What a pattern shares: (route id, stop indices, can board, can alight, segments).
+_PatternKey = tuple[str, tuple[int, ...], tuple[bool, ...], tuple[bool, ...], tuple[tuple[int, str], ...]]
+#: One run: (arrivals, departures, trip id, headway or None, GTFS trip ids).
+_Run = tuple[list[int], list[int], str, "int | None", tuple[str, ...]]
 
 
 class _PatternBuilder:
-    """Groups trips into patterns; trips that would overtake go to a pattern of their own."""
+    """Groups runs into patterns; runs that would overtake go to a pattern of their own."""
 
     def __init__(self, stops: _StopIndex) -> None:
         self.stops = stops
         self.trips_by_key: dict[_PatternKey, list[_Run]] = {}
 
-    def add(self, route_id: str, trip_id: str, calls: list[_Call], headway: int | None) -> None:
+    def add(self, route_id: str, trip_id: str, calls: list[_Call], headway: int | None,
+            segments: tuple[tuple[int, str], ...] = (), trips: tuple[str, ...] = ()) -> None:
         key = (route_id, tuple(self.stops.index[c[0]] for c in calls),
-               tuple(c[3] for c in calls), tuple(c[4] for c in calls))
+               tuple(c[3] for c in calls), tuple(c[4] for c in calls), segments)
         self.trips_by_key.setdefault(key, []).append(
-            ([c[1] for c in calls], [c[2] for c in calls], trip_id, headway))
+            ([c[1] for c in calls], [c[2] for c in calls], trip_id, headway, trips or (trip_id,)))
 
     def patterns(self) -> list[Pattern]:
         found: list[Pattern] = []
@@ -235,14 +495,15 @@ class _PatternBuilder:
             # latest trip it does not overtake (RAPTOR's "earliest trip" needs FIFO).
             trips.sort(key=lambda trip: (trip[1][0], trip[0][-1]))
             chains: list[Pattern] = []
-            for arrivals, departures, trip_id, headway in trips:
+            for arrivals, departures, trip_id, headway, run_trips in trips:
                 chain = next((p for p in chains if _follows(p, arrivals, departures)), None)
                 if chain is None:
-                    chain = Pattern(key[0], key[1], key[2], key[3])
+                    chain = Pattern(key[0], key[1], key[2], key[3], key[4])
                     chains.append(chain)
                 chain.arrivals.append(arrivals)
                 chain.departures.append(departures)
                 chain.trip_ids.append(trip_id)
+                chain.run_trips.append(run_trips)
                 chain.headway_s.append(headway)
             found += chains
         for pattern in found:
@@ -256,40 +517,78 @@ def _follows(pattern: Pattern, arrivals: list[int], departures: list[int]) -> bo
     return all(a >= la and d >= ld for a, d, la, ld in zip(arrivals, departures, last_arr, last_dep))
 
 
-def _footpaths(feed: Feed, stops: _StopIndex, rules: WalkRules) -> list[list[tuple[int, int, int]]]:
-    """Walks between different stops: transfers.txt first, then geometry within the longest walk."""
-    paths: dict[tuple[int, int], tuple[int, int]] = {}
+# --------------------------------------------------------------------- transfers between stops
+
+
+def _stop_rules(feed: Feed, stops: _StopIndex, rules: WalkRules) -> tuple[list[list[tuple[int, int, int]]], list[int]]:
+    """Footpaths between stops and the change time at each, from geometry and the stop-only rules of
+    transfers.txt (rank 6: no route, no trip).
+
+    GTFS reference, transfers.txt: ``from_stop_id`` "If this field refers to a station, the transfer rule
+    applies to all its child stops"; types 0 "Recommended transfer point between routes", 1 "Timed
+    transfer point between two routes. The departing vehicle is expected to wait for the arriving one",
+    2 "Transfer requires a minimum amount of time between arrival and departure to ensure a connection.
+    The time required to transfer is specified by min_transfer_time", 3 "Transfers are not possible
+    between routes at the location".
+
+    At one stop, the change time: type 3 forbids changing (:data:`FORBIDDEN_S`), type 2 is its
+    ``min_transfer_time``, type 1 is 0 (the vehicle waits), type 0 (and no rule) is the default:
+    ``WalkRules.min_transfer_s`` when given, else 0. ``min_transfer_s`` given overrides every time, never
+    a type-3 ban. Between two stops (only when walking is allowed at all): type 3 removes the walk, types
+    0-2 add it (even beyond the longest walk: the feed says one can), a type 2 taking at least its time.
+    A rule naming a platform beats one naming its station (a step of specificity below the reference's
+    rank 6: the stop named is more precise than "all its child stops"); of equals the first read wins.
+    """
+    n = len(stops.ids)
+    default = rules.min_transfer_s if rules.min_transfer_s is not None else 0
+    change = [default] * n
+    # (from, to) -> (how many sides name a platform, rule): the most precise rule of each pair
+    chosen: dict[tuple[int, int], tuple[int, TransferRule]] = {}
+    for rule in feed.transfer_rules:
+        if rule.rank != 6 or rule.type > 3:
+            continue
+        froms = [stops.index[s] for s in feed.platforms_of(rule.from_stop) if s in stops.index]
+        tos = [stops.index[s] for s in feed.platforms_of(rule.to_stop) if s in stops.index]
+        precision = (rule.from_stop in stops.index) + (rule.to_stop in stops.index)
+        for i in froms:
+            for j in tos:
+                held = chosen.get((i, j))
+                if held is None or precision > held[0]:
+                    chosen[(i, j)] = (precision, rule)
+    for (i, j), (_, rule) in chosen.items():
+        if i != j:
+            continue
+        if rule.type == 3:
+            change[i] = FORBIDDEN_S
+        elif rules.min_transfer_s is None:
+            change[i] = {1: 0, 2: rule.min_s or 0}.get(rule.type, default)
     if rules.max_walk_m <= 0:
-        return [[] for _ in stops.ids]
-    points = [(i, stops.lat[i], stops.lon[i]) for i in range(len(stops.ids))]
+        return [[] for _ in stops.ids], change
+    paths: dict[tuple[int, int], tuple[int, int]] = {}
+    points = [(i, stops.lat[i], stops.lon[i]) for i in range(n)]
     limit_m = rules.max_walk_m / rules.walk_circuity
     for (a, lat_a, lon_a), (b, lat_b, lon_b) in near_pairs(points, limit_m):
         straight = distance_m((lat_a, lon_a), (lat_b, lon_b))
         if straight <= limit_m and a != b:
             walk = (rules.walk_s(straight), round(straight * rules.walk_circuity))
             paths[(a, b)] = paths[(b, a)] = walk
-    for (from_id, to_id), seconds in feed.transfers_s.items():
-        i, j = stops.index.get(from_id), stops.index.get(to_id)
-        if i is None or j is None or i == j:
+    for (i, j), (_, rule) in chosen.items():
+        if i == j:
             continue
-        metres = paths.get((i, j), (0, round(distance_m((stops.lat[i], stops.lon[i]),
-                                                         (stops.lat[j], stops.lon[j])) * rules.walk_circuity)))[1]
-        walk_s = max(seconds, paths.get((i, j), (0, 0))[0])
-        paths[(i, j)] = (walk_s, metres)
+        if rule.type == 3:
+            paths.pop((i, j), None)
+            continue
+        straight = distance_m((stops.lat[i], stops.lon[i]), (stops.lat[j], stops.lon[j]))
+        metres = round(straight * rules.walk_circuity)
+        if (i, j) in paths:
+            walk_s, metres = paths[(i, j)]
+        else:  # beyond the longest walk: a type 2's time is the feed's word for it; else walking it
+            walk_s = 0 if rule.type == 2 and rule.min_s is not None else rules.walk_s(straight)
+        paths[(i, j)] = (max(walk_s, rule.min_s or 0) if rule.type == 2 else walk_s, metres)
     result: list[list[tuple[int, int, int]]] = [[] for _ in stops.ids]
     for (a, b), (seconds, metres) in paths.items():
         result[a].append((b, seconds, metres))
-    return result
-
-
-def _change_times(feed: Feed, stops: _StopIndex, rules: WalkRules) -> list[int]:
-    if rules.min_transfer_s is not None:
-        return [rules.min_transfer_s] * len(stops.ids)
-    change = [0] * len(stops.ids)
-    for (from_id, to_id), seconds in feed.transfers_s.items():
-        if from_id == to_id and from_id in stops.index:
-            change[stops.index[from_id]] = seconds
-    return change
+    return result, change
 
 
 def _route_info(feed: Feed) -> dict[str, dict[str, str]]:
@@ -298,4 +597,3 @@ def _route_info(feed: Feed) -> dict[str, dict[str, str]]:
                "color": r.color}
         for r in feed.routes.values()
     }
-

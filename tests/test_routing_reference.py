@@ -63,6 +63,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -1068,3 +1069,38 @@ def test_a_stop_linked_twice_to_the_destination_counts_its_shorter_walk():
     origin = raptor.Endpoint(((s, 0, 0),), 30.67, 104.10)
     dest = raptor.Endpoint(((t, 60, 70), (t, 300, 360)), 30.70, 104.10)
     assert raptor.earliest_arrival(tt, origin, dest, 36000)[-1].arr_s == 36600 + 60
+
+
+def _overnight_only_when_leaving_before_arriving() -> tuple[Feed, Query, int]:
+    """evening (today only) A 20:00 -> B 20:30 continues in seat as late (tomorrow only) B 21:00 -> C:
+    late leaves after evening arrives, so the link is of one service day, on which late does not run."""
+    feed = Feed()
+    _line(feed, "ABC")
+    feed.services = {"today-only": SERVICES["today-only"], "tomorrow-only": SERVICES["tomorrow-only"]}
+    _trip(feed, "evening", "R", ("A", 20 * 60), ("B", 20 * 60 + 30), service="today-only")
+    _trip(feed, "late", "R", ("B", 21 * 60), ("C", 21 * 60 + 30), service="tomorrow-only")
+    feed.transfer_rules = [TransferRule("B", "B", type=3), TransferRule(from_trip="evening", to_trip="late", type=4)]
+    return feed, _stops_query(feed, "A", "C", 19 * 60), 3
+
+
+def _block_against_a_type_5_elsewhere() -> tuple[Feed, Query, int]:
+    """a and b are one block, but transfers.txt links a to c (type 5: the vehicle goes on as c, riders get
+    off): "the linked trips transfer shall be used", so no staying on from a into b."""
+    feed = Feed()
+    _line(feed, "ABCD")
+    _trip(feed, "a", "R", ("A", 600), ("B", 610), block_id="K")
+    _trip(feed, "b", "R", ("B", 615), ("C", 625), block_id="K")
+    _trip(feed, "c", "R", ("B", 640), ("D", 650))
+    feed.transfer_rules = [TransferRule("B", "B", type=3), TransferRule("B", "B", from_trip="a", to_trip="c", type=5)]
+    return feed, _stops_query(feed, "A", "C", 590), 2
+
+
+@pytest.mark.parametrize("case", [_overnight_only_when_leaving_before_arriving, _block_against_a_type_5_elsewhere])
+def test_router_stays_on_board_only_where_the_reference_says(case):
+    """Two in-seat readings the random properties reach rarely, pinned: the router answers as the reference."""
+    feed, q, days = case()
+    tt = build_timetable(feed, DAY, NO_WALK, window_s=(0, days * DAY_S))
+    origin, dest = endpoints(tt, q)
+    found = before_end(raptor.earliest_arrival(tt, origin, dest, q.depart_s, max_rides=3), days)
+    assert pareto(reference(feed, NO_WALK, q, 3, days)) == []
+    assert [(j.arr_s, j.rides) for j in found] == []

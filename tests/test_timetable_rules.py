@@ -271,3 +271,34 @@ def test_platforms_of_any_stop_id():
     assert tt.platforms_of("S") == tt.platforms_of("E") == platforms
     assert tt.platforms_of("BA") == tt.platforms_of("P2") == (tt.index["P2"],)
     assert tt.platforms_of("nowhere") == ()
+
+
+def test_type_4_is_the_next_days_only_when_the_times_say_so():
+    """The to-trip leaves (by its own times) after the from-trip arrives, so it is the same service day's;
+    when that day's does not run, nothing links: riders do not sit in the vehicle until tomorrow's."""
+    today_only = Service("today", (True,) + (False,) * 6, dt.date(2024, 1, 1), dt.date(2024, 12, 31))  # Mondays
+    tomorrow_only = Service("tomorrow", (False, True) + (False,) * 5, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    stops = {s: (30.6 + 0.01 * i, 104.0) for i, s in enumerate("ABC")}
+    trips = {"evening": ("E", [("A", "20:00", "20:00"), ("B", "20:30", "20:30")]),
+             "late": ("L", [("B", "21:00", "21:00"), ("C", "21:30", "21:30")])}
+    feed = make_feed(stops, trips, rules=[TransferRule("B", "B", type=3),
+                                          TransferRule(from_trip="evening", to_trip="late", type=4)],
+                     services={"today": today_only, "tomorrow": tomorrow_only},
+                     service_of={"evening": "today", "late": "tomorrow"})
+    found, tt = rides(feed, "A", "C", "19:00")
+    assert found == [] and all(not p.segments for p in tt.patterns)
+
+
+def test_a_trip_linked_elsewhere_by_type_5_leaves_its_block():
+    """a, b and c; the block says a goes on as b, transfers.txt says a's vehicle goes on as c (type 5:
+    linked, riders alight). GTFS: "If both a linked trips transfer and a block_id are provided and they
+    produce conflicting results, then the linked trips transfer shall be used": no in-seat a -> b."""
+    stops = {s: (30.6 + 0.01 * i, 104.0) for i, s in enumerate("ABCD")}
+    trips = {"a": ("R", [("A", "10:00", "10:00"), ("B", "10:10", "10:10")]),
+             "b": ("R", [("B", "10:15", "10:15"), ("C", "10:25", "10:25")]),
+             "c": ("S", [("B", "10:40", "10:40"), ("D", "10:50", "10:50")])}
+    rules = [TransferRule("B", "B", type=3), TransferRule("B", "B", from_trip="a", to_trip="c", type=5)]
+    found, tt = rides(make_feed(stops, trips, rules=rules, blocks={"a": "K", "b": "K"}), "A", "C", "09:50")
+    assert found == [] and all(not p.segments for p in tt.patterns)
+    found, _ = rides(make_feed(stops, trips, rules=rules[:1], blocks={"a": "K", "b": "K"}), "A", "C", "09:50")
+    assert found == [(hm("10:25"), 1)]  # without the type-5 row, the block carries riders on

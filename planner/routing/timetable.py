@@ -334,20 +334,23 @@ def _in_seat_links(feed: Feed, calls: dict[_RunKey, list[_Call]]) -> dict[_RunKe
     later than the first departure time of to_trip_id in case the to_trip_id trip is occurring the
     subsequent service day". trips.txt ``block_id``: "A block consists of a single trip or many
     sequential trips made using the same vehicle, defined by shared service days and block_id".
-    transfers.txt: "If both a linked trips transfer and a block_id are provided and they produce
-    conflicting results, then the linked trips transfer shall be used"; type 5, "In-seat transfers are
-    not allowed between sequential trips".
+    transfers.txt, "Linked trips": "The following applies to transfer_type=4 and =5, which are used to
+    link trips together, with or without in-seat transfers", and "If both a linked trips transfer and a
+    block_id are provided and they produce conflicting results, then the linked trips transfer shall be
+    used"; type 5, "In-seat transfers are not allowed between sequential trips".
 
-    So: each type-4 pair links the from-trip's run to the to-trip's run of the same service day when that
-    leaves after it arrives, else to the next service day's. Consecutive trips of one block on one
+    So: each type-4 pair links the from-trip's run of a service day to the to-trip's run of the same
+    service day when the to-trip leaves (by its own times) no earlier than the from-trip arrives, else to
+    the next service day's: only that run, and only if it runs. Consecutive trips of one block on one
     service day (by first departure) link when the first ends where the next begins (the same stop, or
-    two platforms of one station) no later than it leaves, unless either trip has a type-4 link of its
-    own on that side. Pairs that a type-5 rule names are never linked.
+    two platforms of one station) no later than it leaves, unless either trip is linked by transfers.txt
+    (type 4 or 5) on that side: the linked trips say where its vehicle goes. Pairs that a type-5 rule
+    names are never linked.
     """
     seated = [r for r in feed.transfer_rules if r.type == 4]
     apart = {(r.from_trip, r.to_trip) for r in feed.transfer_rules if r.type == 5}
-    linked_out = {r.from_trip for r in seated}
-    linked_in = {r.to_trip for r in seated}
+    linked_out = {r.from_trip for r in feed.transfer_rules if r.type in (4, 5)}
+    linked_in = {r.to_trip for r in feed.transfer_rules if r.type in (4, 5)}
     links: dict[_RunKey, list[_RunKey]] = {}
 
     def link(a: _RunKey, b: _RunKey) -> None:
@@ -359,13 +362,13 @@ def _in_seat_links(feed: Feed, calls: dict[_RunKey, list[_Call]]) -> dict[_RunKe
     for trip_id, service_day in calls:
         days_of.setdefault(trip_id, []).append(service_day)
     for rule in seated:
+        before, after = feed.stop_times.get(rule.from_trip), feed.stop_times.get(rule.to_trip)
+        if not before or not after:
+            continue
+        next_day = one_day if after[0].departure_s < before[-1].arrival_s else dt.timedelta(0)
         for service_day in days_of.get(rule.from_trip, []):
-            trip_id, run = rule.from_trip, calls[(rule.from_trip, service_day)]
-            for to_day in (service_day, service_day + one_day):
-                after = calls.get((rule.to_trip, to_day))
-                if after is not None and after[0][2] >= run[-1][1]:
-                    link((trip_id, service_day), (rule.to_trip, to_day))
-                    break
+            if (rule.to_trip, service_day + next_day) in calls:
+                link((rule.from_trip, service_day), (rule.to_trip, service_day + next_day))
     blocks: dict[tuple[str, dt.date], list[_RunKey]] = {}
     for key in calls:
         block_id = feed.trips[key[0]].block_id

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.main import main
 from planner.routing import raptor
 from planner.routing.timetable import WalkRules, build_timetable
 from planner.sources.gtfs import GtfsError, read_feed
@@ -279,6 +280,16 @@ def test_a_gtfs_error_carries_the_warnings_so_far(tmp_path):
         read_feed(write_feed(tmp_path, {"stops.txt": stops, "stop_times.txt": stop_times}))
     assert caught.value.warnings == ("stops.txt: not UTF-8 as GTFS requires; read as cp1252",
                                      "stop_times.txt:2: row skipped (ValueError: unknown stop_id 'Z')")
+
+
+def test_cli_route_prints_the_warnings_of_a_feed_it_cannot_use(runner, tmp_path):
+    stops = BASE["stops.txt"].replace("Gamma", "Gàmma").encode("cp1252")
+    folder = write_feed(tmp_path, {"stops.txt": stops, "stop_times.txt": "trip_id,stop_id,stop_sequence\n"})
+    result = runner.invoke(main, ["route", "--gtfs", str(folder), "--from", "A", "--to", "C",
+                                  "--date", "2024-02-13", "--depart", "07:00:00"])
+    assert result.exit_code == 1
+    assert "warning: stops.txt: not UTF-8 as GTFS requires; read as cp1252" in result.stderr
+    assert result.stderr.index("warning: stops.txt") < result.stderr.index("no trip has usable stop times")
 
 
 def test_the_server_logs_the_warnings_of_a_feed_it_cannot_use(data_dir, tmp_path, caplog):

@@ -263,10 +263,19 @@ def test_cli_route_on_the_sample_feed(runner):
 
 
 def test_cli_route_with_no_journey_says_why(runner):
+    # No time limit: on a Monday the Amargosa Valley trips (weekends only) are Saturday's first, at 08:00
+    # (this query had no journey while routing looked 4 hours ahead)
     result = runner.invoke(main, ["route", "--gtfs", str(SAMPLE), "--from", "BEATTY_AIRPORT", "--to", "AMV",
                                   "--date", "2008-06-02", "--depart", "07:00:00", "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["journeys"][0]["departure"] == "2008-06-07T08:00:00-07:00"
+    assert answer["arrival"] == "129:00:00"  # GTFS seconds of the query's day: 5 days and 9 hours
+    result = runner.invoke(main, ["route", "--gtfs", str(SAMPLE), "--from", "BEATTY_AIRPORT", "--to", "AMV",
+                                  "--date", "2011-06-01", "--depart", "07:00:00", "--json"])
     assert result.exit_code == 1
-    assert "error" in json.loads(result.stdout)
+    answer = json.loads(result.stdout)
+    assert answer["code"] == "no_service_on_date" and "the feed covers 2007-01-01 to 2010-12-31" in answer["error"]
 
 
 CHANGE_FEED = {
@@ -344,3 +353,4 @@ def test_cli_warns_about_a_broken_feed_and_refuses_an_unusable_one(runner, tmp_p
     result = runner.invoke(main, ["route", "--gtfs", str(unusable), "--from", "A", "--to", "C",
                                   "--date", "2024-02-13", "--depart", "07:00:00", "--json"])
     assert result.exit_code == 1 and "cannot route without stop_times.txt" in result.output
+

@@ -56,15 +56,20 @@ def test_arrive_by(client):
 
 
 def test_no_journey_says_why(client):
-    _, late = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2024-02-12&depart=23:55&lang=en")
+    # No time limit: at 23:55 on a day of the calendar the answer is tomorrow's first journey; nothing
+    # leaves after 23:55 on the calendar's last day, and from 21:30 that day nothing arrives before it ends.
+    _, tomorrow = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2024-02-12&depart=23:55&lang=en")
+    assert tomorrow["reason"] is None and tomorrow["journeys"][0]["departure"].startswith("2024-02-13T05:")
+    _, late = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2027-12-31&depart=23:55&lang=en")
     assert late["journeys"] == [] and "after the last departure" in late["reason"]
-    _, evening = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2024-02-12&depart=21:30&lang=en")
-    assert "have ended for the day" in evening["reason"]  # the feeders to the base stop in the evening
+    assert "the last left at 2027-12-31 23:" in late["reason"]
+    _, evening = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2027-12-31&depart=21:30&lang=en")
+    assert "before the timetable ends on 2027-12-31" in evening["reason"]
     _, far = _get(client, "from=30.5,104.3&to=panda-south-gate&date=2024-02-12&depart=10:00&lang=en")
     assert "too far to walk" in far["reason"]
     _, no_service = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2031-01-01&depart=10:00&lang=en")
     assert "no transit service" in no_service["reason"]
-    _, in_chinese = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2024-02-12&depart=23:55&lang=zh")
+    _, in_chinese = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2027-12-31&depart=23:55&lang=zh")
     assert "末班车已过" in in_chinese["reason"]
     assert late["taxi"]["legs"][-1]["mode"] == "taxi"  # a taxi still goes
 

@@ -106,14 +106,15 @@ def test_every_code_the_core_raises_has_a_message():
 
 def test_describe_says_every_kind_of_domain_error_in_both_languages():
     errors = [BadRequest("depart", "not_a_time", value="25:99"), NotFound("no_place", id="x"),
-              NoJourney("none_arrives_by", date="2024-02-12", arrive_by_s=6 * 3600),
+              NoJourney("none_arrives_by", date="2024-02-12", arrive_by_at="2024-02-12T06:00:00+08:00",
+                        first_arrival_at="2024-02-12T06:40:00+08:00"),
               DataError([Problem("places.yaml:3 places[0].lat", "expected a number, got 'x'")])]
     for error in errors:
         english, chinese = describe(error, "en"), describe(error, "zh")
         assert english and not CHINESE.search(english), english
         assert CHINESE.search(chinese), chinese
     assert describe(errors[0], "en") == "not a time HH:MM: '25:99'"
-    assert describe(errors[2], "zh") == "2024-02-12 06:00 前无法到达：当天首班车可能更晚"
+    assert describe(errors[2], "zh") == "2024-02-12 06:00 前无法到达：最早 2024-02-12 06:40 到达"
     assert describe(errors[3], "en").startswith("1 problem(s) in the data: places.yaml:3 places[0].lat: expected")
     # free text from a library (a GTFS reader's message) is shown as it is
     assert describe(PlannerError("feed.zip: not a zip file"), "zh") == "feed.zip: not a zip file"
@@ -142,20 +143,23 @@ def test_the_core_makes_no_chinese_strings_only_codes_and_numbers(model):
     journeys = JourneyPlanner.for_model(model)
     gate, museum = journeys.resolve("dongjiao-memory"), journeys.resolve("panda-south-gate")
     failures = []
-    for origin, day, depart_s in ((gate, DAY, 23 * 3600 + 55 * 60), (gate, DAY, 21 * 3600 + 30 * 60),
+    # routing has no time limit: on a day of the calendar a late query finds tomorrow's first journey,
+    # so "nothing leaves" and "nothing arrives" are asked on the calendar's last and first days
+    last_day, first_day = dt.date(2027, 12, 31), dt.date(2024, 1, 1)
+    for origin, day, depart_s in ((gate, last_day, 23 * 3600 + 55 * 60), (gate, last_day, 21 * 3600 + 30 * 60),
                                   (journeys.resolve("30.5,104.3"), DAY, 10 * 3600),
                                   (gate, dt.date(2031, 1, 1), 10 * 3600)):
         with pytest.raises(NoJourney) as caught:
             journeys.journeys(origin, museum, day, depart_s)
         failures.append(caught.value)
     with pytest.raises(NoJourney) as caught:
-        journeys.arrive_by(gate, museum, DAY, 5 * 3600)
+        journeys.arrive_by(gate, museum, first_day, 5 * 3600)
     failures.append(caught.value)
     for spec in ("atlantis", "95,200"):
         with pytest.raises(BadRequest) as bad:
             journeys.resolve(spec)
         failures.append(bad.value)
-    assert {f.code for f in failures} >= {"after_last_departure", "services_ended", "too_far_to_walk",
+    assert {f.code for f in failures} >= {"after_last_departure", "none_before_feed_end", "too_far_to_walk",
                                           "no_service_on_date", "none_arrives_by", "unknown_endpoint"}
     for failure in failures:
         assert not CHINESE.search(str(failure)), str(failure)
@@ -190,14 +194,15 @@ def test_no_chinese_literal_in_routing_or_itinerary_code():
 
 
 def test_the_cli_says_why_in_english_and_in_chinese(runner):
-    late = ["route", "--from", "dongjiao-memory", "--to", "panda-south-gate", "--date", "2024-02-12",
+    # the calendar's last day: on any other, 23:55 finds tomorrow's first journey (no time limit)
+    late = ["route", "--from", "dongjiao-memory", "--to", "panda-south-gate", "--date", "2027-12-31",
             "--depart", "23:55:00"]
     english = runner.invoke(main, late)
     assert english.exit_code == 1
     assert "No journey: after the last departure: nothing leaves near Dongjiao Memory" in english.output
-    assert "after 23:55; the last leaves at 23:" in english.output
+    assert "after 2027-12-31 23:55; the last left at 2027-12-31 23:" in english.output
     chinese = runner.invoke(main, [*late, "--lang", "zh"])
     assert chinese.exit_code == 1
-    assert "没有可行路线：末班车已过：23:55 之后 东郊记忆 附近没有车次；末班 23:" in chinese.output
+    assert "没有可行路线：末班车已过：2027-12-31 23:55 之后 东郊记忆 附近没有车次；末班车 2027-12-31 23:" in chinese.output
     bad = runner.invoke(main, [*late[:-1], "25:99", "--json"])
     assert '"code": "not_a_gtfs_time"' in bad.output and "depart: not a time HH:MM:SS: '25:99'" in bad.output

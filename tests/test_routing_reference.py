@@ -70,7 +70,10 @@ from hypothesis import strategies as st
 from planner.domain.transit import TransferRule
 from planner.sources.gtfs import Feed, Frequency, Route, Service, Stop, StopTime, Trip, format_gtfs_time, read_feed
 from planner.routing import raptor
+from planner.routing.journeys import JourneyPlanner, NoJourney, Options
 from planner.routing.timetable import WalkRules, build_timetable
+from planner.sources.datafiles import load_params
+from planner.domain.paths import bundled_data_dir
 
 INF = float("inf")
 DAY_S = 86400
@@ -78,6 +81,7 @@ DAY = dt.date(2024, 2, 13)  # a Tuesday: yesterday is a Monday, tomorrow a Wedne
 ONE_DAY = dt.timedelta(days=1)
 BASE_LAT, BASE_LON = 30.67, 104.10
 STEP_LAT, STEP_LON = 0.004, 0.0045  # about 445 m and 430 m
+PARAMS, _ = load_params(bundled_data_dir() / "network.yaml")  # walking at 1.2 m/s, circuity 1.3: as WalkRules()
 
 # Fixed examples, the same on every run; HYPOTHESIS_EXAMPLES=5000 HYPOTHESIS_RANDOM=1 searches further.
 SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 120)), deadline=None,
@@ -482,10 +486,11 @@ def _side(trip_id: str, route_id: str, run: Run) -> bool:
 class Reference:
     """The earliest arrival, by brute force, over the runs of ``window_days`` days from the query day."""
 
-    def __init__(self, feed: Feed, rules: WalkRules, window_days: int = 2) -> None:
+    def __init__(self, feed: Feed, rules: WalkRules, window_days: int = 2, days_before: int = 1) -> None:
         self.feed, self.rules = feed, rules
         self.end_s = window_days * DAY_S
-        self.runs = vehicle_runs(feed, DAY, range(-1, window_days + 1))  # and the next day's, continued into
+        # runs of the days before (past midnight), of the window, and of the next day (continued into)
+        self.runs = vehicle_runs(feed, DAY, range(-days_before, window_days + 1))
         self.links = in_seat_links(feed, self.runs)
         self.stops = [s.id for s in feed.stops.values() if s.location_type == 0]
         self.walks: dict[str, dict[str, int]] = {p: {} for p in self.stops}  # within the longest walk
@@ -1070,6 +1075,63 @@ def test_a_stop_linked_twice_to_the_destination_counts_its_shorter_walk():
     dest = raptor.Endpoint(((t, 60, 70), (t, 300, 360)), 30.70, 104.10)
     assert raptor.earliest_arrival(tt, origin, dest, 36000)[-1].arr_s == 36600 + 60
 
+
+# --------------------------------------------------------------------- the planner, however many days on
+
+
+def _stop_query(ref: Reference, rules: WalkRules, origin: str, dest: str, depart_s: int) -> Query:
+    """A query between two stops as the planner asks it: the stop itself or a walk to one near it."""
+    a, b = ref.feed.stops[origin], ref.feed.stops[dest]
+    straight = geodesic((a.lat, a.lon), (b.lat, b.lon)).meters
+    return Query([(origin, 0), *ref.foot[origin].items()], [(dest, 0), *ref.foot[dest].items()],
+                 rules.walk_s(straight) if straight * rules.walk_circuity <= max(rules.max_walk_m, 0) else None,
+                 depart_s, b.lat, b.lon)
+
+
+@settings(SETTINGS, max_examples=SETTINGS.max_examples // 2)
+@given(data=st.data(), feed=feeds(), rules=walk_rules)
+def test_planner_reaches_later_days_as_the_reference(data, feed, rules):
+    """JourneyPlanner.journeys between two stops, with no time limit: the earliest arrival the reference
+    finds over the service days the planner may search (``Options.max_days`` after the day, kept small
+    here), however many days later; or no journey in both."""
+    stops = sorted(s for s in feed.stops if feed.stops[s].location_type == 0)
+    origin, dest = data.draw(st.lists(st.sampled_from(stops), min_size=2, max_size=2, unique=True))
+    depart_s = data.draw(st.integers(0, 30 * 60)) * 60
+    options = Options(max_walk_m=rules.max_walk_m, min_transfer_s=rules.min_transfer_s, max_rides=6, max_days=3)
+    jp = JourneyPlanner(feed, PARAMS)
+    ref = Reference(feed, rules, window_days=options.max_days + 2)
+    expected = ref.earliest(_stop_query(ref, rules, origin, dest, depart_s), options.max_rides)[-1]
+    try:
+        journeys = jp.journeys(jp.resolve(origin), jp.resolve(dest), DAY, depart_s, options)
+    except NoJourney as exc:
+        assert expected == INF, exc.reason
+        return
+    arrival = round(journeys[0].arr.timestamp() - day_start(feed, DAY).timestamp())
+    assert min(arrival, ref.end_s) == expected if expected < INF else arrival >= ref.end_s
+
+@settings(SETTINGS, max_examples=SETTINGS.max_examples // 2)
+@given(data=st.data(), feed=feeds(), rules=walk_rules)
+def test_planner_arrives_by_leaving_as_late_as_the_reference_allows(data, feed, rules):
+    """JourneyPlanner.arrive_by: a journey arriving by the deadline that leaves at the latest moment the
+    reference allows (leaving a second later, nothing arrives in time), however many days before; or none,
+    and none in the reference either, leaving as early as two days before."""
+    stops = sorted(s for s in feed.stops if feed.stops[s].location_type == 0)
+    origin, dest = data.draw(st.lists(st.sampled_from(stops), min_size=2, max_size=2, unique=True))
+    deadline = data.draw(st.integers(60, 40 * 60)) * 60
+    options = Options(max_walk_m=rules.max_walk_m, min_transfer_s=rules.min_transfer_s, max_rides=6, max_days=3)
+    jp = JourneyPlanner(feed, PARAMS)
+    ref = Reference(feed, rules, window_days=2, days_before=options.max_days + 1)
+    try:
+        journey = jp.arrive_by(jp.resolve(origin), jp.resolve(dest), DAY, deadline, options)
+    except NoJourney as exc:
+        earliest = -(options.max_days - 1) * DAY_S
+        assert ref.earliest(_stop_query(ref, rules, origin, dest, earliest), options.max_rides)[-1] > deadline, exc.reason
+        return
+    start = day_start(feed, DAY).timestamp()
+    dep, arr = round(journey.dep.timestamp() - start), round(journey.arr.timestamp() - start)
+    assert -options.max_days * DAY_S <= dep <= arr <= deadline
+    assert ref.earliest(_stop_query(ref, rules, origin, dest, dep), options.max_rides)[-1] <= deadline
+    assert ref.earliest(_stop_query(ref, rules, origin, dest, dep + 1), options.max_rides)[-1] > deadline
 
 def _overnight_only_when_leaving_before_arriving() -> tuple[Feed, Query, int]:
     """evening (today only) A 20:00 -> B 20:30 continues in seat as late (tomorrow only) B 21:00 -> C:

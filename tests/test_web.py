@@ -148,8 +148,12 @@ def test_home_tooltips_map_date_and_favicon(client):
 def test_compare_page_downloads_and_explains_minutes_without_transit(client):
     page = client.get("/compare?date=2024-02-12&lang=en").get_data(as_text=True)
     assert 'href="/api/compare?date=2024-02-12" download' in page
-    assert "departure minutes have no transit journey" in page
-    assert "No transit journey leaving after 20:00" in page
+    # No horizon (issue 9): a late departure's journey is the next morning's, so every minute of
+    # 2024-02-12 has one; a date the feed does not cover has none, and the page says so.
+    assert "departure minutes have no transit journey" not in page
+    page = client.get("/compare?date=2030-06-01&lang=en").get_data(as_text=True)
+    assert "1021 departure minutes have no transit journey" in page
+    assert "No transit journey in this window" in page
 
 
 def test_graph_venues_follow_the_calendar(tmp_path):

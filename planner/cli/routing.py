@@ -12,7 +12,7 @@ import click
 from planner.domain.errors import BadRequest, DataError, PlannerError
 from planner.cli.common import error_text, lang_option
 from planner.messages import gettext
-from planner.sources.gtfs import format_gtfs_time, parse_gtfs_time, read_feed
+from planner.sources.gtfs import GtfsError, format_gtfs_time, parse_gtfs_time, read_feed
 
 
 def _planner(gtfs: Path | None):
@@ -22,10 +22,16 @@ def _planner(gtfs: Path | None):
     """
     from planner.cli.common import settings_for
     from planner.composition import build_journey_planner
+    from planner.composition.services import log_gtfs_warnings
 
     if gtfs is None:
         return build_journey_planner(settings_for())
-    return build_journey_planner(settings_for(), read_feed(gtfs), gtfs)
+    try:
+        feed = read_feed(gtfs)
+    except GtfsError as exc:  # what was read wrong before the feed proved unusable, then the error
+        log_gtfs_warnings(exc.warnings, gtfs)
+        raise
+    return build_journey_planner(settings_for(), feed, gtfs)
 
 
 def _clock(text: str, field: str) -> int:
@@ -45,23 +51,28 @@ def _date(text: str, field: str = "date") -> dt.date:
         raise BadRequest(field, "not_a_date", value=text) from None
 
 
-def answer_route(planner, origin: str, dest: str, date: str, depart: str, options, lang: str = "en") -> dict:
-    """One route query as a JSON-ready dict; problems become an ``error`` entry (words in ``lang``)
-    beside its ``code`` (and ``field``, for a wrong parameter)."""
-    from planner.routing.journeys import NoJourney
+def answer_route(planner, origin: str, dest: str, date: str, depart: str | None, options, lang: str = "en",
+                 arrive_by: str | None = None) -> dict:
+    """One route query as a JSON-ready dict: leaving at ``depart``, or arriving by ``arrive_by``
+    (the latest departure). Problems become an ``error`` entry (words in ``lang``) beside its
+    ``code`` (and ``field``, for a wrong parameter). ``arrival_s`` counts true seconds from the
+    start of the query's service day (as GTFS times do: it may pass 24:00:00, or 48:00:00)."""
+    from planner.routing.journeys import NoJourney, at
 
-    query = {"from": origin, "to": dest, "date": date, "depart": depart}
+    query = {"from": origin, "to": dest, "date": date, **({"arrive_by": arrive_by} if arrive_by else {"depart": depart})}
     try:
-        day, depart_s = _date(date), _clock(depart, "depart")
+        day = _date(date)
+        when_s = _clock(arrive_by, "arrive_by") if arrive_by else _clock(depart or "", "depart")
         a, b = planner.resolve(origin, "from"), planner.resolve(dest, "to")
-        journeys = planner.journeys(a, b, day, depart_s, options)
+        if arrive_by:
+            journeys = [planner.arrive_by(a, b, day, when_s, options)]
+        else:
+            journeys = planner.journeys(a, b, day, when_s, options)
     except (NoJourney, BadRequest) as exc:
         fault = {"code": exc.code, "field": exc.field} if isinstance(exc, BadRequest) else {"code": exc.code}
         return {**query, "error": error_text(exc, lang), **fault}
-    from planner.routing.journeys import at
-
     fastest = journeys[0]
-    arrival_s = int((fastest.arr - at(day, 0, fastest.arr.tzinfo)).total_seconds())
+    arrival_s = round(fastest.arr.timestamp() - at(day, 0, planner.tz).timestamp())
     return {**query, "arrival": format_gtfs_time(arrival_s), "arrival_s": arrival_s,
             "journeys": [j.to_dict() for j in journeys]}
 
@@ -72,14 +83,17 @@ def answer_route(planner, origin: str, dest: str, date: str, depart: str, option
 @click.option("--to", "dest", help="Destination, as --from.")
 @click.option("--date", help="Service date YYYY-MM-DD.")
 @click.option("--depart", help="Departure time HH:MM:SS.")
+@click.option("--arrive-by", help="Arrive by HH:MM:SS: the latest departure (instead of --depart).")
 @click.option("--max-walk-m", type=float, default=None, help="Longest walk; 0 changes vehicles only at the same stop.")
 @click.option("--min-transfer-s", type=int, default=None, help="Least time to change vehicles (default: transfers.txt, else 0).")
-@click.option("--queries", type=click.File("r", encoding="utf-8-sig"), help="CSV with columns from,to,date,depart.")
+@click.option("--queries", type=click.File("r", encoding="utf-8-sig"),
+              help="CSV with columns from,to,date and depart or arrive_by (one of them per row).")
 @click.option("--shuttle/--no-shuttle", default=False, help="Include the proposed shuttle (our feed only).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one line per query).")
 @lang_option
-def route(gtfs, origin, dest, date, depart, max_walk_m, min_transfer_s, queries, shuttle, as_json, lang):
-    """Earliest arrival and its legs, for one query or a CSV of queries."""
+def route(gtfs, origin, dest, date, depart, arrive_by, max_walk_m, min_transfer_s, queries, shuttle, as_json, lang):
+    """Earliest arrival (or, with --arrive-by, the latest departure) and its legs, for one query or a
+    CSV of queries. No time limit: the answer may leave or arrive on a later day."""
     from planner.routing.journeys import Options
 
     try:
@@ -87,36 +101,46 @@ def route(gtfs, origin, dest, date, depart, max_walk_m, min_transfer_s, queries,
     except (DataError, PlannerError) as exc:
         raise click.ClickException(error_text(exc, lang)) from None
     options = Options(with_shuttle=shuttle, max_walk_m=max_walk_m, min_transfer_s=min_transfer_s)
+    if depart and arrive_by:
+        raise click.UsageError("give --depart or --arrive-by, not both")
     if queries is not None:
         rows = csv.DictReader(queries)
-        missing = {"from", "to", "date", "depart"} - set(rows.fieldnames or [])
+        columns = set(rows.fieldnames or [])
+        missing = {"from", "to", "date"} - columns | ({"depart"} if not columns & {"depart", "arrive_by"} else set())
         if missing:
             raise click.ClickException(f"{queries.name}: missing column(s) {', '.join(sorted(missing))}")
         for row in rows:
-            answer = answer_route(planner, row["from"], row["to"], row["date"], row["depart"], options, lang)
+            leave, by = row.get("depart") or None, row.get("arrive_by") or None
+            answer = answer_route(planner, row["from"], row["to"], row["date"], leave, options, lang,
+                                  arrive_by=None if leave else by)
             click.echo(json.dumps(answer, ensure_ascii=False))
         return
-    if not all((origin, dest, date, depart)):
-        raise click.UsageError("give --from, --to, --date and --depart, or --queries FILE.csv")
-    answer = answer_route(planner, origin, dest, date, depart, options, lang)
+    if not all((origin, dest, date, depart or arrive_by)):
+        raise click.UsageError("give --from, --to, --date and --depart (or --arrive-by), or --queries FILE.csv")
+    answer = answer_route(planner, origin, dest, date, depart, options, lang, arrive_by=arrive_by)
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
-        _print_route(answer, lang)
+        _print_route(answer, date, lang)
     if "error" in answer:
         sys.exit(1)
 
 
-def _print_route(answer: dict, lang: str) -> None:
+def _print_route(answer: dict, date: str, lang: str) -> None:
     if "error" in answer:
         click.echo(gettext("No journey: %(reason)s", lang, reason=answer["error"]))
         return
+
+    def when(iso: str) -> str:  # the clock, and the date too when it is not the query's
+        return iso[11:16] if iso[:10] == date else f"{iso[:10]} {iso[11:16]}"
+
     for journey in answer["journeys"]:
-        click.echo(f"{journey['label']}: {journey['departure'][11:16]} -> {journey['arrival'][11:16]}, "
+        click.echo(f"{journey['label']}: {when(journey['departure'])} -> {when(journey['arrival'])}, "
                    f"{journey['duration_s'] // 60} min, {journey['transfers']} transfer(s), fare {journey['fare_cny']}")
         for leg in journey["legs"]:
-            click.echo(f"  {leg['departure'][11:16]}-{leg['arrival'][11:16]} {leg['mode']:7s} {leg['line']:6s} "
-                       f"{leg['from']['name']} -> {leg['to']['name']} ({leg['distance_m']} m)")
+            seated = " (staying on board)" if leg.get("stay_seated") else ""
+            click.echo(f"  {when(leg['departure'])}-{when(leg['arrival'])} {leg['mode']:7s} {leg['line']:6s} "
+                       f"{leg['from']['name']} -> {leg['to']['name']} ({leg['distance_m']} m){seated}")
 
 
 @click.command()

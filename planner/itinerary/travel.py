@@ -19,10 +19,15 @@ from dataclasses import dataclass
 
 from planner.domain.geo import distance_m
 from planner.domain.model import NetworkParams, Place, Site
-from planner.routing.journeys import MAX_JOURNEY_S, Journey, JourneyPlanner, NoJourney, Options, Point
+from planner.routing.journeys import Journey, JourneyPlanner, NoJourney, Options, Point
 
 #: Length of the slices of the day profiled at a time: a search asks about a few hours only.
 SLICE_S = 3600
+
+#: Longest transit ride between two stops of a day plan: the itinerary engine's own limit (the metro's
+#: limit inside the paid area, FACTS.md: 240 minutes), not routing's, which has none: a plan does not
+#: wait for tomorrow's first bus between two visits.
+MAX_LEG_S = 4 * 3600
 
 #: Gates of one site closer than this are one endpoint for transit (Dongjiao's four gates).
 ONE_ENDPOINT_M = 600.0
@@ -168,7 +173,7 @@ class TravelOracle:
             i = bisect_left(departures, depart_s)
             if i < len(departures) and (best is None or arrivals[i] < best):
                 best = arrivals[i]
-        if best is not None and best - depart_s > MAX_JOURNEY_S:
+        if best is not None and best - depart_s > MAX_LEG_S:
             best = None
         walk_s = self._direct_walk_s(a, b)
         if walk_s is not None and (best is None or depart_s + walk_s < best):
@@ -185,8 +190,7 @@ class TravelOracle:
         self.queries += 1
         start = index * SLICE_S
         try:
-            _, _, journeys = self.planner.profile(a, b, self.day, start, start + SLICE_S - 1, self.options,
-                                                  horizon_s=0)
+            _, _, journeys = self.planner.profile(a, b, self.day, start, start + SLICE_S - 1, self.options)
         except NoJourney:
             journeys = []
         return [j.dep_s for j in journeys], [j.arr_s for j in journeys]

@@ -25,16 +25,31 @@ NO_JOURNEY: dict[str, Template] = {
         N_("no transit service on %(date)s: the feed covers %(feed_start)s to %(feed_end)s")
         if p.get("feed_start") else N_("no transit service on %(date)s: the feed has no calendar")),
     "too_far_to_walk": N_("too far to walk: no stop within %(max_walk_m)s m of %(point)s"),
+    "not_connected": N_("no vehicles link %(origin)s to %(dest)s on any day of the timetable, even with walks "
+                        "between stops"),
     "after_last_departure": lambda p: (
-        N_("after the last departure: nothing leaves near %(origin)s after %(depart)s; "
-           "the last leaves at %(last_departure)s")
-        if p.get("last_departure_s") is not None
-        else N_("after the last departure: nothing leaves near %(origin)s after %(depart)s")),
-    "services_ended": N_("services near %(dest)s have ended for the day: the last vehicle there arrives at "
-                         "%(last_arrival)s (feeder buses stop in the evening)"),
-    "no_connection": N_("no connection from %(origin)s to %(dest)s within %(max_journey_h)s hours of %(depart)s"),
-    "none_arrives_by": N_("no journey arrives by %(arrive_by)s on %(date)s: the first services of the day may "
-                          "start later"),
+        (N_("after the last departure: nothing leaves near %(origin)s after %(depart_at)s until "
+            "%(next_departure_at)s; the last left at %(last_departure_at)s")
+         if p.get("last_departure_at") else
+         N_("after the last departure: nothing leaves near %(origin)s after %(depart_at)s until "
+            "%(next_departure_at)s"))
+        if p.get("next_departure_at") else
+        (N_("after the last departure: nothing leaves near %(origin)s after %(depart_at)s; "
+            "the last left at %(last_departure_at)s")
+         if p.get("last_departure_at") else
+         N_("after the last departure: nothing leaves near %(origin)s after %(depart_at)s"))),
+    "none_before_feed_end": N_("no journey from %(origin)s after %(depart_at)s reaches %(dest)s before the "
+                               "timetable ends on %(feed_end)s"),
+    "search_limit": lambda p: (
+        N_("no journey from %(origin)s to %(dest)s after %(depart_at)s with at most %(max_rides)s vehicles "
+           "(the search's limit)")
+        if p.get("max_rides") is not None else
+        N_("no journey from %(origin)s to %(dest)s after %(depart_at)s arrives before %(searched_until_at)s: "
+           "the search stops %(max_days)s days after the date")),
+    "none_arrives_by": lambda p: (
+        N_("no journey arrives by %(arrive_by_at)s: the first arrives at %(first_arrival_at)s")
+        if p.get("first_arrival_at") else
+        N_("no journey arrives by %(arrive_by_at)s")),
     "unreachable": N_("no way from %(origin)s to %(dest)s after %(depart)s"),
 }
 
@@ -152,12 +167,12 @@ def describe_reason(reason: Reason, lang: str) -> str:
 
     Examples
     --------
-    >>> r = Reason("after_last_departure", {"origin": "m-240", "depart_s": 85800, "last_departure_s": 84960},
-    ...            {"m-240": Name("东郊记忆", "Dongjiao Memory")})
+    >>> r = Reason("after_last_departure", {"origin": "m-240", "depart_at": "2027-12-31T23:50:00+08:00",
+    ...            "last_departure_at": "2027-12-31T23:36:00+08:00"}, {"m-240": Name("东郊记忆", "Dongjiao Memory")})
     >>> describe_reason(r, "en")
-    'after the last departure: nothing leaves near Dongjiao Memory after 23:50; the last leaves at 23:36'
+    'after the last departure: nothing leaves near Dongjiao Memory after 2027-12-31 23:50; the last left at 2027-12-31 23:36'
     >>> describe_reason(r, "zh")
-    '末班车已过：23:50 之后 东郊记忆 附近没有车次；末班 23:36 出发'
+    '末班车已过：2027-12-31 23:50 之后 东郊记忆 附近没有车次；末班车 2027-12-31 23:36 已开出'
     """
     template = TEMPLATES.get(reason.code)
     detail = reason.params.get("detail")

@@ -15,12 +15,12 @@ import datetime as dt
 import io
 import statistics
 from bisect import bisect_left
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from planner.domain.model import format_clock
 from planner.routing import raptor
-from planner.routing.journeys import MAX_JOURNEY_S, JourneyPlanner, NoJourney, Options, Point
+from planner.routing.journeys import JourneyPlanner, NoJourney, Options, Point
 
 SERIES = ("transit", "shuttle", "taxi")
 
@@ -118,7 +118,7 @@ def transit_minutes(journeys: list[raptor.RawJourney], source: raptor.Endpoint,
         walk = source.direct_walk
         if walk and (best is None or depart + walk[0] <= best.arr_s):
             minutes.append(Minute(depart, walk[0], 0, 0, 0, walk[0], 0))
-        elif best is None or best.arr_s - depart > MAX_JOURNEY_S:
+        elif best is None:
             minutes.append(Minute(depart))
         else:
             minutes.append(_split(best, depart))
@@ -196,9 +196,9 @@ def compare(planner: JourneyPlanner, origin: Point, dest: Point, day: dt.date,
     for a, b in ((origin, dest), (dest, origin)) if both_ways else ((origin, dest),):
         series: dict[str, list[Minute]] = {}
         for name, with_shuttle in (("transit", False), ("shuttle", True)):
-            opts = Options(with_shuttle, options.max_walk_m, options.min_transfer_s, options.max_rides)
-            try:
-                _, source, journeys = planner.profile(a, b, day, start_s, end_s, opts)
+            opts = replace(options, with_shuttle=with_shuttle)
+            try:  # answers are read at whole minutes from start_s: one run per minute is exact
+                _, source, journeys = planner.profile(a, b, day, start_s, end_s, opts, resolution_s=60)
                 series[name] = transit_minutes(journeys, source, start_s, end_s)
             except NoJourney:
                 series[name] = [Minute(s) for s in range(start_s, end_s + 1, 60)]

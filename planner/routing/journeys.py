@@ -1,18 +1,25 @@
 """Door-to-door journeys: endpoints, legs with names and fares, taxis, reasons.
 
-:class:`JourneyPlanner` turns places, stops and coordinates into RAPTOR
-endpoints over the timetable of a date (with or without the proposed
+:class:`JourneyPlanner` turns places, stops, stations and coordinates into
+RAPTOR endpoints over the timetable of a date (with or without the proposed
 shuttle), and RAPTOR's raw journeys into legs a person can follow.
+
+There is no time limit: the earliest arrival is the earliest on the feed,
+whenever it comes. A query is searched in the timetable of its day (which
+holds the day before's runs past midnight and all of the next day), then,
+when nothing goes, in a timetable reaching further service days, up to
+``Options.max_days`` (a cap for speed that no real feed needs; a query that
+reaches it says so). Arrive-by finds the latest departure however early, by
+bisection on the earliest arrival (which never falls when one leaves later).
+When nothing goes, :class:`NoJourney` says what is true of the feed and the
+query (:mod:`planner.routing.reasons`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict, Unpack
-
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.domain.errors import BadRequest, Name, Param, PlannerError
 from planner.domain.caches import SharedCache
@@ -23,10 +30,8 @@ from planner.routing import raptor
 from planner.domain.fares import FareRules
 from planner.routing.fares import leg_fares, total_fare
 from planner.routing.shuttle import shuttle_stop_id, shuttle_trips
-from planner.routing.timetable import Timetable, WalkRules, build_timetable
-
-#: Longest journey offered: the metro's own limit inside the paid area (FACTS.md: 240 minutes).
-MAX_JOURNEY_S = 4 * 3600
+from planner.routing import reasons
+from planner.routing.timetable import DAY_S, Timetable, WalkRules, build_timetable, day_shift_s, service_day_start
 
 
 class CacheSizes(TypedDict, total=False):
@@ -40,18 +45,34 @@ class CacheSizes(TypedDict, total=False):
 class NoJourney(PlannerError):
     """No journey exists; ``reason`` says why, as a code with parameters.
 
-    Reasons and their parameters (points are ids, named in ``names``):
-    ``no_service_on_date`` (date, feed_start, feed_end: None when the feed has no calendar),
-    ``too_far_to_walk`` (point, max_walk_m), ``after_last_departure`` (origin, depart_s,
-    last_departure_s: None when nothing left that day), ``services_ended`` (dest, last_arrival_s),
-    ``no_connection`` (origin, dest, depart_s, max_journey_s), ``none_arrives_by`` (date,
-    arrive_by_s), ``unreachable`` (origin, dest, depart_s: between two stops of a day plan).
+    Reasons and their parameters (points are ids, named in ``names``; ``*_at`` are ISO date-times
+    in the feed's zone, each checked against the timetable it names by tests/test_routing_reasons.py):
+
+    * ``no_service_on_date`` (date, feed_start, feed_end: None when the feed has no calendar,
+      searched_from, searched_until: dates): no run of any service reaches the day: none runs on the
+      days searched (the day and those after it, or, arriving by, those before it and the next),
+      nor one of the day before them past its midnight;
+    * ``too_far_to_walk`` (point, max_walk_m): no stop within the walk;
+    * ``not_connected`` (origin, dest): no vehicles of any day of the feed, with walks between
+      them, lead from the origin's stops to the destination's;
+    * ``after_last_departure`` (origin, depart_at, last_departure_at, next_departure_at: each None
+      when there is none): nothing leaves near the origin after ``depart_at`` in the days searched;
+      the last boarding before it, and the first after the days searched (beyond ``max_days``);
+    * ``none_before_feed_end`` (origin, dest, depart_at, feed_end): vehicles still leave, but no
+      journey reaches the destination before the feed's calendar ends;
+    * ``search_limit`` (origin, dest, depart_at, and max_days with searched_until_at, or
+      max_rides): a cap of :class:`Options` stopped the search before a journey was found;
+    * ``none_arrives_by`` (date, arrive_by_at, first_arrival_at, searched_from_at): no journey
+      leaving at or after ``searched_from_at`` arrives by the deadline; the first arrival leaving
+      then (None when there is none within ``max_days`` of it);
+    * ``unreachable`` (origin, dest, depart_s: between two stops of a day plan).
 
     Examples
     --------
-    >>> error = NoJourney("after_last_departure", origin="m-240", depart_s=85800, last_departure_s=84960)
-    >>> error.reason, error.params["last_departure_s"]
-    ('after_last_departure', 84960)
+    >>> error = NoJourney("after_last_departure", origin="m-240", depart_at="2024-02-12T23:50:00+08:00",
+    ...                   last_departure_at="2024-02-12T23:36:00+08:00", next_departure_at=None)
+    >>> error.reason, error.params["last_departure_at"]
+    ('after_last_departure', '2024-02-12T23:36:00+08:00')
     """
 
     code = "no_journey"
@@ -74,7 +95,7 @@ class Point:
     name_en: str
     lat: float
     lon: float
-    kind: str  # place | site | stop | coordinates
+    kind: str  # place | site | stop | station | coordinates
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -103,10 +124,12 @@ class Leg:
     path: list[tuple[float, float]] = field(default_factory=list)  # WGS84 (lat, lon) along the leg
     from_name_en: str = ""
     to_name_en: str = ""
+    #: a ride on the same vehicle as the leg before (an in-seat transfer: block_id or transfer_type 4)
+    stay_seated: bool = False
 
     @property
     def duration_s(self) -> int:
-        return int((self.arr - self.dep).total_seconds())
+        return round(self.arr.timestamp() - self.dep.timestamp())  # true seconds: a DST day's wall clocks lie
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +139,7 @@ class Leg:
             "departure": self.dep.isoformat(), "arrival": self.arr.isoformat(),
             "duration_s": self.duration_s, "distance_m": self.distance_m, "fare_cny": self.fare_cny,
             "headway_s": self.headway_s, "path": [[round(lat, 6), round(lon, 6)] for lat, lon in self.path],
+            "stay_seated": self.stay_seated,
         }
 
 
@@ -135,11 +159,13 @@ class Journey:
 
     @property
     def duration_s(self) -> int:
-        return int((self.arr - self.dep).total_seconds())
+        return round(self.arr.timestamp() - self.dep.timestamp())  # true seconds: a DST day's wall clocks lie
 
     @property
     def transfers(self) -> int:
-        return max(0, sum(1 for leg in self.legs if leg.mode not in ("walk", "wait", "taxi")) - 1)
+        """Changes of vehicle: rides after the first, but not those staying on board."""
+        rides = sum(1 for leg in self.legs if leg.mode not in ("walk", "wait", "taxi") and not leg.stay_seated)
+        return max(0, rides - 1)
 
     @property
     def walk_s(self) -> int:
@@ -169,19 +195,26 @@ class Options:
     with_shuttle: bool = False
     max_walk_m: float | None = None  # None: the network's stated longest walk
     min_transfer_s: int | None = None  # None: the feed's transfers.txt, else 0
-    max_rides: int = 8
+    max_rides: int = 8  # vehicles in one journey: a cap for speed; a query it stops says so
+    #: service days searched after the query's own (arrive-by: before it), a cap for speed that no real
+    #: feed needs (weekly rural services fit); a query it stops says so (reason ``search_limit``)
+    max_days: int = 14
 
 
 def at(day: dt.date, seconds: int, tz: dt.tzinfo = TZ) -> dt.datetime:
-    """The aware date-time of a GTFS time on ``day``: seconds after noon minus 12 h.
+    """The aware date-time of a GTFS time on ``day``: true seconds after noon minus 12 h
+    (:func:`planner.routing.timetable.service_day_start`), so a time past 24:00:00 falls on the next
+    calendar day and, on the days clocks change, 01:00:00 may be 00:00 on the wall.
 
     Examples
     --------
     >>> at(dt.date(2024, 2, 12), 90600).isoformat()
     '2024-02-13T01:10:00+08:00'
+    >>> from zoneinfo import ZoneInfo
+    >>> [at(dt.date(2008, 3, 9), h * 3600, ZoneInfo("America/Los_Angeles")).isoformat() for h in (1, 3)]
+    ['2008-03-09T00:00:00-08:00', '2008-03-09T03:00:00-07:00']
     """
-    noon = dt.datetime.combine(day, dt.time(12), tz)
-    return (noon - dt.timedelta(hours=12) + dt.timedelta(seconds=seconds)).astimezone(tz)
+    return (service_day_start(day, tz) + dt.timedelta(seconds=seconds)).astimezone(tz)
 
 
 @dataclass
@@ -205,6 +238,8 @@ class JourneyPlanner:
     profile_slice_cache_size: int = 20_000
     _timetables: SharedCache[Timetable] = field(init=False, repr=False)
     _endpoints: SharedCache[tuple[raptor.Endpoint, raptor.Endpoint]] = field(init=False, repr=False)
+    #: which stops lead to which on any day, per walking rules (reason ``not_connected``)
+    _static_links: SharedCache[reasons.Links] = field(init=False, repr=False)
     #: range-RAPTOR slices of the day between two points, kept for itinerary searches (planner.itinerary.travel)
     profile_slices: SharedCache[tuple[list[int], list[int]]] = field(init=False, repr=False)
     _one_build: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -212,6 +247,7 @@ class JourneyPlanner:
     def __post_init__(self) -> None:
         self._timetables = SharedCache(self.timetable_cache_size, build_once=True)
         self._endpoints = SharedCache(self.endpoint_cache_size)
+        self._static_links = SharedCache(4)
         self.profile_slices = SharedCache(self.profile_slice_cache_size)
 
     @classmethod
@@ -222,15 +258,13 @@ class JourneyPlanner:
 
     @property
     def tz(self) -> dt.tzinfo:
-        try:
-            return ZoneInfo(self.feed.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return TZ
+        """The feed's time zone (its ``agency_timezone``; UTC when that is not a zone)."""
+        return self.feed.zone
 
     # --- endpoints
 
     def resolve(self, spec: str, field_name: str = "from") -> Point:
-        """A place id, site id, stop id or ``lat,lon`` (WGS84) as a :class:`Point`."""
+        """A place id, site id, stop or station id, or ``lat,lon`` (WGS84) as a :class:`Point`."""
         spec = (spec or "").strip()
         if spec in self.places:
             p = self.places[spec]
@@ -240,7 +274,8 @@ class JourneyPlanner:
             return Point(s.id, s.name_zh, s.name_en, s.lat, s.lon, "site")
         if spec in self.feed.stops:
             stop = self.feed.stops[spec]
-            return Point(stop.id, stop.name, stop.code or stop.name, stop.lat, stop.lon, "stop")
+            kind = "stop" if stop.location_type == 0 else "station"  # a station, an entrance, a boarding area
+            return Point(stop.id, stop.name, stop.code or stop.name, stop.lat, stop.lon, kind)
         if spec.startswith("shuttle:") and self.shuttle:
             on_shuttle = next((s for s in self.shuttle.stops if shuttle_stop_id(s.id) == spec), None)
             if on_shuttle:
@@ -266,30 +301,46 @@ class JourneyPlanner:
         min_transfer = None if options.min_transfer_s is None else round(options.min_transfer_s)
         return WalkRules(self.params.walk_speed_m_s, self.params.walk_circuity, max_walk, min_transfer)
 
-    def _timetable_key(self, day: dt.date, options: Options) -> tuple[dt.date, bool, WalkRules]:
-        return day, options.with_shuttle and self.shuttle is not None, self.rules(options)
+    def _timetable_key(self, day: dt.date, options: Options, days: int = 2) -> tuple[dt.date, bool, WalkRules, int]:
+        return day, options.with_shuttle and self.shuttle is not None, self.rules(options), days
 
-    def timetable(self, day: dt.date, options: Options) -> Timetable:
-        """The timetable of ``day`` under ``options``, built once and kept (a few dates at a time)."""
-        key = self._timetable_key(day, options)
+    def timetable(self, day: dt.date, options: Options, days: int = 2) -> Timetable:
+        """The timetable of ``day`` under ``options``, built once and kept (a few at a time): the runs of
+        the day before past midnight, of the day, and of the ``days - 1`` days after it."""
+        key = self._timetable_key(day, options, days)
         return self._timetables.get_or_build(key, lambda: self._build_timetable(*key))
 
-    def _build_timetable(self, day: dt.date, with_shuttle: bool, rules: WalkRules) -> Timetable:
+    def _build_timetable(self, day: dt.date, with_shuttle: bool, rules: WalkRules, days: int) -> Timetable:
         shuttle = self.shuttle if with_shuttle else None  # the key says with_shuttle only when there is one
         extra_stops, extra_trips = shuttle_trips(shuttle) if shuttle is not None else ((), ())
+        window_s = (0, day_shift_s(day, day + dt.timedelta(days=days), self.tz))
         # One build at a time: a build is pure Python, so under the GIL several at once finish no
         # sooner, and each holds its ~30 MB until done (8 request threads: 240 MB more at peak).
         with self._one_build:
-            return build_timetable(self.feed, day, rules, extra_stops, extra_trips)
+            return build_timetable(self.feed, day, rules, extra_stops, extra_trips, window_s)
+
+    def _links(self, tt: Timetable, options: Options) -> reasons.Links:
+        """Which stops lead to which on any day of the feed (kept per walking rules)."""
+        key = (options.with_shuttle and self.shuttle is not None, self.rules(options))
+        shuttle = self.shuttle if key[0] else None
+        return self._static_links.get_or_build(key, lambda: reasons.Links.of(
+            self.feed, tt, shuttle_trips(shuttle)[1] if shuttle is not None else ()))
 
     def endpoint(self, tt: Timetable, point: Point, other: Point, rules: WalkRules) -> raptor.Endpoint:
-        """Walking links between a point and the stops around it."""
+        """Walking links between a point and the stops around it.
+
+        A stop, or a station (its platforms: an entrance or a boarding area stands for its station's or
+        its platform's), is reached at once, without walking, and by the footpaths from it; other
+        points walk to the stops within the longest walk.
+        """
         links: dict[int, tuple[int, int]] = {}
-        if point.kind == "stop" and point.id in tt.index:
-            own = tt.index[point.id]
-            links[own] = (0, 0)
-            for stop, secs, metres in tt.footpaths[own]:
-                links.setdefault(stop, (secs, metres))
+        own = tt.platforms_of(point.id) if point.kind in ("stop", "station") else ()
+        if own:
+            for stop in own:
+                links[stop] = (0, 0)
+            for stop in own:
+                for near, secs, metres in tt.footpaths[stop]:
+                    links.setdefault(near, (secs, metres))
         elif rules.max_walk_m > 0:
             here = -1  # the point among the stops' indices
             candidates = [(here, point.lat, point.lon)] + [
@@ -312,56 +363,121 @@ class JourneyPlanner:
 
     def journeys(self, origin: Point, dest: Point, day: dt.date, depart_s: int,
                  options: Options = Options()) -> list[Journey]:
-        """The fastest journey leaving at ``depart_s``, and the one with fewest transfers when it differs."""
-        tt, source, target = self._prepare(origin, dest, day, options)
-        raw = [j for j in raptor.earliest_arrival(tt, source, target, depart_s, options.max_rides)
-               if j.arr_s - depart_s <= MAX_JOURNEY_S]
-        if not raw:
-            raise self._why_none(tt, source, target, origin, dest, depart_s)
-        fastest = self._named(tt, raw[-1], origin, dest, day, "fastest")
+        """The fastest journey leaving at ``depart_s`` (however late it arrives), and the one with fewest
+        transfers when it differs; :class:`NoJourney` says why there is none."""
+        found = self._forward(origin, dest, day, depart_s, options)
+        if not found.journeys:
+            raise found.reason or self._why_none(found, origin, dest, day, depart_s, options)
+        raw = found.journeys
+        fastest = self._named(found.tt, raw[-1], origin, dest, day, "fastest")
         if raw[0] is raw[-1] or raw[0].transfers >= raw[-1].transfers:
             return [fastest]
-        return [fastest, self._named(tt, raw[0], origin, dest, day, "fewest_transfers")]
+        return [fastest, self._named(found.tt, raw[0], origin, dest, day, "fewest_transfers")]
 
     def fastest_raw(self, origin: Point, dest: Point, day: dt.date, depart_s: int,
                     options: Options = Options()) -> raptor.RawJourney | None:
-        """The fastest journey as RAPTOR found it (no names, no fares), or None: for callers
-        that only need times, such as the itinerary engine."""
+        """The fastest journey as RAPTOR found it (no names, no fares; times in ``day``'s base), or None:
+        for callers that only need times, such as the itinerary engine."""
         try:
-            tt, source, target = self._prepare(origin, dest, day, options)
+            found = self._forward(origin, dest, day, depart_s, options)
         except NoJourney:
             return None
-        raw = raptor.earliest_arrival(tt, source, target, depart_s, options.max_rides)
-        return raw[-1] if raw and raw[-1].arr_s - depart_s <= MAX_JOURNEY_S else None
+        return found.journeys[-1] if found.journeys else None
+
+    def _forward(self, origin: Point, dest: Point, day: dt.date, depart_s: int, options: Options) -> _Forward:
+        """The earliest arrival leaving at ``depart_s``: in the day's timetable, then, when nothing
+        goes, in one reaching further service days (at least twice as far each time, up to
+        ``options.max_days`` after the day). Raises ``too_far_to_walk``; answers ``no_service_on_date``
+        and ``not_connected`` as ``reason`` without searching further."""
+        tt, source, target = self._prepare(origin, dest, day, options)
+        found = raptor.search(tt, source, target, depart_s, options.max_rides)
+        result = _Forward(tt, 2, source, target, found.journeys, found.capped)
+        if found.journeys:
+            return result
+        last = day + dt.timedelta(days=options.max_days)
+        if not tt.patterns and reasons.next_service_day(self.feed, day, last) is None:  # (the next day's runs
+            # past its midnight are not in the day's timetable)
+            result.reason = self._no_service(day, day, last)
+            return result
+        if not self._links(tt, options).linked(source, target):
+            result.reason = NoJourney("not_connected", names={**origin.names, **dest.names},
+                                      origin=origin.id, dest=dest.id)
+            return result
+        while True:
+            # the first service day whose runs were not all searched (the last day of the timetable
+            # is searched only for runs that begin before the timetable ends)
+            later = reasons.next_service_day(self.feed, day + dt.timedelta(days=result.days - 2), last)
+            if later is None:
+                return result
+            days = min(max(2 * result.days, (later - day).days + 2), options.max_days + 2)
+            if days <= result.days:
+                return result
+            result.tt = self.timetable(day, options, days)
+            result.days = days
+            found = raptor.search(result.tt, source, target, depart_s, options.max_rides)
+            result.journeys, result.capped = found.journeys, found.capped
+            if found.journeys:
+                return result
 
     def arrive_by(self, origin: Point, dest: Point, day: dt.date, arrive_s: int,
                   options: Options = Options()) -> Journey:
-        """The latest departure that still arrives by ``arrive_s``."""
+        """The latest departure that still arrives by ``arrive_s``, however early it leaves.
+
+        The earliest arrival never falls when one leaves later (FIFO), so the latest departure is
+        found by bisection over the times one can leave to catch a vehicle, each probe a RAPTOR run
+        pruned by the deadline. When none leaves in the day's timetable, timetables reaching further
+        back are searched, up to ``options.max_days`` before the day.
+        """
         tt, source, target = self._prepare(origin, dest, day, options)
-        journeys = raptor.profile(tt, source, target, arrive_s - MAX_JOURNEY_S, arrive_s, options.max_rides)
-        best = max((j for j in journeys if j.arr_s <= arrive_s), key=lambda j: j.dep_s, default=None)
+        first, back = day, 0
+        while True:
+            deadline = arrive_s + day_shift_s(first, day, self.tz)  # in the first day's time base
+            latest, first_arrival = _latest(tt, source, target, deadline, options.max_rides)
+            if latest or back >= options.max_days:
+                break
+            since = day - dt.timedelta(days=options.max_days)
+            earlier = reasons.previous_service_day(self.feed, first, since)  # day-1: only its runs past midnight
+            if earlier is None:
+                break
+            back = min(max(2 * back, (day - earlier).days), options.max_days)
+            first = day - dt.timedelta(days=back)
+            tt = self.timetable(first, options, back + 2)
         walk = source.direct_walk
-        if walk and (best is None or arrive_s - walk[0] > best.dep_s):
-            best = raptor.RawJourney(arrive_s - walk[0], arrive_s, [raptor.RawLeg("walk", None, None, arrive_s - walk[0], arrive_s, walk[1])])
-        if best is None:
-            raise NoJourney("none_arrives_by", date=day.isoformat(), arrive_by_s=arrive_s)
-        return self._named(tt, best, origin, dest, day, "fastest")
+        shift = day_shift_s(day, first, self.tz)
+        if walk and (not latest or arrive_s - walk[0] > latest[-1].dep_s + shift):
+            leg = raptor.RawLeg("walk", None, None, arrive_s - walk[0], arrive_s, walk[1])
+            return self._named(tt, raptor.RawJourney(leg.dep_s, leg.arr_s, [leg]).shifted(-shift),
+                               origin, dest, first, "fastest")
+        if latest:
+            return self._named(tt, latest[-1], origin, dest, first, "fastest")
+        names = {**origin.names, **dest.names}
+        if not tt.patterns:  # no run of any service from the days searched before, up to the day's end
+            raise self._no_service(day, first, day)
+        if not self._links(tt, options).linked(source, target):
+            raise NoJourney("not_connected", names=names, origin=origin.id, dest=dest.id)
+        if first_arrival is None:  # nothing at all in these days: the first arrival, leaving at their start
+            later = self._forward(origin, dest, first, 0, options)
+            first_arrival = later.journeys[-1].arr_s if later.journeys else None
+        raise NoJourney("none_arrives_by", names=names, date=day.isoformat(),
+                        arrive_by_at=self._at(day, arrive_s),
+                        first_arrival_at=None if first_arrival is None else self._at(first, first_arrival),
+                        searched_from_at=self._at(first, 0))
 
     def profile(self, origin: Point, dest: Point, day: dt.date, start_s: int, end_s: int,
-                options: Options = Options(), horizon_s: int = MAX_JOURNEY_S,
+                options: Options = Options(), resolution_s: int = 1,
                 ) -> tuple[Timetable, raptor.Endpoint, list[raptor.RawJourney]]:
-        """Journeys best for some departure in ``[start_s, end_s]``, looking ``horizon_s`` further
-        for the first departure after the window's last minutes."""
+        """Journeys best for some departure in ``[start_s, end_s]`` (:func:`planner.routing.raptor.profile`),
+        so that every moment of the window has its answer, the first vehicles after the window's end
+        included, within the day's timetable (the day and the next). ``resolution_s=60`` for callers
+        that read the answer at whole minutes from ``start_s`` only."""
         tt, source, target = self._prepare(origin, dest, day, options)
-        return tt, source, raptor.profile(tt, source, target, start_s, end_s + horizon_s, options.max_rides)
+        return tt, source, raptor.profile(tt, source, target, start_s, end_s, options.max_rides, resolution_s)
 
     def _prepare(self, origin: Point, dest: Point, day: dt.date, options: Options
                  ) -> tuple[Timetable, raptor.Endpoint, raptor.Endpoint]:
-        if not self.feed.services_on(day):
-            span = self.feed.date_range()
-            raise NoJourney("no_service_on_date", date=day.isoformat(),
-                            feed_start=span[0].isoformat() if span else None,
-                            feed_end=span[1].isoformat() if span else None)
+        """The day's timetable and the two ends' links (``too_far_to_walk`` when an end has none).
+        A day without service of its own is searched all the same: the day before's runs past
+        midnight and the next day's are in its timetable."""
         tt = self.timetable(day, options)
         rules = self.rules(options)
         # endpoints are searched for among all stops: keep them, queries repeat (itineraries, batches);
@@ -375,33 +491,63 @@ class JourneyPlanner:
                                 max_walk_m=round(rules.max_walk_m))
         return tt, source, target
 
-    def _why_none(self, tt: Timetable, source: raptor.Endpoint, target: raptor.Endpoint,
-                  origin: Point, dest: Point, depart_s: int) -> NoJourney:
-        """Why nothing goes: the last departure has left, services near the destination have ended,
-        or no connection within the longest journey."""
+    # --- reasons
+
+    def _at(self, day: dt.date, seconds: int) -> str:
+        return at(day, seconds, self.tz).isoformat()
+
+    def _no_service(self, day: dt.date, since: dt.date, until: dt.date) -> NoJourney:
+        """No run of any service from ``since`` to ``until`` (the days searched), nor of the day before
+        ``since`` past its midnight."""
+        span = self.feed.date_range()
+        return NoJourney("no_service_on_date", date=day.isoformat(),
+                         feed_start=span[0].isoformat() if span else None,
+                         feed_end=span[1].isoformat() if span else None,
+                         searched_from=since.isoformat(), searched_until=until.isoformat())
+
+    def _why_none(self, found: _Forward, origin: Point, dest: Point, day: dt.date, depart_s: int,
+                  options: Options) -> NoJourney:
+        """What is true when the search found nothing: nothing leaves the origin after the query in
+        the days searched; or a cap stopped the search; or the feed's calendar ends first."""
         names = {**origin.names, **dest.names}
-        later = raptor.departures_from(tt, source, depart_s, depart_s + MAX_JOURNEY_S)
-        if not later:
-            earlier = raptor.departures_from(tt, source, 0, depart_s)
-            return NoJourney("after_last_departure", names=names, origin=origin.id, depart_s=depart_s,
-                             last_departure_s=earlier[0] if earlier else None)
-        any_in, last_in = _arrivals_near(tt, target, depart_s, depart_s + MAX_JOURNEY_S)
-        if not any_in and last_in is not None:
-            return NoJourney("services_ended", names=names, dest=dest.id, last_arrival_s=last_in)
-        return NoJourney("no_connection", names=names, origin=origin.id, dest=dest.id, depart_s=depart_s,
-                         max_journey_s=MAX_JOURNEY_S)
+        beyond = reasons.next_service_day(self.feed, day + dt.timedelta(days=found.days - 2))
+        until_s = day_shift_s(day, day + dt.timedelta(days=found.days), self.tz)
+        if reasons.first_at_or_after(reasons.boardings(found.tt, found.source), depart_s) is None:
+            feed_times = reasons.FeedBoardings(self.feed, found.tt, found.source)
+            last = reasons.last_before(reasons.boardings(self.timetable(day, options), found.source), depart_s)
+            earlier = feed_times.last_before(day, depart_s, self.tz)
+            if earlier is not None and (last is None or earlier > last):
+                last = earlier
+            after = feed_times.first_at_or_after(day, until_s, self.tz) if beyond is not None else None
+            return NoJourney("after_last_departure", names=names, origin=origin.id, depart_at=self._at(day, depart_s),
+                             last_departure_at=None if last is None else self._at(day, last),
+                             next_departure_at=None if after is None else self._at(day, after))
+        common: dict[str, Param] = {"origin": origin.id, "dest": dest.id, "depart_at": self._at(day, depart_s)}
+        if found.capped:
+            return NoJourney("search_limit", names=names, **common, max_rides=options.max_rides)
+        if beyond is not None:
+            return NoJourney("search_limit", names=names, **common, max_days=options.max_days,
+                             searched_until_at=self._at(day, until_s))
+        span = self.feed.date_range()
+        return NoJourney("none_before_feed_end", names=names, **common,
+                         feed_end=span[1].isoformat() if span else None)
+
+    # --- naming
 
     def _named(self, tt: Timetable, raw: raptor.RawJourney, origin: Point, dest: Point,
                day: dt.date, label: str) -> Journey:
-        legs = [self._leg(tt, leg, origin, dest, day) for leg in raw.legs]
+        legs = [named for leg in raw.legs for named in self._legs(tt, leg, origin, dest, day)]
         legs = [leg for leg in legs if not (leg.mode == "walk" and leg.duration_s == 0 and leg.distance_m == 0)] or legs
         fares = leg_fares([{"mode": leg.mode, "route_id": leg.route_id, "distance_m": leg.distance_m}
-                           for leg in legs], self.fares)
-        for leg, fare in zip(legs, fares):
-            leg.fare_cny = fare
+                           for leg in legs if not leg.stay_seated], self.fares)
+        paid = iter(fares)
+        for leg in legs:
+            leg.fare_cny = 0.0 if leg.stay_seated else next(paid)  # staying on board: one vehicle, one fare
         return Journey(legs, label, total_fare(fares))
 
-    def _leg(self, tt: Timetable, leg: raptor.RawLeg, origin: Point, dest: Point, day: dt.date) -> Leg:
+    def _legs(self, tt: Timetable, leg: raptor.RawLeg, origin: Point, dest: Point, day: dt.date) -> list[Leg]:
+        """A raw leg as legs to show: a walk; or a ride, split where the vehicle becomes another trip
+        (an in-seat transfer: the later pieces are ``stay_seated``)."""
         def end(stop: int | None, point: Point) -> tuple[str, str, str, tuple[float, float]]:
             if stop is None:
                 return point.id, point.name_zh, point.name_en, (point.lat, point.lon)
@@ -410,28 +556,36 @@ class JourneyPlanner:
 
         from_id, from_name, from_en, from_at = end(leg.from_stop, origin)
         to_id, to_name, to_en, to_at = end(leg.to_stop, dest)
-        result = Leg("walk", from_id, from_name, to_id, to_name, at(day, leg.dep_s, self.tz),
-                     at(day, leg.arr_s, self.tz), leg.metres, path=[from_at, to_at],
-                     from_name_en=from_en, to_name_en=to_en)
-        if leg.kind == "ride":
-            assert (leg.pattern is not None and leg.trip is not None and leg.board_pos is not None
-                    and leg.alight_pos is not None), "RAPTOR names a ride's pattern, trip and stops"
-            pattern = tt.patterns[leg.pattern]
-            info = tt.route_info.get(pattern.route_id)
+        if leg.kind != "ride":
+            return [Leg("walk", from_id, from_name, to_id, to_name, at(day, leg.dep_s, self.tz),
+                        at(day, leg.arr_s, self.tz), leg.metres, path=[from_at, to_at],
+                        from_name_en=from_en, to_name_en=to_en)]
+        assert (leg.pattern is not None and leg.trip is not None and leg.board_pos is not None
+                and leg.alight_pos is not None), "RAPTOR names a ride's pattern, trip and stops"
+        pattern = tt.patterns[leg.pattern]
+        legs: list[Leg] = []
+        for board_pos, alight_pos, route_id in pattern.pieces(leg.board_pos, leg.alight_pos):
+            a, b = pattern.stops[board_pos], pattern.stops[alight_pos]
+            info = tt.route_info.get(route_id)
             shuttle = None
             if info is None:  # the shuttle is not in the feed: its trips are the only ones without a route there
                 shuttle = self.shuttle
-                assert shuttle is not None, f"route {pattern.route_id!r} is neither the feed's nor the shuttle's"
+                assert shuttle is not None, f"route {route_id!r} is neither the feed's nor the shuttle's"
                 info = {"mode": "shuttle", "name": shuttle.name_zh}
-            stops = pattern.stops[leg.board_pos:leg.alight_pos + 1]
-            result = replace(result, mode=info["mode"], route_id=pattern.route_id, line=info["name"],
-                             headway_s=pattern.headway_s[leg.trip], fare_cny=None,
-                             path=[(tt.stop_lat[i], tt.stop_lon[i]) for i in stops])
+            stops = pattern.stops[board_pos:alight_pos + 1]
+            piece = Leg(info["mode"], tt.stop_ids[a], tt.stop_names[a], tt.stop_ids[b], tt.stop_names[b],
+                        at(day, pattern.departures[leg.trip][board_pos], self.tz),
+                        at(day, pattern.arrivals[leg.trip][alight_pos], self.tz),
+                        raptor.ride_metres(tt, pattern, board_pos, alight_pos), route_id=route_id, line=info["name"],
+                        headway_s=pattern.headway_s[leg.trip], fare_cny=None,
+                        path=[(tt.stop_lat[i], tt.stop_lon[i]) for i in stops],
+                        from_name_en=tt.stop_names_en[a], to_name_en=tt.stop_names_en[b], stay_seated=bool(legs))
             if shuttle is not None and shuttle.path:
                 road = list(shuttle.path) if pattern.stops[0] == stops[0] else list(reversed(shuttle.path))
-                result.path = [from_at, *road, to_at]
-                result.distance_m = round(sum(distance_m(a, b) for a, b in zip(result.path, result.path[1:])))
-        return result
+                piece.path = [from_at, *road, to_at]
+                piece.distance_m = round(sum(distance_m(p, q) for p, q in zip(piece.path, piece.path[1:])))
+            legs.append(piece)
+        return legs
 
     # --- taxi
 
@@ -468,21 +622,49 @@ class JourneyPlanner:
         return taxi.pickup_wait_s, round(road_m / (taxi.speed_kmh(depart_s // 3600 % 24) / 3.6))
 
 
-def _arrivals_near(tt: Timetable, target: raptor.Endpoint, start_s: int, end_s: int) -> tuple[bool, int | None]:
-    """Whether any vehicle sets down near the destination in ``(start_s, end_s]``, and the
-    last one that did before ``start_s``."""
-    any_in, last_before = False, None
-    for stop, _, _ in target.links:
-        for p_idx, pos in tt.patterns_at[stop]:
-            pattern = tt.patterns[p_idx]
-            if not pattern.can_alight[pos]:
-                continue
-            arrivals = [trip[pos] for trip in pattern.arrivals]  # FIFO: in order
-            i = bisect_right(arrivals, start_s)
-            any_in = any_in or (i < len(arrivals) and arrivals[i] <= end_s)
-            if i > 0:
-                last_before = arrivals[i - 1] if last_before is None else max(last_before, arrivals[i - 1])
-    return any_in, last_before
+@dataclass
+class _Forward:
+    """An earliest-arrival search as far as it went: the last timetable searched (``days`` service
+    days from the query's, :meth:`JourneyPlanner.timetable`), its ends, what it found, whether the
+    rides cap stopped it, and a reason already known without searching further."""
+
+    tt: Timetable
+    days: int
+    source: raptor.Endpoint
+    target: raptor.Endpoint
+    journeys: list[raptor.RawJourney]
+    capped: bool
+    reason: NoJourney | None = None
+
+
+def _latest(tt: Timetable, source: raptor.Endpoint, target: raptor.Endpoint, deadline_s: int,
+            max_rides: int) -> tuple[list[raptor.RawJourney], int | None]:
+    """The journeys that leave latest, at or after the timetable's start, and arrive by ``deadline_s``
+    (the Pareto set found from that departure, fastest last); else ``[]`` and the earliest arrival
+    leaving at the timetable's start (None when nothing arrives at all).
+
+    Bisection on the earliest arrival, which never falls when one leaves later, over the times at
+    which leaving catches a vehicle just in time; each probe is a RAPTOR run pruned by the deadline.
+    """
+    lower = raptor.tight_lower_bounds(tt, target)
+    transit = raptor.Endpoint(source.links, source.lat, source.lon, None)  # walking all the way: the caller's
+    first = raptor.search(tt, transit, target, 0, max_rides, lower=lower).journeys
+    if not first:
+        return [], None
+    if first[-1].arr_s > deadline_s:
+        return [], first[-1].arr_s
+    times = sorted(raptor.departures_from(tt, transit, 0, deadline_s))
+    best = [j for j in first if j.arr_s <= deadline_s]  # leaving at times[0]: nothing leaves before
+    low, high = 0, len(times) - 1  # the earliest arrival leaving at times[low] is in time
+    while low < high:
+        middle = (low + high + 1) // 2
+        probe = raptor.search(tt, transit, target, times[middle], max_rides, arrive_by_s=deadline_s,
+                              lower=lower).journeys
+        if probe:
+            low, best = middle, probe
+        else:
+            high = middle - 1
+    return best, None
 
 
 def check_in_chengdu(point: Point, field_name: str) -> None:

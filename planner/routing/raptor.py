@@ -11,12 +11,18 @@ can improve on what later ones already achieve.
 Labels per round and stop: arrival by vehicle (``ride``) and by walking
 (``walk``: access from the origin, or a footpath after a ride). A vehicle
 arrival may board again after the stop's change time; a walk already
-includes its transfer time. A lower bound on the remaining time (straight
-line at the fastest speed in the timetable) prunes labels that cannot beat
-the best arrival found, as A* does.
+includes its transfer time. A lower bound on the remaining time prunes
+labels that cannot beat the best arrival found (or a deadline), as A* does:
+the straight line at the fastest speed in the timetable, and, where a search
+runs many times towards one destination (profiles, arrive-by), the least
+riding and walking seconds by a backward Dijkstra over the timetable's hops
+(:func:`tight_lower_bounds`).
+
+There is no time limit: a search reaches as far as the timetable goes.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -68,6 +74,26 @@ class RawJourney:
     def transfers(self) -> int:
         return max(0, self.rides - 1)
 
+    def shifted(self, shift_s: int) -> RawJourney:
+        """The same journey with every time ``shift_s`` later (into another day's time base)."""
+        if not shift_s:
+            return self
+        legs = [RawLeg(leg.kind, leg.from_stop, leg.to_stop, leg.dep_s + shift_s, leg.arr_s + shift_s, leg.metres,
+                       leg.pattern, leg.trip, leg.board_pos, leg.alight_pos) for leg in self.legs]
+        return RawJourney(self.dep_s + shift_s, self.arr_s + shift_s, legs)
+
+
+@dataclass
+class Found:
+    """What one earliest-arrival search found.
+
+    ``capped``: stops were still improving when the rounds stopped at ``max_rides``, so a
+    journey with more vehicles might exist (or arrive earlier).
+    """
+
+    journeys: list[RawJourney]
+    capped: bool = False
+
 
 class _Search:
     """Labels and the round loop shared by single queries and profiles.
@@ -82,7 +108,8 @@ class _Search:
     of every round behind.
     """
 
-    def __init__(self, tt: Timetable, origin: Endpoint, dest: Endpoint, max_rides: int) -> None:
+    def __init__(self, tt: Timetable, origin: Endpoint, dest: Endpoint, max_rides: int,
+                 lower: list[int] | None = None) -> None:
         self.tt = tt
         self.origin = origin
         self.dest = dest
@@ -104,8 +131,9 @@ class _Search:
                 self.egress_s[stop], self.egress_m[stop] = secs, metres
         self.target = [INF] * (max_rides + 1)
         self.target_stop: list[int | None] = [None] * (max_rides + 1)
-        self.bound = INF
-        self.lower = _lower_bounds(tt, dest)
+        self.bound = INF  # the best arrival so far (or one second after a deadline): prunes labels
+        self.lower = lower if lower is not None else _lower_bounds(tt, dest)
+        self.capped = False
 
     # --- the rounds
 
@@ -118,6 +146,7 @@ class _Search:
                 break
             rode, marked = self._scan_patterns(k, marked)
             marked |= self._footpaths(k, rode)
+        self.capped = bool(marked)  # labels that could still lead on, had more vehicles been allowed
 
     def _access(self, depart_s: int) -> set[int]:
         marked: set[int] = set()
@@ -260,7 +289,7 @@ class _Search:
                 board_stop = pattern.stops[board_pos]
                 legs.insert(0, RawLeg(
                     "ride", board_stop, stop, pattern.departures[trip][board_pos],
-                    pattern.arrivals[trip][alight_pos], _pattern_metres(self.tt, pattern, board_pos, alight_pos),
+                    pattern.arrivals[trip][alight_pos], ride_metres(self.tt, pattern, board_pos, alight_pos),
                     p_idx, trip, board_pos, alight_pos,
                 ))
                 k, stop = k - 1, board_stop
@@ -292,7 +321,8 @@ def _merge_walks(legs: list[RawLeg]) -> list[RawLeg]:
     return merged
 
 
-def _pattern_metres(tt: Timetable, pattern: Pattern, board_pos: int, alight_pos: int) -> int:
+def ride_metres(tt: Timetable, pattern: Pattern, board_pos: int, alight_pos: int) -> int:
+    """Metres ridden on ``pattern`` from ``board_pos`` to ``alight_pos``, stop to stop in straight lines."""
     total = 0.0
     for a, b in zip(pattern.stops[board_pos:alight_pos], pattern.stops[board_pos + 1:alight_pos + 1]):
         total += _flat_m(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
@@ -326,7 +356,8 @@ def max_speed_m_s(tt: Timetable) -> float:
 
 
 def _lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
-    """Seconds no journey from each stop to the destination can beat."""
+    """Seconds no journey from each stop to the destination can beat: the straight line at the
+    fastest speed of the timetable."""
     speed = max(max_speed_m_s(tt), 1e-6)
     egress_speed = max(speed, max((_flat_m(tt.stop_lat[s], tt.stop_lon[s], dest.lat, dest.lon) / max(1, secs)
                                    for s, secs, _ in dest.links), default=0.0) * 1.01)
@@ -334,16 +365,96 @@ def _lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
             for lat, lon in zip(tt.stop_lat, tt.stop_lon)]
 
 
+def _hops_into(tt: Timetable) -> list[list[tuple[int, int]]]:
+    """The timetable as a reverse graph: ``into[b]`` = [(a, least seconds from a to b)] over every
+    hop of every pattern (any run, riding through) and every footpath; built once per timetable."""
+    cached = tt.hops_into
+    if cached is not None:
+        return cached
+    best: dict[tuple[int, int], int] = {}
+    for pattern in tt.patterns:
+        stops = pattern.stops
+        if len(stops) < 2:
+            continue
+        least = [min(column) for column in zip(*(
+            [arrivals[pos + 1] - departures[pos] for pos in range(len(stops) - 1)]
+            for arrivals, departures in zip(pattern.arrivals, pattern.departures)))]
+        for pos, secs in enumerate(least):
+            key = (stops[pos], stops[pos + 1])
+            if secs < best.get(key, INF):
+                best[key] = secs
+    for a, paths in enumerate(tt.footpaths):
+        for b, secs, _ in paths:
+            if secs < best.get((a, b), INF):
+                best[(a, b)] = secs
+    into: list[list[tuple[int, int]]] = [[] for _ in range(tt.n_stops)]
+    for (a, b), secs in best.items():
+        if a != b:
+            into[b].append((a, max(0, secs)))
+    tt.hops_into = into
+    return into
+
+
+def tight_lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
+    """Seconds no journey from each stop to the destination can beat, never less than the
+    straight-line bound: the least riding and walking time along the timetable's hops and
+    footpaths (waiting and changing for nothing), by a backward Dijkstra from the destination's
+    stops; ``INF`` where no hop leads to the destination at all.
+
+    Exact pruning: every journey's remaining time is at least this. It costs a graph per
+    timetable (kept on it) and a Dijkstra per destination, so it pays off for searches that run
+    many times towards one destination (profiles, arrive-by).
+    """
+    into = _hops_into(tt)
+    dist = [INF] * tt.n_stops
+    heap: list[tuple[int, int]] = []
+    for stop, secs, _ in dest.links:
+        if secs < dist[stop]:
+            dist[stop] = secs
+            heap.append((secs, stop))
+    heapq.heapify(heap)
+    while heap:
+        d, b = heapq.heappop(heap)
+        if d > dist[b]:
+            continue
+        for a, secs in into[b]:
+            if d + secs < dist[a]:
+                dist[a] = d + secs
+                heapq.heappush(heap, (d + secs, a))
+    return [max(g, t) for g, t in zip(_lower_bounds(tt, dest), dist)]
+
+
 def earliest_arrival(tt: Timetable, origin: Endpoint, dest: Endpoint, depart_s: int,
                      max_rides: int = 8) -> list[RawJourney]:
     """Pareto-best journeys (arrival, vehicles used) leaving the origin at ``depart_s``.
 
     The first is the one with fewest vehicles; the last is the fastest.
-    Empty when the destination cannot be reached.
+    Empty when the destination cannot be reached within the timetable.
     """
-    search = _Search(tt, origin, dest, max_rides)
-    search.run(depart_s)
-    return _pareto(search)
+    return search(tt, origin, dest, depart_s, max_rides).journeys
+
+
+def search(tt: Timetable, origin: Endpoint, dest: Endpoint, depart_s: int, max_rides: int = 8,
+           arrive_by_s: int | None = None, lower: list[int] | None = None) -> Found:
+    """:func:`earliest_arrival`, saying whether the rides cap stopped the rounds.
+
+    Parameters
+    ----------
+    arrive_by_s : int, optional
+        A deadline: only journeys arriving by it are returned, and labels that cannot make it
+        are pruned from the start (arrive-by probes).
+    lower : list of int, optional
+        Lower bounds on the time left from each stop (e.g. :func:`tight_lower_bounds`, computed
+        once for many searches); the straight-line bound by default.
+    """
+    state = _Search(tt, origin, dest, max_rides, lower)
+    if arrive_by_s is not None:
+        state.bound = arrive_by_s + 1
+    state.run(depart_s)
+    journeys = _pareto(state)
+    if arrive_by_s is not None:
+        journeys = [j for j in journeys if j.arr_s <= arrive_by_s]
+    return Found(journeys, state.capped)
 
 
 def _pareto(search: _Search) -> list[RawJourney]:
@@ -387,17 +498,39 @@ def _optimistic_arrival(tt: Timetable, lower: list[int], p_idx: int, pos: int, t
 
 
 def profile(tt: Timetable, origin: Endpoint, dest: Endpoint, start_s: int, end_s: int,
-            max_rides: int = 8) -> list[RawJourney]:
+            max_rides: int = 8, resolution_s: int = 1, lower: list[int] | None = None) -> list[RawJourney]:
     """Every journey that is best for some departure in ``[start_s, end_s]``.
 
     Sorted by departure; each arrives strictly earlier than the next. The
     earliest arrival when leaving at time t is that of the first journey
-    departing at or after t (or walking all the way, if shorter).
+    departing at or after t (or walking all the way, if shorter), for every t
+    in the window: a first run leaving at ``end_s + 1`` finds the journey for
+    the window's last minutes however late it leaves (the first bus tomorrow),
+    then one run per departure in the window, latest first.
+
+    Parameters
+    ----------
+    resolution_s : int
+        1: exact at every second. 60 (callers that ask on a minute grid from ``start_s``): one
+        run per minute that has departures, leaving at that minute, so the answer is exact at
+        ``start_s + k * 60`` and fewer runs are made.
+    lower : list of int, optional
+        Lower bounds towards the destination; :func:`tight_lower_bounds` by default.
     """
-    search = _Search(tt, origin, dest, max_rides)
+    search = _Search(tt, origin, dest, max_rides, tight_lower_bounds(tt, dest) if lower is None else lower)
     search.origin = Endpoint(origin.links, origin.lat, origin.lon, None)  # direct walk is added per minute
     journeys: list[RawJourney] = []
+    search.run(end_s + 1)
+    if search.bound < INF:
+        seed = search.journey(min(range(max_rides + 1), key=lambda r: (search.target[r], r)))
+        if seed is not None:
+            journeys.append(seed)
     boardings = _boardings(tt, origin, start_s, end_s)
+    if resolution_s > 1:  # each departure's vehicles are caught from the grid minute before it
+        buckets: dict[int, list[tuple[int, int, int]]] = {}
+        for depart_s, caught in boardings.items():
+            buckets.setdefault(start_s + (depart_s - start_s) // resolution_s * resolution_s, []).extend(caught)
+        boardings = buckets
     for depart_s in sorted(boardings, reverse=True):
         # What is new at this departure is only the vehicles it catches just in time (later
         # ones were searched from later departures): if none of them can beat the best

@@ -142,7 +142,7 @@ class FeatureCollection(BaseModel):
 
 class EndPoint(BaseModel):
     id: str
-    kind: str = Field(description="place, site, stop or coordinates.")
+    kind: str = Field(description="place, site, stop, station or coordinates.")
     name_zh: str
     name_en: str
     lat: float
@@ -168,6 +168,8 @@ class Leg(BaseModel):
     fare_cny: float | None
     headway_s: int | None
     path: list[list[float]] = Field(description="[lat, lon] points.")
+    stay_seated: bool = Field(False, description="A ride on the same vehicle as the leg before (an in-seat "
+                              "transfer): not a change of vehicle.")
 
 
 class Journey(BaseModel):

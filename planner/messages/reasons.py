@@ -42,7 +42,7 @@ NO_JOURNEY: dict[str, Template] = {
                                "timetable ends on %(feed_end)s"),
     "search_limit": lambda p: (
         N_("no journey from %(origin)s to %(dest)s after %(depart_at)s with at most %(max_rides)s vehicles "
-           "(the search's limit)")
+           "arrives before %(searched_until_at)s (the search's limit)")
         if p.get("max_rides") is not None else
         N_("no journey from %(origin)s to %(dest)s after %(depart_at)s arrives before %(searched_until_at)s: "
            "the search stops %(max_days)s days after the date")),

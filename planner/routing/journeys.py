@@ -60,8 +60,9 @@ class NoJourney(PlannerError):
       the last boarding before it, and the first after the days searched (beyond ``max_days``);
     * ``none_before_feed_end`` (origin, dest, depart_at, feed_end): vehicles still leave, but no
       journey reaches the destination before the feed's calendar ends;
-    * ``search_limit`` (origin, dest, depart_at, and max_days with searched_until_at, or
-      max_rides): a cap of :class:`Options` stopped the search before a journey was found;
+    * ``search_limit`` (origin, dest, depart_at, searched_until_at, and max_days or max_rides): a cap
+      of :class:`Options` stopped the search before a journey was found: nothing (with at most
+      max_rides vehicles) arrives before ``searched_until_at``;
     * ``none_arrives_by`` (date, arrive_by_at, first_arrival_at, searched_from_at): no journey
       leaving at or after ``searched_from_at`` arrives by the deadline; the first arrival leaving
       then (None when there is none within ``max_days`` of it);
@@ -524,7 +525,8 @@ class JourneyPlanner:
                              next_departure_at=None if after is None else self._at(day, after))
         common: dict[str, Param] = {"origin": origin.id, "dest": dest.id, "depart_at": self._at(day, depart_s)}
         if found.capped:
-            return NoJourney("search_limit", names=names, **common, max_rides=options.max_rides)
+            return NoJourney("search_limit", names=names, **common, max_rides=options.max_rides,
+                             searched_until_at=self._at(day, until_s))
         if beyond is not None:
             return NoJourney("search_limit", names=names, **common, max_days=options.max_days,
                              searched_until_at=self._at(day, until_s))

@@ -72,6 +72,21 @@ DAY_PLAN: dict[str, Template] = {
     "no_lunch": N_("no lunch break fits between the visits and journeys of this day"),
 }
 
+#: Whether a place is open when one arrives (:mod:`planner.domain.opening`): journeys and day plans.
+OPENING: dict[str, Template] = {
+    "closed_all_day": lambda p: (
+        N_("%(place)s is closed on %(date)s (%(date_weekday)s); it opens at %(next_opens)s on %(next_date)s")
+        if p.get("next_date") else N_("%(place)s is closed on %(date)s (%(date_weekday)s)")),
+    "opens_later": lambda p: (
+        N_("%(place)s opens at %(opens)s in winter: %(wait_min)s minutes to wait") if p.get("season") == "winter"
+        else N_("%(place)s opens at %(opens)s in summer: %(wait_min)s minutes to wait")
+        if p.get("season") == "summer" else N_("%(place)s opens at %(opens)s: %(wait_min)s minutes to wait")),
+    "last_entry_passed": N_("%(place)s lets no one in after %(last_entry)s (last entry); it closes at %(closes)s"),
+    "closed_at_arrival": lambda p: (
+        N_("%(place)s closed at %(closes)s; it opens again at %(next_opens)s on %(next_date)s")
+        if p.get("next_date") else N_("%(place)s closed at %(closes)s")),
+}
+
 #: A parameter that is wrong (:class:`planner.domain.errors.BadRequest`).
 BAD_REQUEST: dict[str, Template] = {
     "unknown_endpoint": N_("'%(value)s' is not a place, stop or 'lat,lon'"),
@@ -156,7 +171,7 @@ FAULTS: dict[str, Template] = {
 }
 
 #: Every code the catalogue can say, and its msgid.
-TEMPLATES: dict[str, Template] = {**FAULTS, **NO_JOURNEY, **DAY_PLAN, **BAD_REQUEST, **OTHER}
+TEMPLATES: dict[str, Template] = {**FAULTS, **NO_JOURNEY, **DAY_PLAN, **OPENING, **BAD_REQUEST, **OTHER}
 
 
 def describe_reason(reason: Reason, lang: str) -> str:

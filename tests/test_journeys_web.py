@@ -98,3 +98,77 @@ def test_journey_page(client):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'data-label="fastest"' in text and 'data-label="taxi"' in text
     assert client.get("/journeys").status_code == 200  # the empty form
+
+
+def _clock_s(iso: str) -> int:
+    return int(iso[11:13]) * 3600 + int(iso[14:16]) * 60 + int(iso[17:19])
+
+
+def test_a_journey_to_the_base_at_2130_says_it_closed_at_1730(client):
+    _, body = _get(client, "from=dongjiao-memory&to=panda-base&date=2024-12-09&depart=21:30&lang=en")
+    taxi = body["taxi"]
+    assert taxi["arrival"].startswith("2024-12-09T21:")
+    assert taxi["arrival_note"]["code"] == "closed_at_arrival"
+    assert taxi["arrival_note"]["params"]["closes_s"] == 17 * 3600 + 1800
+    assert taxi["arrival_note"]["message"] == ("Chengdu Research Base of Giant Panda Breeding closed at 17:30; "
+                                               "it opens again at 08:00 on 2024-12-10")
+    # transit has nothing before the morning: that journey arrives before the gates open, and says so
+    for journey in body["journeys"]:
+        assert journey["arrival"].startswith("2024-12-10T0")
+        assert journey["arrival_note"]["code"] == "opens_later"
+    _, zh = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2024-12-09&depart=21:30&lang=zh")
+    assert zh["taxi"]["arrival_note"]["message"].startswith("成都大熊猫繁育研究基地 已于 17:30 关门")
+
+
+def test_an_early_winter_shuttle_says_how_long_until_the_gates_open(client):
+    _, body = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2024-12-09&depart=06:30&shuttle=1&lang=en")
+    fastest = body["journeys"][0]
+    assert any(leg["mode"] == "shuttle" for leg in fastest["legs"])
+    arrival_s = _clock_s(fastest["arrival"])
+    assert arrival_s < 8 * 3600
+    wait_min = -(-(8 * 3600 - arrival_s) // 60)
+    assert fastest["arrival_note"]["message"] == (
+        f"Chengdu Research Base of Giant Panda Breeding opens at 08:00 in winter: {wait_min} minutes to wait")
+    # the same shuttle in May: the base opens at 07:30, before it arrives
+    _, may = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2024-05-06&depart=07:00&shuttle=1&lang=en")
+    arrivals = [(_clock_s(j["arrival"]), j["arrival_note"]) for j in may["journeys"]]
+    assert arrivals and all(7 * 3600 + 1800 <= s < 17 * 3600 and note is None for s, note in arrivals), arrivals
+
+
+def test_no_note_for_a_stop_or_coordinates_or_inside_the_hours(client):
+    _, body = _get(client, "from=panda-south-gate&to=dongjiao-memory&date=2024-12-09&depart=10:00")
+    assert all(j["arrival_note"] is None for j in [*body["journeys"], body["taxi"]])  # open all day
+    _, body = _get(client, "from=dongjiao-memory&to=30.6540,104.0790&date=2024-12-09&depart=23:00")
+    assert all(j["arrival_note"] is None for j in [*body["journeys"], body["taxi"]])
+
+
+def test_the_form_has_one_time_with_leave_or_arrive_and_old_links_still_work(client):
+    import re
+
+    one = client.get("/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-02-12"
+                     "&time_is=arrive_by&time=09:00&lang=en").get_data(as_text=True)
+    old = client.get("/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-02-12"
+                     "&arrive_by=09:00&lang=en").get_data(as_text=True)
+    cards = lambda page: re.findall(r'<article class="journey" data-label="(\w+)">\s*<h3>[^<]*', page)  # noqa: E731
+    assert cards(one) == cards(old) and cards(one)
+    for page in (one, old):
+        assert page.count('type="time"') == 1
+        assert re.search(r'value="arrive_by" checked', page) and 'name="time" value="09:00"' in page
+    leave = client.get("/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-02-12&depart=08:10&lang=en")
+    assert re.search(r'value="depart" checked', leave.get_data(as_text=True))
+    assert 'name="time" value="08:10"' in leave.get_data(as_text=True)
+    assert 'value="depart" checked' in client.get("/journeys").get_data(as_text=True)  # the empty form
+
+
+def test_bad_input_is_shown_beside_its_field_with_the_form_kept(client):
+    page = client.get("/journeys?from=dongjiao-memory&from_latlon=30.65x,104.07&to=panda-base&date=2024-12-09"
+                      "&time_is=arrive_by&time=09:00&shuttle=1&lang=en")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert '<p class="field-error" id="from-error" role="alert" data-field="from">' in text
+    assert 'value="30.65x,104.07"' in text and 'value="arrive_by" checked' in text and 'name="time" value="09:00"' in text
+    assert 'name="shuttle" value="1" checked' in text and 'value="2024-12-09"' in text
+    bad_time = client.get("/journeys?from=dongjiao-memory&to=panda-base&time=8h&lang=en").get_data(as_text=True)
+    assert 'id="time-error"' in bad_time and 'value="8h"' in bad_time and "not a time" in bad_time
+    bad_date = client.get("/journeys?from=dongjiao-memory&to=panda-base&time=08:00&date=2024-02-30&lang=zh")
+    assert bad_date.status_code == 400 and 'id="date-error"' in bad_date.get_data(as_text=True)

@@ -168,3 +168,89 @@ def test_graph_venues_follow_the_calendar(tmp_path):
               "rrule": None, "exdates": []}
     planner.calendar.create(record, "sally")
     assert "late-comedy-2024" in planner.graph.nodes[hall]["events"]
+
+
+def _chips(page: str, kind: str) -> dict[str, str]:
+    import html
+    import re
+
+    found = re.findall(rf'<label class="chip[^"]*" data-{kind}="([^"]+)">(.*?)</label>', page, re.S)
+    return {key: html.unescape(re.sub(r"<[^>]+>", "", body)).strip() for key, body in found}
+
+
+def test_the_day_plan_form_lists_the_chosen_dates_events_and_hours(client, model):
+    import datetime as dt
+
+    for day in ("2024-12-09", "2024-02-12"):
+        page = client.get(f"/itinerary?date={day}&lang=en").get_data(as_text=True)
+        scheduled = {ev.id for ev, _ in model.events_on(dt.date.fromisoformat(day)) if ev.status == "scheduled"}
+        assert set(_chips(page, "event")) == scheduled, day
+        api = client.get(f"/api/events?date={day}&lang=en").get_json()["events"]
+        for event in api:  # the page's chips say what /api/events says, as forms.js rebuilds them
+            if event["status"] == "scheduled":
+                chip = _chips(page, "event")[event["id"]]
+                assert chip.startswith(event["title"]) and f"{event['start'][11:16]}-{event['end'][11:16]}" in chip
+    winter = _chips(client.get("/itinerary?date=2024-12-09&lang=en").get_data(as_text=True), "place")
+    assert winter["panda-museum"].endswith("08:00–17:30")
+    assert winter["panda-kindergarten"].endswith("Closed")  # closed on Mondays
+    summer = _chips(client.get("/itinerary?date=2024-07-09&lang=en").get_data(as_text=True), "place")
+    assert summer["panda-museum"].endswith("07:30–18:00") and summer["panda-kindergarten"].endswith("07:30–18:00")
+    # the script that follows the date is this server's own file, and the form says where to ask
+    page = client.get("/itinerary?date=2024-12-09&lang=en").get_data(as_text=True)
+    assert 'src="/static/js/forms.js"' in page and client.get("/static/js/forms.js").status_code == 200
+    assert 'data-events-url="/api/events"' in page and 'data-places-url="/api/places"' in page
+    assert 'class="working" role="status"' in page and "Planning your day…" in page
+
+
+def test_api_places_gives_hours_on_the_date(client):
+    def hours(day: str) -> dict:
+        places = client.get(f"/api/places?date={day}").get_json()["places"]
+        return {p["id"]: p["hours_on_date"] for p in places}
+
+    assert hours("2024-12-09")["panda-kindergarten"] is None  # Mondays off from 2023-12-25
+    assert hours("2024-12-10")["panda-kindergarten"]["open"] == "08:00"
+    assert hours("2024-07-09")["panda-museum"] == {"open": "07:30", "close": "18:00", "last_entry": "17:00"}
+
+
+def test_day_plan_faults_are_shown_beside_their_fields_with_the_form_kept(client):
+    response = client.get("/itinerary?date=2024-12-09&start=dongjiao-memory&start_latlon=30.65,1o4.07"
+                          "&start_time=07:30&end_time=21:00&interests=pandas&must=panda-museum&pace=relaxed&lang=en")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="start-error"' in page and "not a place, stop or" in page
+    assert 'value="30.65,1o4.07"' in page and 'value="07:30"' in page and 'value="21:00"' in page
+    assert 'value="pandas" checked' in page and 'value="panda-museum" checked' in page
+    assert 'value="relaxed" selected' in page and 'id="plan-without"' not in page
+    unknown = client.get("/itinerary?date=2024-12-09&start=dongjiao-memory&must=hello-atlantis&lang=en")
+    text = unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and 'id="must-error"' in text and "no place or event &#39;hello-atlantis&#39;" in text
+    late = client.get("/itinerary?date=2024-12-09&start=dongjiao-memory&start_time=20:00&end_time=09:00&lang=zh")
+    assert late.status_code == 400 and 'id="end_time-error"' in late.get_data(as_text=True)
+    bad_day = client.get("/itinerary?date=2024-13-09&start=dongjiao-memory&lang=en").get_data(as_text=True)
+    assert 'id="date-error"' in bad_day and 'value="2024-13-09"' in bad_day
+
+
+def test_a_plans_steps_say_when_a_place_is_not_open_at_arrival(app, client):
+    import dataclasses
+    import datetime as dt
+
+    from planner.itinerary.daytrip import DayRequest
+    from planner.web.presenters.itinerary import plan_json
+    from planner.web.views.itineraries import day_planner
+
+    body = {"date": "2024-12-10", "start": "panda-south-gate", "start_time": "07:00", "end_time": "12:00",
+            "interests": ["pandas"], "meal": False, "shuttle": "without"}
+    plan = client.post("/api/itineraries?lang=en", json=body).get_json()["plans"]["without"]
+    assert plan["steps"] and all(s["arrival_note"] is None or s["arrival_note"]["code"] == "opens_later"
+                                 for s in plan["steps"])  # never sent to a place that has closed
+    with app.test_request_context():
+        model = app.extensions["planner"].model
+        real = day_planner().plan(DayRequest(day=dt.date(2024, 12, 10), start="panda-south-gate",
+                                             start_s=9 * 3600, end_s=12 * 3600, meal=False))
+        visit = next(step for step in real.steps if step.item.kind == "place")
+        early = dataclasses.replace(visit, arrive_s=7 * 3600 + 33 * 60)
+        late = dataclasses.replace(visit, arrive_s=21 * 3600 + 30 * 60)
+        steps = plan_json(dataclasses.replace(real, steps=[early, late]), "en", model)["steps"]
+    name = model.places[visit.item.ref].name_en
+    assert steps[0]["arrival_note"]["message"] == f"{name} opens at 08:00 in winter: 27 minutes to wait"
+    assert steps[1]["arrival_note"]["message"] == f"{name} closed at 17:30; it opens again at 08:00 on 2024-12-11"
+    assert plan_json(real, "en")["steps"][0]["arrival_note"] is None  # no model given: nothing said

@@ -32,7 +32,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.domain.errors import Name, Reason
-from planner.domain.model import TZ, HoursRule, Model, OpeningHours
+from planner.domain.model import TZ, HoursRule, Model, OpeningHours, Place
 
 DAY_S = 86400
 #: How far ahead the next opening is looked for after a closed day or a closed arrival.
@@ -71,13 +71,34 @@ def hours_of(model: Model, ref: str) -> Opening | None:
     if ref in model.places:
         place = model.places[ref]
         site = model.sites.get(place.site_id)
+        hours = within_dates(place.hours, place)
         if place.kind == "gate" and site is not None:
-            return Opening(site.id, Name(site.name_zh, site.name_en), place.hours)
-        return Opening(place.id, Name(place.name_zh, place.name_en), place.hours)
+            return Opening(site.id, Name(site.name_zh, site.name_en), hours)
+        return Opening(place.id, Name(place.name_zh, place.name_en), hours)
     if ref in model.sites:
         site = model.sites[ref]
         return Opening(site.id, Name(site.name_zh, site.name_en), site.hours)
     return None
+
+
+def within_dates(hours: OpeningHours, place: Place) -> OpeningHours:
+    """The hours of a place that exists only between two dates (an exhibition hall): closed outside them.
+
+    Examples
+    --------
+    >>> hall = Place(id="hall", hours=OpeningHours((HoursRule(open_s=36000, close_s=75600),)))
+    >>> object.__setattr__(hall, "date_until", dt.date(2024, 12, 1))  # a place with an end date
+    >>> within_dates(hall.hours, hall).on(dt.date(2024, 12, 2)) is None
+    True
+    """
+    first: dt.date | None = getattr(place, "date_from", None)  # date ranges: places.yaml from/until
+    last: dt.date | None = getattr(place, "date_until", None)
+    extra: tuple[HoursRule, ...] = ()
+    if first is not None:  # the last matching rule decides, so these come last
+        extra += (HoursRule(date_until=first - dt.timedelta(days=1), closed=True),)
+    if last is not None:
+        extra += (HoursRule(date_from=last + dt.timedelta(days=1), closed=True),)
+    return OpeningHours(hours.rules + extra) if extra else hours
 
 
 def arrival_note(hours: OpeningHours, day: dt.date, arrival_s: int, place: str = "",

@@ -172,6 +172,16 @@ class Leg(BaseModel):
                               "transfer): not a change of vehicle.")
 
 
+class ArrivalNote(BaseModel):
+    """The destination (a place or site) is shut at the arrival: closed, not yet open, past last entry."""
+
+    code: str = Field(description="closed_all_day, opens_later, last_entry_passed or closed_at_arrival.")
+    message: str = Field(description="In the visitor's language, e.g. 'the Panda Base closed at 17:30'.")
+    params: dict[str, Any] = Field(description="place (id), and clock times in seconds after the arrival "
+                                   "date's midnight: opens_s, closes_s, last_entry_s, arrival_s, wait_s; "
+                                   "next_date and next_opens_s when it opens within a week; season.")
+
+
 class Journey(BaseModel):
     label: str = Field(description="fastest, fewest_transfers or taxi.")
     departure: str
@@ -183,6 +193,8 @@ class Journey(BaseModel):
     wait_s: int
     fare_cny: float | None
     legs: list[Leg]
+    arrival_note: ArrivalNote | None = Field(None, description="When the destination is a place or site "
+                                             "closed at the arrival, or opening later: why.")
 
 
 class JourneysAnswer(BaseModel):
@@ -257,6 +269,8 @@ class PlanStep(BaseModel):
     wait_s: int
     price_cny: float | None
     route: dict[str, Any] | None = Field(description="How to get there: legs, fare, times.")
+    arrival_note: ArrivalNote | None = Field(None, description="The place not yet open (or shut) at the "
+                                             "step's arrival, e.g. 'opens at 08:00 in winter: 27 minutes to wait'.")
 
 
 class DayPlan(BaseModel):

@@ -8,6 +8,7 @@ import networkx as nx
 
 from planner.domain.geo import wgs84_to_gcj02
 from planner.domain.model import Event, HoursRule, Model, Occurrence, Place, format_clock
+from planner.domain.opening import within_dates
 from planner.messages import clock, gettext, joined, weekday_short
 from planner.routing.network import place_node
 
@@ -27,7 +28,9 @@ def amap_url(lat: float, lon: float, name: str) -> str:
 
 
 def hours_on(place: Place, day: dt.date) -> dict | None:
-    hours = place.hours.on(day)
+    """``open``, ``close`` and ``last_entry`` as HH:MM on ``day``; None when closed that day or outside
+    the place's dates (an exhibition hall after its exhibition)."""
+    hours = within_dates(place.hours, place).on(day)
     if hours is None:
         return None
     return {"open": format_clock(hours.open_s), "close": format_clock(hours.close_s),
@@ -60,6 +63,30 @@ def occurrence_info(model: Model, event: Event, occ: Occurrence, lang: str) -> d
 
 def events_on(model: Model, day: dt.date, lang: str) -> list[dict]:
     return [occurrence_info(model, ev, occ, lang) for ev, occ in model.events_on(day)]
+
+
+def events_by_id(sessions: list[dict], statuses: tuple[str, ...] = ("scheduled",)) -> list[dict]:
+    """One entry per event of a day's sessions (as :func:`events_on` gives them), in order of its first
+    session: ``id``, ``title``, ``venue_name``, ``status`` and ``times`` (``HH:MM-HH:MM`` per session).
+
+    The day-plan form lists these as must-sees; ``static/js/forms.js`` builds the same from ``/api/events``.
+
+    Examples
+    --------
+    >>> day = [{"id": "a", "title": "A", "venue_name": "V", "status": "scheduled",
+    ...         "start": "2024-02-12T10:00:00+08:00", "end": "2024-02-12T10:30:00+08:00"},
+    ...        {"id": "a", "title": "A", "venue_name": "V", "status": "scheduled",
+    ...         "start": "2024-02-12T14:00:00+08:00", "end": "2024-02-12T14:30:00+08:00"}]
+    >>> events_by_id(day)
+    [{'id': 'a', 'title': 'A', 'venue_name': 'V', 'status': 'scheduled', 'times': ['10:00-10:30', '14:00-14:30']}]
+    """
+    found: dict[str, dict] = {}
+    for session in sessions:
+        if session["status"] not in statuses:
+            continue
+        entry = found.setdefault(session["id"], {key: session[key] for key in ("id", "title", "venue_name", "status")})
+        entry.setdefault("times", []).append(f"{session['start'][11:16]}-{session['end'][11:16]}")
+    return list(found.values())
 
 
 def nearby_stops(graph: nx.MultiDiGraph, place_id: str, limit: int = 5) -> list[dict]:

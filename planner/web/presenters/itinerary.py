@@ -12,14 +12,22 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
+from planner.domain.errors import Reason
+from planner.domain.model import Model
+from planner.domain.opening import arrival_note, hours_of
 from planner.itinerary.daytrip import DayPlan, Item, PlanLeg, SiteLeg, Step, Way
 from planner.itinerary.ics import IcsWords, plan_to_ics
 from planner.messages import clock, describe_reason, gettext, meal_name, minutes, word
 from planner.routing.journeys import Leg, at
+from planner.web.presenters.forms import note_json
 
 
-def plan_json(plan: DayPlan, lang: str) -> dict[str, Any]:
-    """A plan as ``POST /api/itineraries`` answers it (times ISO 8601 with +08:00, reasons in ``lang``)."""
+def plan_json(plan: DayPlan, lang: str, model: Model | None = None) -> dict[str, Any]:
+    """A plan as ``POST /api/itineraries`` answers it (times ISO 8601 with +08:00, reasons in ``lang``).
+
+    With the ``model``, each visit to a place carries ``arrival_note``: the place not yet open (or
+    closed) when the step arrives, from its opening hours (:mod:`planner.domain.opening`); else null.
+    """
     day = plan.request.day
     return {
         "date": day.isoformat(), "shuttle": plan.request.shuttle, "taxi": plan.request.taxi,
@@ -28,7 +36,8 @@ def plan_json(plan: DayPlan, lang: str) -> dict[str, Any]:
         "infeasible": [describe_reason(reason, lang) for reason in plan.infeasible],
         "seconds": round(plan.seconds, 3), "candidates": plan.candidates,
         "totals": {**asdict(plan.totals), "total_cny": plan.totals.total_cny},
-        "steps": [_step_json(step, day) for step in plan.steps],
+        "steps": [{**_step_json(step, day), "arrival_note": note_json(_arrival_note(step, day, model), lang)}
+                  for step in plan.steps],
         "home": way_json(plan.home, day),
     }
 
@@ -43,6 +52,14 @@ def _step_json(step: Step, day: dt.date) -> dict[str, Any]:
         "start": at(day, step.start_s).isoformat(), "end": at(day, step.end_s).isoformat(),
         "wait_s": step.wait_s, "price_cny": item.price_cny, "route": way_json(step.route, day),
     }
+
+
+def _arrival_note(step: Step, day: dt.date, model: Model | None) -> Reason | None:
+    """A place's opening hours against the step's arrival (events keep their sessions' own times)."""
+    if model is None or step.item.kind != "place":
+        return None
+    opening = hours_of(model, step.item.ref)
+    return arrival_note(opening.hours, day, step.arrive_s, opening.id, opening.name) if opening else None
 
 
 def item_name(item: Item, lang: str) -> str:
@@ -95,8 +112,8 @@ def changes(plans: dict[str, DayPlan]) -> dict[str, Any] | None:
     """What the shuttle changes about the day: visits gained and lost, time and value."""
     if set(plans) != {"with", "without"}:
         return None
-    before = {s.item.id: s.item for s in plans["without"].steps}
-    after = {s.item.id: s.item for s in plans["with"].steps}
+    before = {s.item.stop_key: s.item for s in plans["without"].steps}  # one place, one stop: an event there is the place
+    after = {s.item.stop_key: s.item for s in plans["with"].steps}
     a, b = plans["without"].totals, plans["with"].totals
 
     def named(item: Item) -> dict[str, str]:

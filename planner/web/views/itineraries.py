@@ -10,10 +10,12 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from planner.domain.errors import BadRequest
 from planner.itinerary.daytrip import DayPlan, DayPlanner, DayRequest, compare_shuttle
 from planner.web.i18n.core import current_lang
-from planner.web.api_models import ItineraryRequest, QueryModel, parse_json, parse_query
+from planner.web.api_models import ItineraryRequest, QueryModel, RequestInvalid, parse_json, parse_query
 from planner.web.api_responses import ItineraryAnswer
 from planner.web.openapi import documented
 from planner.web.params import parse_date, today
+from planner.web.presenters import catalog
+from planner.web.presenters.forms import form_errors
 from planner.web.presenters.itinerary import changes, plan_ics, plan_json
 from planner.web.state import state
 
@@ -99,44 +101,49 @@ def api_itineraries():
     query = _query(day_request, shuttle)
     return jsonify({
         "link": url_for("itineraries.itinerary_page", _external=True) + "?" + urlencode(query),
-        "plans": {name: plan_json(plan, current_lang()) for name, plan in plans.items()},
+        "plans": {name: plan_json(plan, current_lang(), state().model) for name, plan in plans.items()},
         "shuttle_changes": changes(plans),
     })
 
 
 @bp.get("/itinerary")
 def itinerary_page():
-    day = parse_date(request.args.get("date"), default=today())
+    """The day-plan form, and the plans once it names a start; a fault is shown beside its field."""
+    lang = current_lang()
+    errors: dict[str, str] = {}
+    try:
+        day = parse_date(request.args.get("date"), default=today())
+    except BadRequest as exc:
+        errors, day = form_errors(exc, lang), today()  # the lists show today; the box keeps what was typed
     day_request: DayRequest | None = None
     plans: dict[str, DayPlan] | None = None
     query = ""
-    if request.args.get("start"):
-        day_request, shuttle = request_from(ItineraryRequest.from_form(request.args), json_body=False)
-        plans = _plans(day_request, shuttle)
-        query = urlencode(_query(day_request, shuttle))
+    if request.args.get("start") and not errors:
+        try:
+            day_request, shuttle = request_from(ItineraryRequest.from_form(request.args), json_body=False)
+        except (RequestInvalid, BadRequest) as exc:
+            errors = form_errors(exc, lang)
+        else:
+            plans = _plans(day_request, shuttle)
+            query = urlencode(_query(day_request, shuttle))
     model = state().model
     start = request.args.get("start_latlon") or request.args.get("start", "dongjiao-memory")
-    typed = "," in start  # coordinates: shown in the box beside the place list
-    return render_template(
-        "itinerary.html", args=request.args, day=day, request_=day_request,
-        plans={name: plan_json(plan, current_lang()) for name, plan in plans.items()} if plans else None,
-        start_choice="dongjiao-memory" if typed else start, start_latlon=start if typed else "",
+    typed = "," in start or bool(request.args.get("start_latlon"))  # coordinates: shown in the box beside the list
+    page = render_template(
+        "itinerary.html", args=request.args, day=day, request_=day_request, errors=errors,
+        date_value=request.args.get("date") or day.isoformat(),
+        plans={name: plan_json(plan, lang, model) for name, plan in plans.items()} if plans else None,
+        start_choice=request.args.get("start", "dongjiao-memory") if typed else start,
+        start_latlon=start if typed else "",
         shuttle_changes=changes(plans) if plans else None,
         places=[(s.id, s.name_zh, s.name_en) for s in model.sites.values()]
         + [(p.id, p.name_zh, p.name_en) for p in model.places.values()],
-        attractions=[p for p in model.places.values() if p.kind != "gate"],
-        day_events=_unique_events(day), tags=sorted({t for p in model.places.values() for t in p.tags} - {"entrance"}),
+        attractions=[(p, catalog.hours_on(p, day)) for p in model.places.values() if p.kind != "gate"],
+        day_events=catalog.events_by_id(catalog.events_on(model, day, lang)),
+        tags=sorted({t for p in model.places.values() for t in p.tags} - {"entrance"}),
         query=query,
     )
-
-
-def _unique_events(day: dt.date) -> list:
-    seen, events = set(), []
-    for event, _ in day_planner().events_on(day):
-        if event.id not in seen and event.status == "scheduled":
-            seen.add(event.id)
-            events.append(event)
-    return events
+    return page, 400 if errors else 200
 
 
 @bp.get("/itinerary.ics")

@@ -1,15 +1,21 @@
 """Journeys and the shuttle comparison: pages and JSON."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from planner.routing.compare import Comparison, compare
+from planner.domain.errors import BadRequest
 from planner.domain.model import format_clock
+from planner.domain.opening import arrival_note_at, hours_of
 from planner.routing.journeys import NoJourney, Options, check_in_chengdu
 from planner.web.presenters.charts import comparison_chart
+from planner.web.presenters.forms import form_errors, note_json
 from planner.messages import describe
 from planner.web.i18n.core import current_lang
-from planner.web.api_models import CompareQuery, JourneyQuery, parse_query
+from planner.web.api_models import CompareQuery, JourneyQuery, RequestInvalid, parse_query
 from planner.web.api_responses import ComparisonAnswer, JourneysAnswer
 from planner.web.links import url_with_query
 from planner.web.openapi import documented
@@ -51,7 +57,17 @@ def plan_from_args(args) -> dict:
         result["reason"] = describe(exc, current_lang())  # the core says why as a code; words here
     taxi = planner.taxi_arriving_by(origin, dest, day, when_s) if arrive_by else planner.taxi(origin, dest, day, when_s)
     result["taxi"] = taxi.to_dict()
+    _note_arrivals(result, dest.id if dest.kind in ("place", "site") else None)
     return result
+
+
+def _note_arrivals(result: dict, dest_id: str | None) -> None:
+    """Each journey's ``arrival_note``: the destination closed or not yet open at its arrival (or None)."""
+    opening = hours_of(state().model, dest_id) if dest_id else None
+    lang = current_lang()
+    for journey in [*result["journeys"], result["taxi"]]:
+        note = arrival_note_at(opening, dt.datetime.fromisoformat(journey["arrival"])) if opening else None
+        journey["arrival_note"] = note_json(note, lang)
 
 
 @bp.get("/api/journeys")
@@ -65,12 +81,50 @@ def api_journeys():
     return jsonify(plan_from_args(request.args))
 
 
+#: The form's one time field and its choice, as the query parameters the API takes.
+TIME_CHOICES = ("depart", "arrive_by")
+
+
+def form_args(args: MultiDict) -> MultiDict:
+    """The journey form's ``time_is`` (depart or arrive_by) and ``time`` as ``depart`` or ``arrive_by``.
+
+    Links made before the form had one time field give ``depart`` or ``arrive_by`` themselves:
+    they are kept as they are when ``time`` is absent.
+    """
+    if not args.get("time"):
+        return args
+    choice = args.get("time_is") if args.get("time_is") in TIME_CHOICES else "depart"
+    out = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in (*TIME_CHOICES, "time", "time_is")])
+    out[choice] = args["time"]
+    return out
+
+
+def form_time(args: MultiDict) -> tuple[str, str]:
+    """Which choice and time the form shows: the one time field, or an old link's depart/arrive_by."""
+    if args.get("time"):
+        choice = args.get("time_is", "")
+        return (choice if choice in TIME_CHOICES else "depart"), str(args["time"])
+    if args.get("arrive_by"):
+        return "arrive_by", str(args["arrive_by"])
+    return "depart", str(args.get("depart", "08:10"))
+
+
 @bp.get("/journeys")
 def journeys_page():
     planner = state().journeys
-    result = plan_from_args(request.args) if request.args.get("from") and request.args.get("to") else None
+    args = form_args(request.args)
+    result, errors, status = None, {}, 200
+    try:
+        day = parse_date(args.get("date"), default=today())
+        if args.get("from") and args.get("to"):
+            result = plan_from_args(args)
+    except (RequestInvalid, BadRequest) as exc:  # shown beside its field, the form as typed
+        errors, status = form_errors(exc, current_lang(), {"depart": "time", "arrive_by": "time"}), 400
+        day = None
+    time_is, time = form_time(request.args)
     return render_template("journeys.html", result=result, args=request.args, places=_choices(planner),
-                           day=parse_date(request.args.get("date"), default=today()))
+                           day=day, date_value=request.args.get("date") or (day or today()).isoformat(),
+                           time_is=time_is, time=time, errors=errors), status
 
 
 def _choices(planner) -> list[tuple[str, str, str]]:

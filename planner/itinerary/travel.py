@@ -5,20 +5,31 @@ hotel, one walks to a gate, takes transit (RAPTOR over the day's timetable,
 with or without the shuttle) or a taxi, and walks from the gate; entering a
 site may mean a queue at its gate.
 
-Transit times between two gates come from range-RAPTOR profiles of
-hour-long slices of the day, each computed the first time a departure in it is
-asked for and kept by the journey planner: a search asks thousands of times
-over a handful of gate pairs, about some hours only (from the hotel: the
-morning), and the sites' gates are the same for every visitor's plan.
+Transit times between two endpoints (a site's gates, a hotel) come from
+range-RAPTOR profiles of hour-long slices of the day, each computed the first
+time a departure in it is asked for and kept in the journey planner's bounded
+cache (``profile_slice_cache_size``): the sites' gates are the same for every
+visitor's plan, so the site-to-site profiles of a date serve every request of
+that date, and a request computes only the hours it asks about (from the
+hotel: the morning). A profile holds the earliest arrival for every second of
+its slice, its first journey after the slice's end included, and the earliest
+arrival never falls when one leaves later (FIFO), so a departure's answer is
+one bisection in one slice. What a search asks thousands of times (which gate
+pairs join two stops, the walks inside a site) is worked out once per pair of
+stops; the geodesic walks inside the sites once per process.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_left
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from planner.domain.geo import distance_m
 from planner.domain.model import NetworkParams, Place, Site
+from planner.routing import raptor
 from planner.routing.journeys import Journey, JourneyPlanner, NoJourney, Options, Point
 
 #: Length of the slices of the day profiled at a time: a search asks about a few hours only.
@@ -32,6 +43,11 @@ MAX_LEG_S = 4 * 3600
 #: Gates of one site closer than this are one endpoint for transit (Dongjiao's four gates).
 ONE_ENDPOINT_M = 600.0
 
+#: :meth:`TravelOracle.min_travel_s` of two stops that nothing ever joins (more than any day).
+NEVER_S = 10 ** 9
+
+K = TypeVar("K", bound=Hashable)
+
 
 @dataclass(frozen=True)
 class Stop:
@@ -39,6 +55,76 @@ class Stop:
 
     point: Point
     site_id: str | None = None
+
+
+@functools.lru_cache(maxsize=16384)
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic metres between two points of the sites (their places and gates: a few hundred pairs,
+    kept for the process: a geodesic costs ~0.25 ms, and every request walks the same sites)."""
+    return distance_m((lat1, lon1), (lat2, lon2))
+
+
+class _Link:
+    """Arrival at endpoint ``b`` leaving endpoint ``a`` at any second: transit, walking all the way, or a taxi.
+
+    The transit answer is the first journey leaving at or after the departure in the profile of the
+    departure's slice (FIFO: no later slice arrives earlier); only a slice with no journey after the
+    departure at all (nothing reaches ``b`` in the rest of the timetable) sends the search on.
+    """
+
+    __slots__ = ("oracle", "a", "b", "walk_s", "taxi_s", "slices", "last_index", "lower_s")
+
+    def __init__(self, oracle: TravelOracle, a: Point, b: Point) -> None:
+        self.oracle, self.a, self.b = oracle, a, b
+        self.walk_s = oracle._direct_walk_s(a, b)
+        # a taxi's wait and ride depend on the hour only (the road's speed then)
+        self.taxi_s = [sum(oracle.planner.taxi_time_s(a, b, hour * 3600)) for hour in range(24)] if oracle.taxi else None
+        self.slices: dict[int, tuple[list[int], list[int]]] = {}  # this request's view of the shared cache
+        self.last_index = oracle.window_s[1] // SLICE_S  # departures after the window find no transit
+        self.lower_s: int | None = None
+
+    def transit(self, depart_s: int) -> int | None:
+        """Earliest arrival by transit (None: none within :data:`MAX_LEG_S`)."""
+        best = None
+        for index in range(depart_s // SLICE_S, self.last_index + 1):
+            profile = self.slices.get(index)
+            if profile is None:
+                profile = self.slices[index] = self.oracle._slice(self.a, self.b, index)
+            departures, arrivals = profile
+            i = bisect_left(departures, depart_s)
+            if i < len(departures):
+                best = arrivals[i]
+                break
+        if best is not None and best - depart_s > MAX_LEG_S:
+            return None
+        return best
+
+    def arrival(self, depart_s: int) -> int | None:
+        """Earliest arrival by any means allowed."""
+        best = self.transit(depart_s)
+        walk_s = self.walk_s
+        if walk_s is not None and (best is None or depart_s + walk_s < best):
+            best = depart_s + walk_s
+        if self.taxi_s is not None:
+            by_taxi = depart_s + self.taxi_s[depart_s // 3600 % 24]
+            best = by_taxi if best is None else min(best, by_taxi)
+        return best
+
+    def lower(self) -> int:
+        """Seconds no departure at any time beats (:data:`NEVER_S` when nothing ever joins them)."""
+        if self.lower_s is None:
+            bounds = [self.oracle._transit_lower_s(self.a, self.b)]
+            if self.walk_s is not None:
+                bounds.append(self.walk_s)
+            if self.taxi_s is not None:
+                bounds.append(min(self.taxi_s))
+            self.lower_s = min(bounds)
+        return self.lower_s
+
+
+#: How two stops are joined: seconds when it does not depend on the hour (one place, or walking inside
+#: a site), else each pair of endpoints with the walk out to the first and in from the second.
+_Pair = tuple[int | None, tuple[tuple[_Link, int, int], ...]]
 
 
 class TravelOracle:
@@ -56,6 +142,9 @@ class TravelOracle:
     True
     >>> 1800 < oracle.travel_s(oracle.stop_of("dj-chengdu-stage"), museum, 9 * 3600) < 7200
     True
+    >>> stage = oracle.stop_of("dj-chengdu-stage")
+    >>> oracle.min_travel_s(stage, museum) <= oracle.travel_s(stage, museum, 9 * 3600)
+    True
     """
 
     def __init__(self, planner: JourneyPlanner, sites: dict[str, Site], places: dict[str, Place],
@@ -70,13 +159,12 @@ class TravelOracle:
         self.taxi = taxi
         self.window_s = window_s  # departures considered between gates
         self._gates = {site_id: self._site_endpoints(site_id) for site_id in sites}
-        self._walks: dict[tuple[str, str], int] = {}
-        self._direct: dict[tuple[str, str], int | None] = {}
-        # what a profile slice depends on besides its gates (points are named by id: coordinates
+        # what a profile slice depends on besides its ends (points are named by id: coordinates
         # are in the id of a typed point, so equal ids are equal points)
         # (the rules in whole metres and seconds, as the journey planner keys its timetables)
         self._scope = (day, options.with_shuttle, planner.rules(options), options.max_rides)
-        self._transits: dict[tuple[str, str, int], int | None] = {}
+        self._links: dict[tuple[str, str], _Link] = {}
+        self._pairs: dict[tuple[str, str], _Pair] = {}
         self._arrivals: dict[tuple[str, str, int], int | None] = {}
         self.queries = 0
 
@@ -94,17 +182,14 @@ class TravelOracle:
     def _site_endpoints(self, site_id: str) -> list[Point]:
         gates = [p for p in self.places.values() if p.site_id == site_id and p.kind == "gate"]
         points = [Point(g.id, g.name_zh, g.name_en, g.lat, g.lon, "place") for g in gates]
-        spread = max((distance_m(a.position, b.position) for a in gates for b in gates), default=0.0)
+        spread = max((_metres(a.lat, a.lon, b.lat, b.lon) for a in gates for b in gates), default=0.0)
         if not points or spread <= ONE_ENDPOINT_M:
             site = self.sites[site_id]
             return [Point(site.id, site.name_zh, site.name_en, site.lat, site.lon, "site")]
         return points
 
     def _walk_inside_s(self, a: Point, b: Point) -> int:
-        key = (a.id, b.id)
-        if key not in self._walks:  # geodesics are slow and a search asks for the same pairs often
-            self._walks[key] = self.params.park_walk_time_s(distance_m((a.lat, a.lon), (b.lat, b.lon)))
-        return self._walks[key]
+        return self.params.park_walk_time_s(_metres(a.lat, a.lon, b.lat, b.lon))
 
     def _exits(self, stop: Stop) -> list[tuple[Point, int]]:
         if stop.site_id is None:
@@ -117,6 +202,28 @@ class TravelOracle:
         queue = self.params.site_entry_s.get(stop.site_id, 0)
         return [(gate, queue + self._walk_inside_s(gate, stop.point)) for gate in self._gates[stop.site_id]]
 
+    def _pair(self, a: Stop, b: Stop) -> _Pair:
+        """How ``a`` and ``b`` are joined, worked out once per pair of stops."""
+        key = (a.point.id, b.point.id)
+        found = self._pairs.get(key)
+        if found is None:
+            if a.point.id == b.point.id:
+                found = (0, ())
+            elif a.site_id is not None and a.site_id == b.site_id:
+                found = (self._walk_inside_s(a.point, b.point), ())
+            else:
+                found = (None, tuple((self._link(gate_out, gate_in), walk_out, walk_in)
+                                     for gate_out, walk_out in self._exits(a)
+                                     for gate_in, walk_in in self._entries(b)))
+            self._pairs[key] = found
+        return found
+
+    def _link(self, a: Point, b: Point) -> _Link:
+        link = self._links.get((a.id, b.id))
+        if link is None:
+            link = self._links[(a.id, b.id)] = _Link(self, a, b)
+        return link
+
     # --- times
 
     def travel_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
@@ -125,60 +232,60 @@ class TravelOracle:
         return None if arrival is None else arrival - depart_s
 
     def arrival_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
+        """When one reaches ``b`` leaving ``a`` at ``depart_s`` (None: unreachable then)."""
         key = (a.point.id, b.point.id, depart_s)
-        if key not in self._arrivals:
-            self._arrivals[key] = self._arrival_s(a, b, depart_s)
-        return self._arrivals[key]
-
-    def _arrival_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
-        if a.point.id == b.point.id:
-            return depart_s
-        if a.site_id is not None and a.site_id == b.site_id:
-            return depart_s + self._walk_inside_s(a.point, b.point)
-        best = None
-        for gate_out, walk_out in self._exits(a):
-            for gate_in, walk_in in self._entries(b):
-                ride = self._between(gate_out, gate_in, depart_s + walk_out)
-                if ride is not None and (best is None or ride + walk_in < best):
-                    best = ride + walk_in
-        return best
-
-    def _between(self, a: Point, b: Point, depart_s: int) -> int | None:
-        """Arrival at ``b`` leaving ``a`` at ``depart_s`` by transit (or taxi, if allowed)."""
-        arrival = self._transit(a, b, depart_s)
-        if self.taxi:
-            wait, ride = self.planner.taxi_time_s(a, b, depart_s)
-            arrival = depart_s + wait + ride if arrival is None else min(arrival, depart_s + wait + ride)
+        arrivals = self._arrivals
+        if key in arrivals:
+            return arrivals[key]
+        arrival = arrivals[key] = self._arrival_s(a, b, depart_s)
         return arrival
 
-    def _transit(self, a: Point, b: Point, depart_s: int) -> int | None:
-        """Earliest arrival by transit (memoised: searches ask on a minute grid)."""
-        key = (a.id, b.id, depart_s)
-        if key not in self._transits:
-            self._transits[key] = self._transit_from_slices(a, b, depart_s)
-        return self._transits[key]
-
-    def _transit_from_slices(self, a: Point, b: Point, depart_s: int) -> int | None:
-        """Earliest arrival by transit, from range-RAPTOR profiles of slices of the day.
-
-        The first journey of a slice leaving at or after ``depart_s`` is the
-        best of that slice; a later slice can only do better if it starts
-        before that arrival, so slices are read until one starts after the best.
-        """
+    def _arrival_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
+        fixed_s, ways = self._pair(a, b)
+        if fixed_s is not None:
+            return depart_s + fixed_s
         best = None
-        for index in range(depart_s // SLICE_S, self.window_s[1] // SLICE_S + 1):
-            if best is not None and index * SLICE_S >= best:
-                break
-            departures, arrivals = self._slice(a, b, index)
-            i = bisect_left(departures, depart_s)
-            if i < len(departures) and (best is None or arrivals[i] < best):
-                best = arrivals[i]
-        if best is not None and best - depart_s > MAX_LEG_S:
-            best = None
-        walk_s = self._direct_walk_s(a, b)
-        if walk_s is not None and (best is None or depart_s + walk_s < best):
-            best = depart_s + walk_s
+        for link, walk_out, walk_in in ways:
+            ride = link.arrival(depart_s + walk_out)
+            if ride is not None and (best is None or ride + walk_in < best):
+                best = ride + walk_in
         return best
+
+    def travel_row_s(self, a: Stop, depart_s: int, stops: Mapping[K, Stop]) -> dict[K, int | None]:
+        """Seconds from ``a``, leaving at ``depart_s``, to each of ``stops`` (None: unreachable then).
+
+        Equal to :meth:`travel_s` for each; each endpoint's arrival is worked out once for the row.
+        """
+        row: dict[K, int | None] = {}
+        reached: dict[_Link, int | None] = {}  # per link (its walk out is fixed by ``a``): the arrival at its end
+        for key, b in stops.items():
+            fixed_s, ways = self._pair(a, b)
+            if fixed_s is not None:
+                row[key] = fixed_s
+                continue
+            best = None
+            for link, walk_out, walk_in in ways:
+                if link in reached:
+                    ride = reached[link]
+                else:
+                    ride = reached[link] = link.arrival(depart_s + walk_out)
+                if ride is not None and (best is None or ride + walk_in < best):
+                    best = ride + walk_in
+            row[key] = None if best is None else best - depart_s
+        return row
+
+    def min_travel_s(self, a: Stop, b: Stop) -> int:
+        """Seconds that no departure from ``a`` to ``b`` at any time of the day beats (exact inside a
+        site; between sites, the least riding and walking along the timetable's hops, the walk all the
+        way, the fastest taxi); :data:`NEVER_S` when nothing ever joins them."""
+        fixed_s, ways = self._pair(a, b)
+        if fixed_s is not None:
+            return fixed_s
+        return min((walk_out + link.lower() + walk_in for link, walk_out, walk_in in ways), default=NEVER_S)
+
+    def matrix(self, stops: Mapping[K, Stop]) -> TravelMatrix[K]:
+        """Travel between named stops, in the shape the OPTW solver asks for it."""
+        return TravelMatrix(self, stops)
 
     def _slice(self, a: Point, b: Point, index: int) -> tuple[list[int], list[int]]:
         """One slice's profile, kept by the journey planner for every plan of the day:
@@ -195,13 +302,33 @@ class TravelOracle:
             journeys = []
         return [j.dep_s for j in journeys], [j.arr_s for j in journeys]
 
+    def _transit_lower_s(self, a: Point, b: Point) -> int:
+        """Seconds no transit journey from ``a`` to ``b`` beats on the day: the least riding and walking
+        time along the timetable's hops (no waits), kept beside the pair's slices."""
+        key = (self._scope, a.id, b.id, "lower")
+        return self.planner.profile_slices.get_or_build(key, lambda: ([self._compute_lower_s(a, b)], []))[0][0]
+
+    def _compute_lower_s(self, a: Point, b: Point) -> int:
+        tt = self.planner.timetable(self.day, self.options)
+        rules = self.planner.rules(self.options)
+        source = self.planner.endpoint(tt, a, b, rules)
+        target = self.planner.endpoint(tt, b, a, rules)
+        lower = raptor.tight_lower_bounds(tt, target)
+        return min((walk_s + lower[stop] for stop, walk_s, _ in source.links if lower[stop] < raptor.INF),
+                   default=NEVER_S)
+
     def _direct_walk_s(self, a: Point, b: Point) -> int | None:
-        key = (a.id, b.id)
-        if key not in self._direct:
-            straight = distance_m((a.lat, a.lon), (b.lat, b.lon))
-            rules = self.planner.rules(self.options)
-            self._direct[key] = rules.walk_s(straight) if straight * rules.walk_circuity <= rules.max_walk_m else None
-        return self._direct[key]
+        straight = distance_m((a.lat, a.lon), (b.lat, b.lon))
+        rules = self.planner.rules(self.options)
+        return rules.walk_s(straight) if straight * rules.walk_circuity <= rules.max_walk_m else None
+
+    def _transit(self, a: Point, b: Point, depart_s: int) -> int | None:
+        """Earliest arrival by transit or walking all the way (no taxi)."""
+        link = self._link(a, b)
+        best = link.transit(depart_s)
+        if link.walk_s is not None and (best is None or depart_s + link.walk_s < best):
+            best = depart_s + link.walk_s
+        return best
 
     # --- legs, for the final plan
 
@@ -215,7 +342,7 @@ class TravelOracle:
             return Route("walk" if a.point.id != b.point.id else "stay", depart_s, arrival)
         for gate_out, walk_out in self._exits(a):
             for gate_in, walk_in in self._entries(b):
-                ride = self._between(gate_out, gate_in, depart_s + walk_out)
+                ride = self._link(gate_out, gate_in).arrival(depart_s + walk_out)
                 if ride is not None and ride + walk_in == arrival:
                     queue = self.params.site_entry_s.get(b.site_id, 0) if b.site_id else 0
                     kind, journey = self._ride(gate_out, gate_in, depart_s + walk_out, ride)
@@ -238,6 +365,37 @@ class TravelOracle:
             else:
                 high = middle
         return low
+
+
+class TravelMatrix(Generic[K]):
+    """Travel between the stops of one problem, named by its vertex ids, as the OPTW solver takes it
+    (:class:`planner.itinerary.optw.model.OptwProblem`'s ``travel_s``, ``travel_row_s`` and
+    ``min_travel_s``).
+
+    Examples
+    --------
+    >>> from planner.sources.datafiles import load_model
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> m = load_model(bundled_data_dir())
+    >>> oracle = TravelOracle(JourneyPlanner.for_model(m), m.sites, m.places, m.params, dt.date(2024, 2, 12))
+    >>> matrix = oracle.matrix({i: oracle.stop_of(i) for i in ("panda-museum", "dj-chengdu-stage")})
+    >>> row = matrix.travel_row_s("dj-chengdu-stage", 9 * 3600)
+    >>> row["panda-museum"] == matrix.travel_s("dj-chengdu-stage", "panda-museum", 9 * 3600), row["dj-chengdu-stage"]
+    (True, 0)
+    """
+
+    def __init__(self, oracle: TravelOracle, stops: Mapping[K, Stop]) -> None:
+        self.oracle = oracle
+        self.stops = dict(stops)
+
+    def travel_s(self, i: K, j: K, depart_s: int) -> int | None:
+        return self.oracle.travel_s(self.stops[i], self.stops[j], depart_s)
+
+    def travel_row_s(self, i: K, depart_s: int) -> dict[K, int | None]:
+        return self.oracle.travel_row_s(self.stops[i], depart_s, self.stops)
+
+    def min_travel_s(self, i: K, j: K) -> int:
+        return self.oracle.min_travel_s(self.stops[i], self.stops[j])
 
 
 @dataclass

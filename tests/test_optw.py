@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.domain.errors import DataError, Reason
 from planner.itinerary import Candidate, OptwProblem, check_tour, read_optw, solve, to_problem
@@ -276,3 +278,140 @@ def test_row_callback_gives_the_same_optimum_with_fewer_calls(seed):
     assert by_row.travel_calls <= by_pair.travel_calls
     if by_pair.travel_calls > 50:
         assert by_row.travel_calls < by_pair.travel_calls / 2
+
+
+# --- diminishing value by kind and joined windows ---------------------------------------------
+
+def _timeline(p: OptwProblem, tour):
+    """Independent simulation with joined windows: (starts, stays, end) or None if infeasible."""
+    by_id = {c.id: c for c in p.candidates}
+    t, last, leave = p.start_s, p.start_id, p.start_s
+    starts, stays = [], []
+    for v in tour:
+        travel = p.travel_s(last, v, leave)
+        if travel is None:
+            return None
+        arrival = leave + travel
+        options = [max(arrival, o) for o, c in by_id[v].windows if arrival <= c]
+        if not options:
+            return None
+        t = min(options)
+        until = by_id[v].join_until_s
+        stay = by_id[v].service_s if until is None else max(0, min(by_id[v].service_s, until - t))
+        starts.append(t)
+        stays.append(stay)
+        last, leave = v, t + stay
+    travel = p.travel_s(last, p.end_id, leave)
+    if travel is None or leave + travel > p.deadline_s:
+        return None
+    return starts, stays, leave + travel
+
+
+def _tour_value(p: OptwProblem, tour, stays) -> float:
+    """Per kind: pro-rata values sorted high to low, weighted 1, d, d^2, ...; kinds add up."""
+    by_id = {c.id: c for c in p.candidates}
+    by_kind: dict = {}
+    for v, stay in zip(tour, stays):
+        c = by_id[v]
+        value = c.score * stay / c.service_s if c.join_until_s is not None and c.service_s else c.score
+        by_kind.setdefault(c.kind if c.kind is not None else ("alone", v), []).append(value)
+    return sum(x * p.kind_decay ** r for values in by_kind.values()
+               for r, x in enumerate(sorted(values, reverse=True)))
+
+
+def _brute_force_valued(p: OptwProblem) -> float | None:
+    best = None
+    ids = [c.id for c in p.candidates]
+    for k in range(len(ids) + 1):
+        for tour in itertools.permutations(ids, k):
+            if not _allowed(p, tour):
+                continue
+            line = _timeline(p, tour)
+            if line is not None:
+                value = _tour_value(p, tour, line[1])
+                best = value if best is None or value > best else best
+    return best
+
+
+def _valued_problem(seed: int, n: int, decay: float) -> OptwProblem:
+    """Like _random_problem, with kinds, joined windows and a decay."""
+    base = _random_problem(seed, n)
+    rng = random.Random(seed * 7 + 1)
+    cands = []
+    for c in base.candidates:
+        kind = rng.choice([None, "pandas", "pandas", "art"])
+        until = None
+        if rng.random() < 0.5:  # a joined window: start until `until - min_stay`
+            service = rng.choice([20, 40, 60])
+            opens = c.windows[0][0]
+            until = opens + rng.choice([30, 60, 120])
+            min_stay = rng.choice([0, 10, 20])
+            c = dataclasses.replace(c, service_s=service, windows=((opens, max(opens, until - min_stay)),))
+        cands.append(dataclasses.replace(c, kind=kind, join_until_s=until, must_visit=False))
+    return dataclasses.replace(base, candidates=tuple(cands), kind_decay=decay)
+
+
+@given(st.integers(0, 10_000), st.integers(1, 6), st.sampled_from([1.0, 0.7, 0.5, 0.0]))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_exact_with_decay_and_joined_windows_matches_brute_force(seed, n, decay):
+    p = _valued_problem(seed, n, decay)
+    sol = solve(p)
+    best = _brute_force_valued(p)
+    assert sol.optimal and not sol.infeasible
+    assert sol.score == pytest.approx(best)
+    line = _timeline(p, sol.tour)
+    assert line is not None and _allowed(p, sol.tour)
+    starts, stays, end_s = line
+    assert (sol.start_times_s, sol.service_s, sol.end_s) == (tuple(starts), tuple(stays), end_s)
+    assert sum(sol.values) == pytest.approx(sol.score) == pytest.approx(_tour_value(p, sol.tour, stays))
+
+
+@given(st.integers(0, 10_000), st.sampled_from([1.0, 0.5]))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_heuristic_with_decay_and_joined_windows_is_feasible_and_its_value_true(seed, decay):
+    p = _valued_problem(seed, 7, decay)
+    sol = solve(p, exact_max_candidates=0)
+    line = _timeline(p, sol.tour)
+    assert line is not None and _allowed(p, sol.tour)
+    assert sol.score == pytest.approx(_tour_value(p, sol.tour, line[1]))
+    assert sol.score <= _brute_force_valued(p) + 1e-9
+
+
+def test_fifth_of_a_kind_is_worth_less():
+    """Five enclosures worth 8 and a museum worth 5, time for five: with decay 0.5 the museum
+    beats the third enclosure (5 > 8 * 0.25), without decay it does not."""
+    cands = tuple(Candidate(f"villa-{k}", 8, 600, ((0, 10_000),), kind="pandas") for k in range(5))
+    cands += (Candidate("museum", 5, 600, ((0, 10_000),), kind="museum"),)
+    p = OptwProblem(cands, "gate", 0, "gate", 5 * 700 + 100, lambda i, j, t: 100, time_dependent=False)
+    plain = solve(p)
+    assert "museum" not in plain.tour and plain.score == 40
+    decayed = solve(dataclasses.replace(p, kind_decay=0.5))
+    assert "museum" in decayed.tour and len(decayed.tour) == 5
+    assert decayed.score == pytest.approx(8 + 4 + 2 + 1 + 5)
+    assert sorted(decayed.values, reverse=True) == pytest.approx([8, 5, 4, 2, 1])
+
+
+def test_joined_window_starts_on_arrival_and_earns_pro_rata():
+    """The pandas' morning activity 08:00-10:00, an hour's watch, at least 20 minutes: reached at
+    09:40 it is joined at once, for 20 minutes and a third of its score."""
+    hour = 3600
+    pandas = Candidate("villa", 9, hour, ((8 * hour, 10 * hour - 1200),), join_until_s=10 * hour)
+    p = OptwProblem((pandas,), "hotel", 9 * hour, "hotel", 12 * hour, lambda i, j, t: 2400,
+                    time_dependent=False)
+    sol = solve(p)
+    assert sol.tour == ("villa",) and sol.start_times_s == (9 * hour + 2400,)
+    assert sol.service_s == (1200,) and sol.values == (3.0,) and sol.score == 3.0
+    assert sol.end_s == 10 * hour + 2400  # left at the window's end
+
+
+def test_joined_window_that_ends_before_arrival_is_explained_with_real_times():
+    hour = 3600
+    pandas = Candidate("villa", 9, hour, ((8 * hour, 10 * hour - 1200),), join_until_s=10 * hour,
+                       must_visit=True)
+    p = OptwProblem((pandas,), "hotel", 9 * hour + 1800, "hotel", 18 * hour,
+                    lambda i, j, t: 2460 + (t % 60))  # time-dependent, off the minute grid
+    sol = solve(dataclasses.replace(p, depart_resolution_s=60))
+    (reason,) = sol.infeasible
+    assert reason.code == "closes_before_arrival"
+    assert reason.params == {"item": "villa", "closes_s": 10 * hour, "earliest_arrival_s": 9 * hour + 1800 + 2460,
+                             "last_start_s": 10 * hour - 1200}

@@ -1,7 +1,8 @@
 """Restricted dynamic programming (a beam over DP labels) for OPTW.
 
-A label is a partial tour from the start: (score, service start at its last
-vertex, last vertex, visited mask, parent label). Layer k holds labels with k
+A label is a partial tour from the start: (value, departure from its last
+vertex, last vertex, visited mask, parent label, values of its visits per shared
+kind). Layer k holds labels with k
 visits. Exact DP would keep every non-dominated label; here, for each last
 vertex, only the Pareto front over (score up, time down) is kept, thinned to
 ``width`` labels. Dominance ignores the visited sets, which is what makes it a
@@ -17,8 +18,9 @@ from collections.abc import Callable
 from planner.itinerary.optw.core import Compiled
 from planner.itinerary.optw.model import V
 
-#: (score, service start at the last vertex, last vertex, visited mask, parent label; None at the root)
-Label = tuple[float, int, int, int, "Label | None"]
+#: (value, departure from the last vertex, last vertex, visited mask, parent label (None at the root),
+#:  values of the visits of each shared kind, sorted in descending order (None if values add up))
+Label = tuple[float, int, int, int, "Label | None", "tuple[tuple[float, ...], ...] | None"]
 
 
 def _latest_start(c: Compiled[V]) -> list[int]:
@@ -27,7 +29,14 @@ def _latest_start(c: Compiled[V]) -> list[int]:
     m, end = c.matrix, c.end
     if m is None:  # time-dependent travel
         return list(c.close_max)
-    return [min(c.close_max[j], dl - c.service[j] - m[j][end]) for j in range(c.n)]
+    late = []
+    for j in range(c.n):
+        until = c.join[j]
+        if until is not None and until + m[j][end] <= dl:
+            late.append(c.close_max[j])  # leaving by the window's end is always in time
+        else:  # the stay is the full service (or the window's end is too late anyway)
+            late.append(min(c.close_max[j], dl - c.service[j] - m[j][end]))
+    return late
 
 
 def _thin(front: list[Label], width: int, rng: random.Random | None) -> list[Label]:
@@ -126,11 +135,12 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
     rng = random.Random(seed) if seed is not None else None
     n, end, dl = c.n, c.end, c.problem.deadline_s
     score, serv, gmask = c.score, c.service, c.group_mask
-    single, wins = c.single, c.windows
+    single, wins, join = c.single, c.windows, c.join
+    kind, decay, rich = c.kind, c.decay, c.kinds_matter
     late = _latest_start(c)
     opens = [w[0][0] for w in wins]
     must_bits = sum(1 << m for m in c.must)
-    root: Label = (0, c.problem.start_s, c.start, 0, None)
+    root: Label = (0, c.problem.start_s, c.start, 0, None, tuple(() for _ in c.members) if rich else None)
     layer = [root]
     best_score: float
     best: Label | None
@@ -142,8 +152,7 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
         for k, lab in enumerate(layer):
             if k & 127 == 127 and deadline is not None and deadline():
                 return (best_score, _route(best)) if best is not None else (-1, [])
-            sc, t, last, mask, _ = lab
-            dep = t + serv[last]
+            sc, dep, last, mask, _, kv = lab
             row = c.matrix[last] if c.matrix is not None else None
             lb_row = c.min_travel[last]
             for j in range(n):
@@ -155,12 +164,23 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
                 s = (opens[j] if a < opens[j] else a) if single[j] else c.service_start(j, a)
                 if s > late[j]:
                     continue
-                child: Label = (sc + score[j], s, j, mask | (1 << j), lab)
+                if join[j] is None:
+                    leave, v = s + serv[j], score[j]
+                else:
+                    stay = c.stay(j, s)
+                    leave, v = s + stay, c.value(j, stay)
+                k = kind[j]
+                if kv is not None and k >= 0:
+                    gain = Compiled.gain(kv[k], v, decay)
+                    child_kv = kv[:k] + (tuple(sorted(kv[k] + (v,), reverse=True)),) + kv[k + 1:]
+                    child: Label = (sc + gain, leave, j, mask | (1 << j), lab, child_kv)
+                else:
+                    child = (sc + v, leave, j, mask | (1 << j), lab, kv)
                 children.setdefault(j, []).append(child)
                 # Time-dependent travel need not obey the triangle inequality: a label
                 # without a direct way back may still return through later visits.
                 if child[0] > best_score and (child[3] & must_bits) == must_bits and \
-                        (row is not None or c.arrive(j, end, s + serv[j]) <= dl):
+                        (row is not None or c.arrive(j, end, leave) <= dl):
                     best_score, best = child[0], child
         if deadline is not None and deadline():
             break  # sorting a large layer takes long: stop on time instead
@@ -171,7 +191,6 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
 
 
 def _musts_reachable(c: Compiled[V], lab: Label, must_bits: int) -> bool:
-    _, t, last, mask, _ = lab
-    dep = t + c.service[last]
+    _, dep, last, mask, _, _ = lab
     return all(c.arrive(last, m, dep) <= c.close_max[m]
                for m in c.must if not (mask >> m) & 1)

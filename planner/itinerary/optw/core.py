@@ -3,6 +3,28 @@
 Candidates are numbered 0..n-1; the start vertex is ``n`` and the end vertex
 ``n + 1``. Times are integers; ``INF`` stands for "impossible" so that solvers
 can compare instead of branching on None.
+
+The value of a tour
+-------------------
+A visit starting at ``s`` earns ``v = score * stay(s) / service_s`` (the full
+score unless the window is joined late, ``Candidate.join_until_s``). Within
+one kind, visits sorted by descending ``v`` are worth ``v * d**0, v * d**1, ...``
+(``d = kind_decay``); kinds add up. Two facts make the solvers exact:
+
+* Starting each visit as early as possible is best. ``stay(s) = min(service,
+  join_until - s)`` does not grow with ``s`` and the departure ``s + stay(s) =
+  min(s + service, join_until)`` does not fall, so by FIFO travel the earliest
+  schedule of a route has every departure earliest and every stay longest.
+* For fixed values, ``f_k(S) = sum_r d**r v_(r)`` is monotone submodular in the
+  set ``S``: by Abel summation ``f_k(S) = sum_{m >= 1} (d**(m-1) - d**m) T_m(S)``
+  (for ``d = 1``: ``T_|S|(S)``), where ``T_m(S)``, the sum of the ``m`` largest values
+  in ``S``, is the weighted rank function of a uniform matroid (monotone,
+  submodular) and the coefficients are non-negative for ``0 <= d <= 1``. So
+  ``f(S + R) - f(S) <= sum_{x in R} (f(S + x) - f(S))``: the value a partial
+  tour can still gain is at most the sum of each remaining candidate's
+  marginal value given its current set (at full score, since ``f`` only grows
+  with any value: rearrangement inequality). The exact search's bound
+  (:func:`planner.itinerary.optw.exact.solve_exact`) rests on this.
 """
 from __future__ import annotations
 
@@ -29,6 +51,18 @@ class Compiled(Generic[V]):
     >>> c = Compiled(p)
     >>> c.arrive(c.start, 0, 0), c.service_start(0, 300)
     (300, 300)
+
+    Two of a kind, the second worth half; "b" is joined 30 minutes before its window ends,
+    so it earns half its score (3), then halved again as the second of its kind:
+
+    >>> p = OptwProblem((Candidate("a", 4, 3600, ((0, 9000),), kind="panda"),
+    ...                  Candidate("b", 6, 3600, ((0, 8400),), kind="panda", join_until_s=9000)),
+    ...                 "h", 0, "h", 20000, lambda i, j, t: 1800, time_dependent=False, kind_decay=0.5)
+    >>> c = Compiled(p)
+    >>> c.timeline([0, 1])  # starts, stays, back at the end
+    ([1800, 7200], [3600, 1800], 10800)
+    >>> c.stop_values([0, 1], [3600, 1800]), c.route_score([0, 1])
+    ([4.0, 1.5], 5.5)
     """
 
     def __init__(self, problem: OptwProblem[V], exact: bool = False) -> None:
@@ -45,6 +79,13 @@ class Compiled(Generic[V]):
         self.single = [len(w) == 1 for w in self.windows]
         self.must = [i for i, c in enumerate(cands) if c.must_visit]
         self.group_mask = self._group_masks(cands)
+        #: end of a joined window (None: the stay is always ``service``)
+        self.join: list[int | None] = [c.join_until_s for c in cands] + [None, None]
+        self.variable = any(j is not None for j in self.join)
+        self.decay = float(problem.kind_decay)
+        if not 0.0 <= self.decay <= 1.0:
+            raise ValueError(f"kind_decay must be in [0, 1], got {self.decay}")
+        self.kind, self.members = self._kinds(cands)
         self.calls = 0
         self._memo: dict[tuple[int, int, int], int] = {}  # (i, j, departure) -> travel
         self._rows: dict[tuple[int, int], list[int]] = {}  # (i, departure) -> travel to every vertex
@@ -61,6 +102,54 @@ class Compiled(Generic[V]):
                 by_group[c.group] = by_group.get(c.group, 0) | (1 << i)
         return [(by_group[c.group] & ~(1 << i)) if c.group is not None else 0
                 for i, c in enumerate(cands)] + [0, 0]
+
+    def _kinds(self, cands: Sequence[Candidate[V]]) -> tuple[list[int], list[list[int]]]:
+        """Kind index per vertex (-1: a kind of its own) and the members of each shared kind.
+
+        Only kinds with two or more candidates are shared, and only when values decay:
+        otherwise every value simply adds up (``kinds_matter`` False).
+        """
+        by_kind: dict[Hashable, list[int]] = {}
+        if self.decay < 1.0:
+            for i, c in enumerate(cands):
+                if c.kind is not None:
+                    by_kind.setdefault(c.kind, []).append(i)
+        members = [m for m in by_kind.values() if len(m) > 1]
+        kind = [-1] * (len(cands) + 2)
+        for k, ms in enumerate(members):
+            for i in ms:
+                kind[i] = k
+        self.kinds_matter = bool(members)
+        return kind, members
+
+    def stay(self, j: int, start_s: int) -> int:
+        """Time spent at ``j`` when service starts at ``start_s``."""
+        until = self.join[j]
+        if until is None:
+            return self.service[j]
+        return max(0, min(self.service[j], until - start_s))
+
+    def value(self, j: int, stay_s: int) -> float:
+        """Pro-rata score of a stay at ``j`` (before any decay by kind)."""
+        if self.join[j] is None or self.service[j] <= 0:
+            return self.score[j]
+        return self.score[j] * stay_s / self.service[j]
+
+    @staticmethod
+    def gain(kind_values: Sequence[float], v: float, decay: float) -> float:
+        """Marginal value of adding ``v`` to a kind whose values are ``kind_values`` (sorted, descending).
+
+        ``v`` takes rank ``p`` (after the values >= it) and every value behind it moves down a rank.
+        """
+        p = 0
+        while p < len(kind_values) and kind_values[p] >= v:
+            p += 1
+        weight = decay ** p
+        out = v * weight
+        for x in kind_values[p:]:
+            out -= (1.0 - decay) * weight * x
+            weight *= decay
+        return out
 
     def _call(self, i: int, j: int, depart_s: int) -> int:
         self.calls += 1
@@ -124,18 +213,54 @@ class Compiled(Generic[V]):
                 return o if arrival_s < o else arrival_s
         return INF
 
-    def schedule(self, route: list[int]) -> tuple[list[int], int] | None:
-        """Service starts along ``route`` and the arrival at the end, or None if infeasible."""
-        t = self.problem.start_s
-        last, starts = self.start, []
+    def timeline(self, route: Sequence[int]) -> tuple[list[int], list[int], int] | None:
+        """Service starts and stays along ``route`` and the arrival at the end, or None if infeasible.
+
+        Each service starts as early as possible, which is best (see the module's docstring).
+        """
+        dep = self.problem.start_s
+        last, starts, stays = self.start, [], []
         for j in route:
-            t = self.service_start(j, self.arrive(last, j, t + self.service[last]))
+            t = self.service_start(j, self.arrive(last, j, dep))
             if t >= INF:
                 return None
+            stay = self.stay(j, t)
             starts.append(t)
-            last = j
-        end_s = self.arrive(last, self.end, t + self.service[last])
-        return (starts, end_s) if end_s <= self.problem.deadline_s else None
+            stays.append(stay)
+            dep, last = t + stay, j
+        end_s = self.arrive(last, self.end, dep)
+        return (starts, stays, end_s) if end_s <= self.problem.deadline_s else None
 
-    def route_score(self, route: list[int]) -> float:
-        return sum(self.score[j] for j in route)
+    def schedule(self, route: Sequence[int]) -> tuple[list[int], int] | None:
+        """Service starts along ``route`` and the arrival at the end, or None if infeasible."""
+        line = self.timeline(route)
+        return None if line is None else (line[0], line[2])
+
+    def stop_values(self, route: Sequence[int], stays: Sequence[int]) -> list[float]:
+        """What each stop of ``route`` adds to the tour's value, given its stays."""
+        values = [self.value(j, stay) for j, stay in zip(route, stays)]
+        if not self.kinds_matter:
+            return values
+        by_kind: dict[int, list[int]] = {}
+        for pos, j in enumerate(route):
+            if self.kind[j] >= 0:
+                by_kind.setdefault(self.kind[j], []).append(pos)
+        out = list(values)
+        for positions in by_kind.values():
+            positions.sort(key=lambda pos: -values[pos])  # stable: equal values by visit order
+            for rank, pos in enumerate(positions):
+                out[pos] = values[pos] * self.decay ** rank
+        return out
+
+    def set_value(self, route: Sequence[int], stays: Sequence[int]) -> float:
+        """The tour's value: the sum of :meth:`stop_values`."""
+        if not self.kinds_matter and not self.variable:
+            return float(sum(self.score[j] for j in route))
+        return float(sum(self.stop_values(route, stays)))
+
+    def route_score(self, route: Sequence[int]) -> float:
+        """Value of ``route`` scheduled as early as possible (-1 if it is infeasible)."""
+        if not self.kinds_matter and not self.variable:
+            return float(sum(self.score[j] for j in route))
+        line = self.timeline(route)
+        return -1.0 if line is None else self.set_value(route, line[1])

@@ -1,26 +1,119 @@
-"""Local improvement of a tour: insert unvisited candidates wherever they still fit.
+"""Local improvement of a tour until no move improves it: insert, and replace.
 
 The beam only extends partial tours at their end; inserting in the middle can
-use waiting time it left behind. Feasibility is checked by recomputing the
-schedule, which is exact for time-dependent travel and multiple windows.
+use waiting time it left behind, and swapping a visit for one or two others
+can use time the beam spent badly. Feasibility is checked by simulating the
+schedule from the changed position, which is exact for time-dependent travel,
+several windows and joined windows; the simulation stops as soon as a visit
+starts when it did before (everything after it is then unchanged).
+Every move is deterministic: the same tour gives the same result.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from planner.itinerary.optw.core import Compiled
+from planner.itinerary.optw.core import INF, Compiled
 from planner.itinerary.optw.model import V
 
+#: Improvements smaller than this are rounding, not value.
+EPS = 1e-9
 
-def _free(c: Compiled[V], route: list[int]) -> list[int]:
+
+class _Tour:
+    """A feasible route with its schedule: starts, stays, departures, the end's arrival."""
+
+    def __init__(self, c: Compiled[Any], route: list[int], starts: list[int], stays: list[int], end_s: int):
+        self.route, self.starts, self.stays, self.end_s = route, starts, stays, end_s
+        self.deps = [s + d for s, d in zip(starts, stays)]
+        self.value = c.set_value(route, stays)
+
+    @classmethod
+    def of(cls, c: Compiled[Any], route: list[int]) -> _Tour | None:
+        line = c.timeline(route)
+        return None if line is None else cls(c, list(route), *line)
+
+
+def _insert_at(c: Compiled[V], tour: _Tour, p: int, j: int) -> _Tour | None:
+    """``tour`` with ``j`` inserted before position ``p``, or None if infeasible."""
+    route, starts = tour.route, tour.starts
+    last = route[p - 1] if p else c.start
+    dep = tour.deps[p - 1] if p else c.problem.start_s
+    t = c.service_start(j, c.arrive(last, j, dep))
+    if t >= INF:
+        return None
+    new_starts, new_stays = [t], [c.stay(j, t)]
+    dep, last = t + new_stays[0], j
+    for k in range(p, len(route)):
+        v = route[k]
+        t = c.service_start(v, c.arrive(last, v, dep))
+        if t >= INF:
+            return None
+        if t == starts[k]:  # back on the old schedule: the rest is unchanged, and feasible
+            return _Tour(c, route[:p] + [j] + route[p:], starts[:p] + new_starts + starts[k:],
+                         tour.stays[:p] + new_stays + tour.stays[k:], tour.end_s)
+        stay = c.stay(v, t)
+        new_starts.append(t)
+        new_stays.append(stay)
+        dep, last = t + stay, v
+    end_s = c.arrive(last, c.end, dep)
+    if end_s > c.problem.deadline_s:
+        return None
+    return _Tour(c, route[:p] + [j], starts[:p] + new_starts, tour.stays[:p] + new_stays, end_s)
+
+
+def _free(c: Compiled[V], route: Sequence[int]) -> list[int]:
     used = 0
     for j in route:
         used |= (1 << j) | c.group_mask[j]
     return [j for j in range(c.n) if not (used >> j) & 1]
 
 
+def _bound(c: Compiled[V], tour: _Tour, j: int) -> float:
+    """Most that inserting ``j`` can add: its marginal value at full score (stays elsewhere only shrink)."""
+    k = c.kind[j]
+    if k < 0:
+        return c.score[j]
+    kind_values = sorted((c.value(v, stay) for v, stay in zip(tour.route, tour.stays) if c.kind[v] == k),
+                         reverse=True)
+    return Compiled.gain(kind_values, c.score[j], c.decay)
+
+
+def _best_insertion(c: Compiled[V], tour: _Tour, above: float,
+                    deadline: Callable[[], bool] | None = None, banned: int = -1) -> _Tour | None:
+    """The best tour with one more visit, if its value exceeds ``above``.
+
+    Candidates are tried by their bound, highest first; ties go to the earliest
+    return, then the earliest position, then the lowest index.
+    """
+    best: _Tour | None = None
+    best_key: tuple[float, int, int, int] | None = None
+    bounds = sorted(((_bound(c, tour, j), j) for j in _free(c, tour.route) if j != banned),
+                    key=lambda b: (-b[0], b[1]))
+    for bound, j in bounds:
+        if deadline is not None and deadline():
+            break
+        if tour.value + bound <= max(above, best.value if best is not None else above) + EPS:
+            break  # sorted by bound: nothing further can do better
+        lb = c.min_travel
+        for p in range(len(tour.route) + 1):
+            last = tour.route[p - 1] if p else c.start
+            dep = tour.deps[p - 1] if p else c.problem.start_s
+            if dep + lb[last][j] > c.close_max[j]:
+                break  # departures only grow along the route
+            new = _insert_at(c, tour, p, j)
+            if new is None or new.value <= above + EPS:
+                continue
+            key = (new.value, -new.end_s, -p, -j)
+            if best_key is None or key > best_key:
+                best, best_key = new, key
+    return best
+
+
 def insert_greedy(c: Compiled[V], route: list[int], deadline: Callable[[], bool] | None = None) -> list[int]:
-    """Repeatedly insert the best-scoring candidate that fits (earliest return breaks ties).
+    """Repeatedly make the insertion that adds most value (earliest return breaks ties).
+
+    ``route`` must be feasible.
 
     Examples
     --------
@@ -31,21 +124,64 @@ def insert_greedy(c: Compiled[V], route: list[int], deadline: Callable[[], bool]
     >>> [c.ids[j] for j in insert_greedy(c, [1])]
     [2, 1]
     """
-    route = list(route)
+    tour = _Tour.of(c, route)
+    if tour is None:
+        return list(route)
+    return _fill(c, tour, deadline).route
+
+
+def _fill(c: Compiled[V], tour: _Tour, deadline: Callable[[], bool] | None, banned: int = -1) -> _Tour:
     while deadline is None or not deadline():
-        best: tuple[float, int, int, int] | None = None  # (score, -end_s, position, vertex)
-        for j in sorted(_free(c, route), key=lambda v: -c.score[v]):
+        better = _best_insertion(c, tour, tour.value, deadline, banned)
+        if better is None:
+            break
+        tour = better
+    return tour
+
+
+def _without(c: Compiled[V], tour: _Tour, q: int) -> _Tour | None:
+    route = tour.route[:q] + tour.route[q + 1:]
+    return _Tour.of(c, route)
+
+
+def local_search(c: Compiled[V], route: list[int], deadline: Callable[[], bool] | None = None,
+                 max_rounds: int = 50) -> list[int]:
+    """Insert, then swap visits out for better ones, until no move improves the tour.
+
+    A swap removes one visit (not a must-visit) and refills the freed time greedily: it
+    replaces it with one visit or more. It is kept only if the tour's value grows, so the
+    search ends; ``max_rounds`` caps the swaps made.
+
+    Examples
+    --------
+    >>> from planner.itinerary.optw.model import Candidate, OptwProblem
+    >>> cands = (Candidate.fixed("a", 3, 10, 30), Candidate.fixed("b", 2, 20, 20),
+    ...          Candidate.fixed("c", 2, 30, 30))
+    >>> p = OptwProblem(cands, "h", 0, "h", 60, lambda i, j, t: 0 if "h" in (i, j) else 5,
+    ...                 time_dependent=False)
+    >>> c = Compiled(p)  # "a" (10-30) leaves no room for "b" or "c"; the two are worth more
+    >>> [c.ids[j] for j in local_search(c, [0])]
+    ['b', 'c']
+    """
+    tour = _Tour.of(c, route)
+    if tour is None:
+        return list(route)
+    tour = _fill(c, tour, deadline)
+    must = set(c.must)
+    for _ in range(max_rounds):
+        improved = False
+        for q in range(len(tour.route)):
             if deadline is not None and deadline():
-                return route
-            if best is not None and c.score[j] < best[0]:
-                break  # candidates are sorted by score: nothing better can follow
-            for p in range(len(route) + 1):
-                sched = c.schedule(route[:p] + [j] + route[p:])
-                if sched is not None:
-                    key = (c.score[j], -sched[1], p, j)
-                    if best is None or key > best:
-                        best = key
-        if best is None or best[0] <= 0:
-            return route
-        route.insert(best[2], best[3])
-    return route
+                return tour.route
+            if tour.route[q] in must:
+                continue
+            shorter = _without(c, tour, q)
+            if shorter is None:  # travel without the triangle inequality: a visit may be a way through
+                continue
+            refilled = _fill(c, shorter, deadline, banned=tour.route[q])
+            if refilled.value > tour.value + EPS:
+                tour, improved = refilled, True
+                break
+        if not improved:
+            break
+    return tour.route

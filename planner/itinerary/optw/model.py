@@ -46,12 +46,31 @@ class Candidate(Generic[V]):
         At most one candidate per group is visited (e.g. sessions of one show).
     must_visit : bool
         The tour must include this vertex; if it cannot, the solution says why.
+    kind : hashable, optional
+        What sort of visit it is (e.g. "panda enclosure"). With the problem's
+        ``kind_decay`` below 1, the candidates of one kind in a tour are worth
+        ``score``, ``decay * score``, ``decay**2 * score``, ... taken in
+        descending order of their (pro-rata) value. None: a kind of its own.
+    join_until_s : int, optional
+        A window one joins rather than sits through (the pandas' morning
+        activity, an exhibition's hours): service starting at ``s`` lasts
+        ``min(service_s, join_until_s - s)`` and earns
+        ``score * stay / service_s``. ``windows`` still bound the start (e.g.
+        ``((open_s, join_until_s - min_stay_s),)``). None: a stay of
+        ``service_s`` for the full score.
 
     Examples
     --------
     >>> show = Candidate.fixed("show-14h", score=5, start_s=14 * 3600, end_s=14 * 3600 + 1800)
     >>> show.windows, show.service_s
     (((50400, 50400),), 1800)
+
+    Pandas active 07:30-10:00, watched for up to an hour, at least 20 minutes:
+
+    >>> pandas = Candidate("villa", 8, 3600, ((27000, 36000 - 1200),), kind="pandas", join_until_s=36000)
+    >>> joined_s = 9 * 3600 + 30 * 60  # joined at 09:30: a 30-minute stay, for 8 * 30 / 60
+    >>> min(pandas.service_s, pandas.join_until_s - joined_s)
+    1800
     """
 
     id: V
@@ -60,6 +79,8 @@ class Candidate(Generic[V]):
     windows: tuple[tuple[int, int], ...]
     group: Hashable | None = None
     must_visit: bool = False
+    kind: Hashable | None = None
+    join_until_s: int | None = None
 
     @classmethod
     def fixed(cls, id: V, score: float, start_s: int, end_s: int, group: Hashable | None = None,
@@ -101,6 +122,12 @@ class OptwProblem(Generic[V]):
         given, it replaces ``travel_s`` for time-dependent problems: the solvers
         extend each partial tour to all candidates from one departure, so one
         row call replaces up to n pair calls. Missing keys mean unreachable.
+    kind_decay : float
+        In [0, 1]: the r-th best candidate (from 0) of one ``Candidate.kind`` in a
+        tour is worth ``kind_decay ** r`` times its (pro-rata) score. 1.0 (the
+        default): scores simply add up. The tour's value is then a monotone
+        submodular function of its set of visits (see
+        :mod:`planner.itinerary.optw.core`).
 
     Examples
     --------
@@ -120,6 +147,7 @@ class OptwProblem(Generic[V]):
     depart_resolution_s: int = 1
     min_travel_s: Callable[[V, V], int] | None = None
     travel_row_s: Callable[[V, int], Mapping[V, "int | None"]] | None = None
+    kind_decay: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -132,10 +160,17 @@ class OptwSolution(Generic[V]):
         Candidate ids in visit order (start and end vertices excluded).
     start_times_s : tuple of int
         Start of service at each tour vertex (exact travel times).
+    service_s : tuple of int
+        The stay at each tour vertex: ``service_s``, or less for a joined window
+        (``Candidate.join_until_s``).
+    values : tuple of float
+        What each tour vertex adds to ``score``: its pro-rata score times
+        ``kind_decay ** rank`` among the tour's vertices of its kind.
     end_s : int or None
         Arrival at the end vertex (None if even the empty tour cannot reach it).
     score : float
-        Sum of the scores of the tour.
+        The tour's value: ``sum(values)`` (the sum of the scores when every stay
+        is full and ``kind_decay`` is 1).
     optimal : bool
         True only when the solver proved that no better tour exists.
     seconds : float
@@ -155,3 +190,5 @@ class OptwSolution(Generic[V]):
     seconds: float
     infeasible: tuple[Reason, ...] = field(default=())
     travel_calls: int = 0
+    service_s: tuple[int, ...] = ()
+    values: tuple[float, ...] = ()

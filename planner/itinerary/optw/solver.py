@@ -11,11 +11,11 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from planner.domain.errors import Reason
+from planner.domain.errors import Param, Reason
 from planner.itinerary.optw.beam import beam_search
 from planner.itinerary.optw.core import INF, Compiled
 from planner.itinerary.optw.exact import Timeout, solve_exact
-from planner.itinerary.optw.improve import insert_greedy
+from planner.itinerary.optw.improve import insert_greedy, local_search
 from planner.itinerary.optw.model import OptwProblem, OptwSolution, V
 
 #: Beam widths tried in turn by the heuristic (each run about 3x the previous).
@@ -25,22 +25,43 @@ WIDTHS = (3, 10, 30, 100, 300, 1000, 3000)
 def explain_must(c: Compiled[V], m: int) -> Reason | None:
     """Why candidate ``m`` cannot be in any tour, or None if a tour [m] alone is feasible.
 
-    The reason's ``item`` is the candidate's id; times are seconds on the problem's clock.
+    The reason's ``item`` is the candidate's id; times are seconds on the problem's clock,
+    with exact departures (not the search's grid) and the actual stay. When the window
+    closes before the earliest arrival, ``closes_s`` is the latest start allowed; for a
+    joined window that has ended by then it is the window's end (``join_until_s``), and
+    ``last_start_s`` gives the latest start allowed.
+
+    Examples
+    --------
+    >>> from planner.itinerary.optw.model import Candidate, OptwProblem
+    >>> villa = Candidate("villa", 8, 3600, ((7 * 3600, 10 * 3600 - 1200),), join_until_s=10 * 3600)
+    >>> p = OptwProblem((villa,), "hotel", 9 * 3600, "hotel", 18 * 3600, lambda i, j, t: 4260)
+    >>> reason = explain_must(Compiled(p), 0)
+    >>> reason.code, reason.params["closes_s"], reason.params["earliest_arrival_s"]
+    ('closes_before_arrival', 36000, 36660)
     """
     if c.schedule([m]) is not None:
         return None
     item, p = c.ids[m], c.problem
-    arrival = c.arrive(c.start, m, p.start_s)
-    if arrival >= INF:
+    travel = p.travel_s(p.start_id, item, p.start_s)
+    if travel is None:
         return Reason("unreachable_from_start", {"item": item})
-    if c.service_start(m, arrival) >= INF:
-        return Reason("closes_before_arrival", {"item": item, "closes_s": int(c.close_max[m]),
-                                                "earliest_arrival_s": int(arrival)})
-    leave = c.service_start(m, arrival) + c.service[m]
-    back = c.arrive(m, c.end, leave)
-    if back >= INF:
+    arrival = p.start_s + int(travel)
+    begin = c.service_start(m, arrival)
+    if begin >= INF:
+        until = c.join[m]
+        params: dict[str, Param] = {"item": item, "closes_s": int(c.close_max[m]),
+                                     "earliest_arrival_s": int(arrival)}
+        if until is not None:
+            params["last_start_s"] = int(c.close_max[m])
+            if arrival > until:
+                params["closes_s"] = int(until)
+        return Reason("closes_before_arrival", params)
+    leave = begin + c.stay(m, begin)
+    back_travel = p.travel_s(item, p.end_id, leave)
+    if back_travel is None:
         return Reason("end_unreachable_after", {"item": item, "leave_s": int(leave)})
-    return Reason("back_after_deadline", {"item": item, "leave_s": int(leave), "back_s": int(back),
+    return Reason("back_after_deadline", {"item": item, "leave_s": int(leave), "back_s": int(leave + back_travel),
                                           "deadline_s": int(p.deadline_s)})
 
 
@@ -54,7 +75,7 @@ def _heuristic(c: Compiled[V], stop: Callable[[], bool], seed: int, max_width: i
         score, route = beam_search(c, width, seed=None if k < 4 else seed + k,
                                    deadline=stop if k > 0 else None)
         if score >= 0:
-            route = insert_greedy(c, route, deadline=stop)
+            route = local_search(c, route, deadline=stop)
             best = max(best, (c.route_score(route), route), key=lambda b: b[0])
     return best
 
@@ -113,7 +134,7 @@ def solve(problem: OptwProblem[V], time_limit_s: float = 10.0, seed: int = 0,
     >>> travel = lambda i, j, t: 1800 if t < 17 * 3600 else 2400
     >>> sol = solve(OptwProblem(cands, "hotel", 8 * 3600, "hotel", 19 * 3600, travel))
     >>> sol.tour, sol.score, sol.optimal
-    (('museum', 'pandas'), 13, True)
+    (('museum', 'pandas'), 13.0, True)
     >>> [(r.code, r.params["back_s"]) for r in sol.infeasible]
     [('back_after_deadline', 76200)]
     """
@@ -153,13 +174,15 @@ def _finish(problem: OptwProblem[V], c: Compiled[V], route: list[int], optimal: 
     # Recompute the schedule with exact departures; by FIFO it can only be earlier.
     exact = Compiled(dataclasses.replace(problem, depart_resolution_s=1)) \
         if problem.time_dependent and problem.depart_resolution_s > 1 else c
-    sched = exact.schedule(route)
-    if sched is None:  # only possible for an empty route: the end is out of reach
+    line = exact.timeline(route)
+    if line is None:  # only possible for an empty route: the end is out of reach
         infeasible = [*infeasible, Reason("end_unreachable", {"deadline_s": int(problem.deadline_s)})]
         return OptwSolution((), (), None, 0, optimal, time.perf_counter() - t0,
                             tuple(infeasible), c.calls)
-    starts, end_s = sched
+    starts, stays, end_s = line
+    values = exact.stop_values(route, stays)
     proven = optimal and (exact is c)
     return OptwSolution(tuple(c.ids[j] for j in route), tuple(starts), end_s,
-                        c.route_score(route), proven, time.perf_counter() - t0,
-                        tuple(infeasible), c.calls + (exact.calls if exact is not c else 0))
+                        exact.set_value(route, stays), proven, time.perf_counter() - t0,
+                        tuple(infeasible), c.calls + (exact.calls if exact is not c else 0),
+                        tuple(stays), tuple(values))

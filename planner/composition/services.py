@@ -19,6 +19,7 @@ from planner.composition.settings import Settings
 from planner.domain.caches import SharedCache
 from planner.domain.errors import DataError
 from planner.domain.model import Model, NetworkParams
+from planner.itinerary.plan_cache import PlanCache
 from planner.routing.compare import Comparison
 from planner.routing.journeys import CacheSizes, JourneyPlanner
 from planner.routing.network import build_graph, hang_events
@@ -35,8 +36,9 @@ class Services:
     """What every request or command works with.
 
     ``model`` reads its events from the calendar once the database is open;
-    ``comparisons`` (whole-day comparisons) and ``feeds`` (iCalendar feeds as
-    served) are bounded caches request threads share.
+    ``comparisons`` (whole-day comparisons), ``plans`` (day plans by request
+    and the day's events) and ``feeds`` (iCalendar feeds as served) are bounded
+    caches request threads share.
     """
 
     settings: Settings
@@ -45,6 +47,7 @@ class Services:
     journeys: JourneyPlanner
     database: Database | None = None
     comparisons: SharedCache[Comparison] = field(default_factory=lambda: SharedCache(32))
+    plans: PlanCache = field(default_factory=lambda: PlanCache(256))
     feeds: SharedCache[bytes] = field(default_factory=lambda: SharedCache(64))
     _events_revision: Any = None
     _graph_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -93,6 +96,7 @@ def build_services(settings: Settings, *, with_database: bool = True, hasher: An
     services = Services(settings=settings, model=model, network=build_graph(model),
                         journeys=JourneyPlanner.for_model(model, **journey_cache_sizes(settings)),
                         comparisons=SharedCache(settings.comparison_cache_size),
+                        plans=PlanCache(settings.plan_cache_size),
                         feeds=SharedCache(settings.feed_cache_size))
     if with_database:
         open_calendar(services, hasher=hasher)

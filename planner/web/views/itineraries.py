@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from planner.domain.errors import BadRequest
 from planner.itinerary.daytrip import DayPlan, DayPlanner, DayRequest, compare_shuttle
+from planner.itinerary.plan_cache import CachedDayPlanner
 from planner.web.i18n.core import current_lang
 from planner.web.api_models import ItineraryRequest, QueryModel, RequestInvalid, parse_json, parse_query
 from planner.web.api_responses import ItineraryAnswer
@@ -33,7 +34,8 @@ VARIANTS = {"without": False, "with": True}
 
 def day_planner() -> DayPlanner:
     planner = state()
-    return DayPlanner(planner.model, planner.journeys)  # the model's events are the calendar database's
+    # the model's events are the calendar database's; plans are kept by request and that day's events
+    return CachedDayPlanner(planner.plans, planner.model, planner.journeys)
 
 
 def request_from(wanted: ItineraryRequest, json_body: bool) -> tuple[DayRequest, str]:

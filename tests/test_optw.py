@@ -415,3 +415,22 @@ def test_joined_window_that_ends_before_arrival_is_explained_with_real_times():
     assert reason.code == "closes_before_arrival"
     assert reason.params == {"item": "villa", "closes_s": 10 * hour, "earliest_arrival_s": 9 * hour + 1800 + 2460,
                              "last_start_s": 10 * hour - 1200}
+
+
+@pytest.mark.parametrize("name", ["r101", "c101", "rc101"])
+def test_more_candidates_never_give_a_worse_tour(name):
+    """Nested candidate sets (the first 40, 60, 80 vertices of a benchmark): a fixed beam width, then
+    local search (insert, swap) until no move improves; each superset scores at least as much."""
+    p = to_problem(read_optw(BENCH / f"{name}.txt"))
+    scores = []
+    for k in (40, 60, 80):
+        sol = solve(dataclasses.replace(p, candidates=p.candidates[:k]), time_limit_s=60, max_width=10)
+        assert not sol.optimal
+        scores.append(sol.score)
+    assert scores == sorted(scores), scores
+
+
+def test_fixed_width_gives_the_same_tour_every_time():
+    p = to_problem(read_optw(BENCH / "rc101.txt"))
+    first, second = (solve(p, time_limit_s=60, max_width=10) for _ in range(2))
+    assert (first.tour, first.score) == (second.tour, second.score)

@@ -15,6 +15,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from planner.domain.paths import bundled_data_dir, checkout_dir
+from planner.itinerary.values import ValueModel
 
 
 def default_instance_dir() -> Path:
@@ -66,6 +67,16 @@ class Settings(BaseSettings):
     plan_cache_size: int = Field(default=256, ge=1, le=100_000)  # day plans by request and events, ~60 kB each
     feed_cache_size: int = Field(default=64, ge=1, le=10_000)  # iCalendar feeds as served
     event_cache_size: int = Field(default=10_000, ge=1, le=1_000_000)  # parsed event versions, ~5 kB each
+    # day plans: the value model's weights (README, "Day plans"; planner/itinerary/values.py says why)
+    value_attraction: float = Field(default=3.0, ge=0)  # a standing attraction's base value
+    value_venue: float = Field(default=2.0, ge=0)
+    value_spot: float = Field(default=1.0, ge=0)
+    value_event: float = Field(default=5.0, ge=0)  # an event session's base value
+    value_interest: float = Field(default=4.0, ge=0)  # added per tag matching an interest
+    value_kind_decay: float = Field(default=0.7, gt=0, le=1)  # the k-th visit of a kind: decay**(k-1)
+    value_window_stay_min: int = Field(default=30, ge=1, le=600)  # stay inside a joined window
+    value_window_min_stay_min: int = Field(default=15, ge=1, le=600)  # shortest stay worth joining for
+    value_rest_min: int = Field(default=20, ge=0, le=120)  # a relaxed pace's rest break (0: none)
     # logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -80,6 +91,22 @@ class Settings(BaseSettings):
         """The environment's settings with ``overrides`` (names in any case) on top; unknown names ignored."""
         known = {name: value for name, value in (overrides or {}).items() if name.lower() in cls.model_fields}
         return cls(**{name.lower(): value for name, value in known.items()})
+
+    def value_model(self) -> ValueModel:
+        """The day plans' value model with these weights.
+
+        Examples
+        --------
+        >>> Settings.from_overrides({"value_kind_decay": 0.5}).value_model().kind_decay
+        0.5
+        """
+        return ValueModel(
+            base_value={"attraction": self.value_attraction, "venue": self.value_venue, "spot": self.value_spot,
+                        "event": self.value_event},
+            interest_value=self.value_interest, kind_decay=self.value_kind_decay,
+            window_stay_s=self.value_window_stay_min * 60,
+            window_min_stay_s=min(self.value_window_min_stay_min, self.value_window_stay_min) * 60,
+            rest_s=self.value_rest_min * 60)
 
     @property
     def gtfs_dir(self) -> Path:

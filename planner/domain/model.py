@@ -20,6 +20,10 @@ from planner.domain.transit import Feed
 TZ = ZoneInfo("Asia/Shanghai")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACE_KINDS = ("gate", "attraction", "venue", "spot")
+#: What a venue's programme is, when its worth is its programme: ``shows`` are attended from their
+#: start to their end (stages, theatres, live houses); ``exhibitions`` are opening hours one joins at
+#: any minute (galleries, exhibition halls).
+PROGRAMMES = ("shows", "exhibitions")
 EVENT_STATUSES = ("scheduled", "cancelled", "sold_out")
 
 
@@ -163,7 +167,14 @@ class Site(Sourced, Bilingual, Positioned):
 
 @dataclass(frozen=True)
 class Place(Sourced, Bilingual, Positioned):
-    """A gate, attraction, venue or spot inside a site."""
+    """A gate, attraction, venue or spot inside a site.
+
+    ``programme`` (one of :data:`PROGRAMMES`) marks a venue whose worth is what is on at it: it is
+    worth a visit only through its events' sessions. ``None``: a standing attraction (a museum's
+    collection, a photo wall, a panda villa), worth a visit on its own. ``date_from``/``date_until``
+    (inclusive) bound the days the place exists for visitors (an exhibition hall built for one
+    exhibition); ``None``: unbounded.
+    """
 
     id: str = ""
     site_id: str = ""
@@ -176,6 +187,38 @@ class Place(Sourced, Bilingual, Positioned):
     visit_s: int = 0
     price_cny: float = 0.0
     tags: tuple[str, ...] = ()
+    programme: str | None = None
+    date_from: dt.date | None = None
+    date_until: dt.date | None = None
+
+    def exists_on(self, day: dt.date) -> bool:
+        """Whether ``day`` lies inside the place's date range (``from``/``until``, inclusive)."""
+        return (self.date_from is None or day >= self.date_from) and (self.date_until is None or day <= self.date_until)
+
+    def hours_on(self, day: dt.date) -> DayHours | None:
+        """The opening on ``day``; None when closed all day or outside the place's date range.
+
+        Examples
+        --------
+        >>> hall = Place(id="hall", hours=OpeningHours((HoursRule(open_s=36000, close_s=75600),)),
+        ...              date_from=dt.date(2023, 12, 2), date_until=dt.date(2024, 12, 1))
+        >>> hall.hours_on(dt.date(2024, 12, 1)).open_s, hall.hours_on(dt.date(2024, 12, 9))
+        (36000, None)
+        """
+        return self.hours.on(day) if self.exists_on(day) else None
+
+    def available_on(self, day: dt.date) -> bool:
+        """Whether the place is open to visitors on ``day`` (its date range and its hours).
+
+        A programme venue that is open may still have nothing on: see :meth:`Model.sessions_at`.
+
+        Examples
+        --------
+        >>> hall = Place(id="hall", programme="exhibitions", date_until=dt.date(2024, 12, 1))
+        >>> hall.available_on(dt.date(2024, 11, 30)), hall.available_on(dt.date(2024, 12, 9))
+        (True, False)
+        """
+        return self.hours_on(day) is not None
 
 
 @dataclass(frozen=True)
@@ -215,6 +258,26 @@ class Event(Sourced):
     @property
     def duration_s(self) -> int:
         return int((self.end - self.start).total_seconds())
+
+    def span(self) -> tuple[dt.date, dt.date | None]:
+        """The local dates of the first and the last session (None: the series never ends).
+
+        Examples
+        --------
+        >>> ev = Event(id="x", start=dt.datetime(2024, 2, 10, 19, tzinfo=TZ),
+        ...            end=dt.datetime(2024, 2, 10, 21, tzinfo=TZ), rrule="FREQ=DAILY;UNTIL=20240224T155959Z")
+        >>> ev.span()
+        (datetime.date(2024, 2, 10), datetime.date(2024, 2, 24))
+        """
+        first = self.start.astimezone(TZ).date()
+        if not self.rrule:
+            return first, self.end.astimezone(TZ).date()
+        rule = rrulestr(self.rrule, dtstart=self.start)
+        if "UNTIL" not in self.rrule.upper() and "COUNT" not in self.rrule.upper():
+            return first, None
+        starts = list(rule)
+        last = starts[-1] + (self.end - self.start) if starts else self.end
+        return first, last.astimezone(TZ).date()
 
     def occurrences_between(self, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
         """Sessions that overlap ``[start, end)``, exceptions removed.
@@ -352,6 +415,10 @@ class Model:
         """Every session on ``day``, sorted by start, cancelled ones included."""
         found = [(ev, occ) for ev in self.events.values() for occ in ev.occurrences_on(day)]
         return sorted(found, key=lambda pair: (pair[1].start, pair[0].id))
+
+    def sessions_at(self, place_id: str, day: dt.date) -> list[tuple[Event, Occurrence]]:
+        """What is on at a place on ``day``: its events' sessions, sorted by start, cancelled ones included."""
+        return [(ev, occ) for ev, occ in self.events_on(day) if ev.venue_id == place_id]
 
     def places_of(self, site_id: str) -> list[Place]:
         return [p for p in self.places.values() if p.site_id == site_id]

@@ -1,36 +1,43 @@
 """A visitor's day: which places and events, in which order, by which transport.
 
-The request becomes an OPTW problem (:mod:`planner.itinerary.optw`): places
-open that day and event sessions are candidates, valued by the visitor's
-interests; travel times come from :class:`TravelOracle` at the actual time, so
-headways, the shuttle timetable and last trains are respected. The solution
-becomes a plan a person can follow minute by minute.
+The request becomes an OPTW problem (:mod:`planner.itinerary.optw`): what is on that day is a
+candidate, valued by the visitor's interests (:class:`planner.itinerary.values.ValueModel`). A
+standing attraction open that day is a candidate; a venue whose worth is its programme (a stage, a
+gallery) is one only through its sessions; a place is one stop at most (its visit and the sessions
+held there share one OPTW group, an event at a standing attraction worth the attraction too). Shows
+are attended from start to end; windows (an exhibition's hours, the pandas' morning activity) are
+joined for a stated stay. Travel times come from :class:`TravelOracle` at the actual time, so
+headways, the shuttle timetable and last trains are respected. The solution becomes a plan a
+person can follow minute by minute, and what it leaves out is explained by its real cause.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Union
+from typing import Any, Union
 
-from planner.domain.errors import BadRequest, Name, Reason
+from planner.domain.errors import BadRequest, Name, Param, Reason
 from planner.domain.model import Event, Model, Occurrence, Place
 from planner.routing.journeys import JourneyPlanner, Leg, Options, Point, at
 from planner.itinerary.optw.solver import solve
 from planner.itinerary.optw.model import Candidate, OptwProblem, OptwSolution
 from planner.itinerary.travel import Route, Stop, TravelOracle
+from planner.itinerary.values import PACE, ValueModel
 
-PACE = {"relaxed": 1.25, "normal": 1.0, "brisk": 0.8}  # visit-length factors
-#: Sessions at least this long (exhibitions, "active hours") are visited within their hours, not sat through.
-FLEXIBLE_EVENT_S = 150 * 60
-FLEXIBLE_VISIT_S = 60 * 60
-BASE_VALUE = {"attraction": 3.0, "venue": 2.0, "spot": 1.0, "event": 5.0, "meal": 0.0}
-INTEREST_VALUE = 4.0
-#: Must-see events with several sessions: one session is enough, so they are made
-#: worth more than anything else instead of forcing a particular session.
-MUST_BONUS = 1000.0
+DEFAULT_VALUES = ValueModel()
+BASE_VALUE = dict(DEFAULT_VALUES.base_value)
+INTEREST_VALUE = DEFAULT_VALUES.interest_value
+MUST_BONUS = DEFAULT_VALUES.must_bonus
 EXACT_MAX = 15  # candidates up to which plans are solved exactly (and proven optimal)
 BEAM_WIDTH = 10  # beyond: widest beam tried (30 gains ~1% of value for 3x the time)
+
+#: The solver's model as it stands: the switch to its joinable windows and kinds is here only.
+_CANDIDATE_FIELDS = {f.name for f in dataclasses.fields(Candidate)}
+_PROBLEM_FIELDS = {f.name for f in dataclasses.fields(OptwProblem)}
+JOINS = "join_until_s" in _CANDIDATE_FIELDS
+KINDS = "kind" in _CANDIDATE_FIELDS and "kind_decay" in _PROBLEM_FIELDS
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,12 @@ class Item:
     price_cny: float = 0.0
     site_id: str | None = None
     session: tuple[int, int] | None = None  # an event's own start and end
+    place_id: str | None = None  # the place visited (an event's venue); None for a meal or a rest
+
+    @property
+    def stop_key(self) -> str:
+        """What makes two steps the same stop: the place (an event's venue), else the item."""
+        return self.place_id or self.id
 
     @property
     def name(self) -> Name:
@@ -171,14 +184,17 @@ class DayPlanner:
     """Plans days over a model, a journey planner and the day's events.
 
     ``events_on(day)`` gives the sessions of a day (from the calendar database
-    in the app, from the model in tests), so plans see edits at once.
+    in the app, from the model in tests), so plans see edits at once. ``values``
+    holds the value model's weights (the settings' ``PLANNER_VALUE_*`` in the app).
     """
 
     def __init__(self, model: Model, journeys: JourneyPlanner,
-                 events_on: Callable[[dt.date], Iterable[tuple[Event, Occurrence]]] | None = None) -> None:
+                 events_on: Callable[[dt.date], Iterable[tuple[Event, Occurrence]]] | None = None,
+                 values: ValueModel = DEFAULT_VALUES) -> None:
         self.model = model
         self.journeys = journeys
         self.events_on = events_on or model.events_on
+        self.values = values
 
     def plan(self, request: DayRequest) -> DayPlan:
         """The best day for ``request``.
@@ -194,145 +210,359 @@ class DayPlanner:
         >>> "panda-moon-nursery" in [s.item.ref for s in plan.steps]
         True
         """
-        _check(request, self.model, {event.id for event, _ in self.events_on(request.day)})
+        sessions = list(self.events_on(request.day))
+        _check(request, self.model, {event.id for event, _ in sessions})
         # at most 5 vehicles between two places: more changes than that are no day out
         options = Options(with_shuttle=request.shuttle, max_rides=5)
         oracle = TravelOracle(self.journeys, self.model.sites, self.model.places, self.model.params,
                               request.day, options, taxi=request.taxi, window_s=(request.start_s, request.end_s))
         start, end = oracle.stop_of(request.start), oracle.stop_of(request.end or request.start)
-        items, candidates, closed = self._candidates(request, oracle)
+        day = _Candidates(request, self.model, self.values, oracle)
+        day.add_places()
+        day.add_sessions(sessions)
+        day.add_breaks()
+        items, candidates = day.items, day.candidates
         stops = {"start": start, "end": end, **{item.id: item.stop for item in items.values()}}
+        extra: dict[str, Any] = {"kind_decay": self.values.kind_decay} if KINDS else {}
         problem = OptwProblem(
             tuple(candidates), "start", request.start_s, "end", request.end_s,
             lambda i, j, t: oracle.travel_s(stops[i], stops[j], t),
             # exact departures where the search is exact; a minute grid shares travel calls beyond
-            depart_resolution_s=1 if len(candidates) <= EXACT_MAX else 60,
+            depart_resolution_s=1 if len(candidates) <= EXACT_MAX else 60, **extra,
         )
         # A fixed beam width, not a time limit, bounds the heuristic: the same request then gives
         # the same plan on any machine, so a plan's link reproduces it.
         solution = solve(problem, time_limit_s=request.time_limit_s, exact_max_candidates=EXACT_MAX,
                          max_width=BEAM_WIDTH)
-        infeasible = closed + [_named(reason, items) for reason in solution.infeasible]
-        infeasible += self._missed_must(request, items, solution.tour)
+        infeasible = day.reasons + [_named(reason, items) for reason in solution.infeasible]
+        infeasible += day.missed_musts(start, end, solution.tour)
         if request.meal and not any(items[i].kind == "meal" for i in solution.tour):
             infeasible.append(Reason("no_lunch"))
-        return self._build(request, oracle, start, end, items, candidates, solution, infeasible)
-
-    # --- candidates
-
-    def _candidates(self, request: DayRequest, oracle: TravelOracle
-                    ) -> tuple[dict[str, Item], list[Candidate[str]], list[Reason]]:
-        pace = PACE[request.pace]
-        interests = {t.lower() for t in request.interests}
-        must = set(request.must)
-        items: dict[str, Item] = {}
-        candidates: list[Candidate[str]] = []
-        closed: list[Reason] = []
-        wanted = set(request.only) | must if request.only is not None else None
-        for place in self.model.places.values():
-            if place.kind == "gate" or (wanted is not None and place.id not in wanted):
-                continue
-            candidate = self._place_candidate(place, request, pace, interests, place.id in must, closed)
-            if candidate:
-                candidates.append(candidate)
-                items[candidate.id] = Item(candidate.id, "place", place.name_zh, place.name_en,
-                                           oracle.stop_of(place.id), place.id, place.price_cny, place.site_id)
-        on_the_day = set()
-        for event, occurrence in self.events_on(request.day):
-            on_the_day.add(event.id)
-            if wanted is not None and event.id not in wanted:
-                continue
-            candidate = self._event_candidate(event, occurrence, request, pace, interests, must, closed)
-            if candidate:
-                venue = self.model.places[event.venue_id]
-                candidates.append(candidate)
-                items[candidate.id] = Item(candidate.id, "event", event.title_zh, event.title_en,
-                                           oracle.stop_of(venue.id), event.id, event.price_cny or 0.0,
-                                           venue.site_id, _session(request.day, occurrence))
-        for ref in sorted(must - set(self.model.places) - on_the_day):
-            # a saved plan may name an event that staff have since moved or cancelled
-            known = self.model.events.get(ref)
-            names = {ref: Name(known.title_zh, known.title_en)} if known else {}
-            closed.append(Reason("no_session", {"event": ref, "date": request.day.isoformat()}, names))
-        if request.meal:
-            for site in self.model.sites.values():
-                item_id = f"meal:{site.id}"
-                # a meal is not optional once asked for, but either site will do
-                candidates.append(Candidate(item_id, MUST_BONUS, request.meal_s, (request.meal_window_s,),
-                                            group="meal"))
-                items[item_id] = Item(item_id, "meal", site.name_zh, site.name_en,
-                                      oracle.stop_of(site.id), site.id, 0.0, site.id)
-        return items, candidates, closed
-
-    def _place_candidate(self, place: Place, request: DayRequest, pace: float, interests: set[str],
-                         is_must: bool, closed: list[Reason]) -> Candidate[str] | None:
-        hours = place.hours.on(request.day)
-        visit_s = round(place.visit_s * pace)
-        if hours is None or min(hours.last_entry_s, hours.close_s - visit_s) < hours.open_s:
-            if is_must:
-                closed.append(Reason("place_closed", {"place": place.id, "date": request.day.isoformat()},
-                                     {place.id: Name(place.name_zh, place.name_en)}))
-            return None
-        window = (hours.open_s, min(hours.last_entry_s, hours.close_s - visit_s))
-        value = BASE_VALUE[place.kind] + INTEREST_VALUE * len(interests & set(place.tags))
-        return Candidate(f"place:{place.id}", value, visit_s, (window,), must_visit=is_must)
-
-    def _event_candidate(self, event: Event, occurrence: Occurrence, request: DayRequest, pace: float,
-                         interests: set[str], must: set[str], closed: list[Reason]) -> Candidate[str] | None:
-        is_must = event.id in must
-        if event.status != "scheduled":
-            if is_must:  # event_cancelled, event_sold_out
-                closed.append(Reason(f"event_{event.status}", {"event": event.id, "date": request.day.isoformat()},
-                                     {event.id: Name(event.title_zh, event.title_en)}))
-            return None
-        start_s, end_s = _session(request.day, occurrence)
-        value = BASE_VALUE["event"] + INTEREST_VALUE * len(interests & set(event.tags))
-        if is_must:
-            value += MUST_BONUS
-        candidate_id = f"event:{event.id}@{start_s}"
-        if end_s - start_s >= FLEXIBLE_EVENT_S:  # an exhibition: go any time it is open
-            visit_s = round(min(FLEXIBLE_VISIT_S, end_s - start_s) * pace)
-            return Candidate(candidate_id, value, visit_s, ((start_s, end_s - visit_s),), group=event.id)
-        return Candidate.fixed(candidate_id, value, start_s, end_s, group=event.id)
-
-    def _missed_must(self, request: DayRequest, items: dict[str, Item], tour: Iterable[str]) -> list[Reason]:
-        """Must-see events (valued, not forced) that did not fit, each with its sessions."""
-        chosen = {items[i].ref for i in tour}
-        missed = []
-        for ref in request.must:
-            sessions = [item for item in items.values() if item.kind == "event" and item.ref == ref]
-            if sessions and ref not in chosen:
-                times = tuple(s.session for s in sessions if s.session is not None)
-                missed.append(Reason("must_see_does_not_fit", {"event": ref, "sessions": times},
-                                     {ref: sessions[0].name}))
-        return missed
+        infeasible += day.quiet_evenings(sessions)
+        return self._build(request, oracle, start, end, day, solution, infeasible)
 
     # --- the plan
 
-    def _build(self, request: DayRequest, oracle: TravelOracle, start: Stop, end: Stop, items: dict[str, Item],
-               candidates: list[Candidate[str]], solution: OptwSolution[str], infeasible: list[Reason]) -> DayPlan:
-        by_id = {c.id: c for c in candidates}
+    def _build(self, request: DayRequest, oracle: TravelOracle, start: Stop, end: Stop, day: _Candidates,
+               solution: OptwSolution[str], infeasible: list[Reason]) -> DayPlan:
+        items = day.items
+        stays, values = _stays_and_values(solution, day.by_id)
         steps: list[Step] = []
         here, free_s = start, request.start_s
-        for item_id, begin_s in zip(solution.tour, solution.start_times_s):
+        for item_id, begin_s, stay_s in zip(solution.tour, solution.start_times_s, stays):
             item = items[item_id]
-            end_s = begin_s + by_id[item_id].service_s
             if not steps:  # leave as late as still arrives in time: wait at the hotel, not the gate
                 free_s = oracle.latest_departure_s(here, item.stop, free_s, begin_s)
             route = oracle.route(here, item.stop, free_s)
-            steps.append(Step(item, free_s, route.arrive_s, begin_s, end_s, _way(route)))
-            here, free_s = item.stop, end_s
+            steps.append(Step(item, free_s, route.arrive_s, begin_s, begin_s + stay_s, _way(route)))
+            here, free_s = item.stop, begin_s + stay_s
         home = _way(oracle.route(here, end, free_s))
         leave_s = steps[0].depart_s if steps else request.start_s
-        value = sum((_value(by_id[i]) for i in solution.tour if items[i].kind != "meal"), 0.0)
-        return DayPlan(request, steps, home, leave_s, home.arrive_s, value, solution.optimal, infeasible,
-                       solution.seconds, solution.travel_calls, oracle.queries, len(candidates),
+        value = sum((_without_bonus(v, day.by_id[i].score, day.bonus.get(i, 0.0))
+                     for i, v in zip(solution.tour, values)), 0.0)
+        return DayPlan(request, steps, home, leave_s, home.arrive_s, round(value, 6), solution.optimal, infeasible,
+                       solution.seconds, solution.travel_calls, oracle.queries, len(day.candidates),
                        _totals(steps, home, self.model))
 
 
-def _value(candidate: Candidate[str]) -> float:
-    """What a visit is worth to the visitor, without the bonus that made a must-see certain."""
-    return candidate.score - MUST_BONUS if candidate.score >= MUST_BONUS else candidate.score
+# --- the switch to the solver's joinable windows and kinds (A1's OPTW model): here only
+
+def _candidate(id: str, score: float, service_s: int, window: tuple[int, int], group: Hashable,
+               kind: str | None = None, join_until_s: int | None = None) -> Candidate[str]:
+    """An OPTW candidate; ``join_until_s``: a window joined at any start in ``window``, left by then.
+
+    Without the solver's joinable windows the stay is fixed at ``service_s`` and the window's last
+    start is brought forward so that the stay still ends by ``join_until_s``.
+    """
+    extra: dict[str, Any] = {}
+    if KINDS and kind is not None:
+        extra["kind"] = kind
+    if join_until_s is not None:
+        if JOINS:
+            extra["join_until_s"] = join_until_s
+        else:
+            window = (window[0], min(window[1], join_until_s - service_s))
+    return Candidate(id, score, service_s, (window,), group=group, **extra)
+
+
+def _stays_and_values(solution: OptwSolution[str], by_id: dict[str, Candidate[str]]
+                      ) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """Each stop's stay and the value it added, as the solver reports them (or as fixed stays)."""
+    stays = getattr(solution, "service_s", None)
+    values = getattr(solution, "values", None)
+    if stays is None or len(stays) != len(solution.tour):
+        stays = tuple(by_id[i].service_s for i in solution.tour)
+    if values is None or len(values) != len(solution.tour):
+        values = tuple(by_id[i].score for i in solution.tour)
+    return tuple(int(s) for s in stays), tuple(float(v) for v in values)
+
+
+def _without_bonus(value: float, score: float, bonus: float) -> float:
+    """What a stop is worth to the visitor: its value without the bonus that made it certain (pro rata)."""
+    return value * (score - bonus) / score if score > 0 else 0.0
+
+
+class _Candidates:
+    """The candidates of one request's day: items, OPTW candidates, bonuses, and what was left out why."""
+
+    def __init__(self, request: DayRequest, model: Model, values: ValueModel, oracle: TravelOracle) -> None:
+        self.request, self.model, self.values, self.oracle = request, model, values, oracle
+        self.pace = PACE[request.pace]
+        self.interests = {t.lower() for t in request.interests}
+        self.must = set(request.must)
+        self.wanted = set(request.only) | self.must if request.only is not None else None
+        self.date = request.day.isoformat()
+        self.items: dict[str, Item] = {}
+        self.candidates: list[Candidate[str]] = []
+        self.by_id: dict[str, Candidate[str]] = {}
+        self.bonus: dict[str, float] = {}  # a must-see's, lunch's or a rest's bonus inside its score
+        self.reasons: list[Reason] = []
+        self.standing: dict[str, float] = {}  # standing attractions open today: their own value
+        self.sessions: dict[str, tuple[int, int, int]] = {}  # a window's candidate: (open, ends, min stay)
+
+    def _add(self, candidate: Candidate[str], item: Item, bonus: float = 0.0) -> None:
+        self.candidates.append(candidate)
+        self.by_id[candidate.id] = candidate
+        self.items[candidate.id] = item
+        if bonus:
+            self.bonus[candidate.id] = bonus
+
+    def worth(self, base: str, tags: Sequence[str]) -> float:
+        """Base value by what it is, plus the interest weight for each tag the visitor asked for."""
+        return (self.values.base_value.get(base, 0.0)
+                + self.values.interest_value * len(self.interests & {t.lower() for t in tags}))
+
+    def _must_bonus(self, *refs: str) -> float:
+        return self.values.must_bonus if self.must & set(refs) else 0.0
+
+    def add_places(self) -> None:
+        """Standing attractions open today (a programme venue is a candidate only through its sessions)."""
+        day = self.request.day
+        for place in self.model.places.values():
+            if place.kind == "gate":
+                continue
+            hours = place.hours_on(day)
+            if hours is None:
+                if place.id in self.must:
+                    self.reasons.append(Reason("place_closed", {"place": place.id, "date": self.date},
+                                               {place.id: place_name(place)}))
+                continue
+            if place.programme is not None:
+                continue
+            own = self.worth(place.kind, place.tags)
+            self.standing[place.id] = own
+            if self.wanted is not None and place.id not in self.wanted:
+                continue
+            visit_s = round(place.visit_s * self.pace)
+            last_s = min(hours.last_entry_s, hours.close_s - visit_s)
+            if last_s < hours.open_s:  # open, but too briefly for a visit
+                if place.id in self.must:
+                    self.reasons.append(Reason("place_closed", {"place": place.id, "date": self.date},
+                                               {place.id: place_name(place)}))
+                continue
+            bonus = self._must_bonus(place.id)
+            kind = None if bonus else _kind(place.tags)
+            self._add(_candidate(f"place:{place.id}", own + bonus, visit_s, (hours.open_s, last_s), place.id, kind),
+                      Item(f"place:{place.id}", "place", place.name_zh, place.name_en, self.oracle.stop_of(place.id),
+                           place.id, place.price_cny, place.site_id, place_id=place.id), bonus)
+
+    def add_sessions(self, sessions: Iterable[tuple[Event, Occurrence]]) -> None:
+        """Every scheduled session whose venue is open: shows from start to end, windows joined."""
+        on_the_day: set[str] = set()
+        with_sessions: set[str] = set()
+        for event, occurrence in sessions:
+            on_the_day.add(event.id)
+            venue = self.model.places.get(event.venue_id)
+            if venue is None:
+                continue
+            with_sessions.add(venue.id)
+            if self.wanted is not None and event.id not in self.wanted and venue.id not in self.wanted:
+                continue
+            self._session(event, occurrence, venue)
+        for ref in sorted(self.must - set(self.model.places) - on_the_day):
+            # a saved plan may name an event that staff have since moved or cancelled
+            known = self.model.events.get(ref)
+            names = {ref: Name(known.title_zh, known.title_en)} if known else {}
+            self.reasons.append(Reason("no_session", {"event": ref, "date": self.date}, names))
+        for ref in sorted(self.must & set(self.model.places)):
+            place = self.model.places[ref]
+            if place.programme is not None and place.available_on(self.request.day) and ref not in with_sessions:
+                self.reasons.append(Reason("nothing_on", {"place": ref, "date": self.date}, {ref: place_name(place)}))
+
+    def _session(self, event: Event, occurrence: Occurrence, venue: Place) -> None:
+        names = {event.id: Name(event.title_zh, event.title_en), venue.id: place_name(venue)}
+        if event.status != "scheduled":
+            if event.id in self.must:  # event_cancelled, event_sold_out
+                self.reasons.append(Reason(f"event_{event.status}", {"event": event.id, "date": self.date}, names))
+            return
+        hours = venue.hours_on(self.request.day)
+        if hours is None:
+            if event.id in self.must:
+                self.reasons.append(Reason("place_closed", {"place": venue.id, "date": self.date}, names))
+            return
+        start_s, end_s = _session(self.request.day, occurrence)
+        bonus = self._must_bonus(event.id, venue.id)
+        value = self.worth("event", event.tags) + self.standing.get(venue.id, 0.0) + bonus
+        kind = None if bonus else _kind(event.tags)
+        candidate_id = f"event:{event.id}@{start_s}"
+        item = Item(candidate_id, "event", event.title_zh, event.title_en, self.oracle.stop_of(venue.id), event.id,
+                    event.price_cny or 0.0, venue.site_id, (start_s, end_s), place_id=venue.id)
+        if self.is_window(venue, start_s, end_s):
+            opens_s, ends_s = max(start_s, hours.open_s), min(end_s, hours.close_s)
+            stay_s = self.values.stay_s(venue.visit_s, max(0, ends_s - opens_s), self.pace)
+            min_stay_s = min(self.values.window_min_stay_s, stay_s)
+            last_s = min(hours.last_entry_s, ends_s - min_stay_s)
+            if stay_s > 0 and last_s >= opens_s and (JOINS or min(last_s, ends_s - stay_s) >= opens_s):
+                self.sessions[candidate_id] = (opens_s, ends_s, min_stay_s)
+                self._add(_candidate(candidate_id, value, stay_s, (opens_s, last_s), venue.id, kind, ends_s),
+                          item, bonus)
+                return
+        elif hours.open_s <= start_s <= hours.last_entry_s and end_s <= hours.close_s:
+            self._add(_candidate(candidate_id, value, end_s - start_s, (start_s, start_s), venue.id, kind),
+                      item, bonus)
+            return
+        if event.id in self.must:
+            self.reasons.append(Reason("session_outside_hours", {
+                "event": event.id, "place": venue.id, "date": self.date, "sessions": ((start_s, end_s),),
+                "opens_s": hours.open_s, "closes_s": hours.close_s}, names))
+
+    def is_window(self, venue: Place, start_s: int, end_s: int) -> bool:
+        """Joined at any minute: an exhibition's hours, anything at a standing attraction, long sessions."""
+        return venue.programme != "shows" or end_s - start_s >= self.values.long_session_s
+
+    def add_breaks(self) -> None:
+        """Lunch (if asked for) and, at a relaxed pace, a rest: at either site, worth more than any visit."""
+        request = self.request
+        breaks: list[tuple[str, int, tuple[int, int], float]] = []
+        if request.meal:
+            breaks.append(("meal", request.meal_s, request.meal_window_s, self.values.meal_bonus))
+        if request.pace == "relaxed" and self.values.rest_s > 0:
+            breaks.append(("rest", self.values.rest_s, self.values.rest_window_s, self.values.rest_bonus))
+        for kind, length_s, window, bonus in breaks:
+            for site in self.model.sites.values():
+                if site.hours.on(request.day) is None:
+                    continue
+                item_id = f"{kind}:{site.id}"
+                # not optional once asked for, but either site will do
+                self._add(Candidate(item_id, bonus, length_s, (window,), group=kind),
+                          Item(item_id, kind, site.name_zh, site.name_en, self.oracle.stop_of(site.id), site.id,
+                               0.0, site.id), bonus)
+
+    # --- what is left out, by its real cause
+
+    def missed_musts(self, start: Stop, end: Stop, tour: Sequence[str]) -> list[Reason]:
+        """Why each must-see that has candidates today is not in the plan, with its times."""
+        chosen = {self.items[i].ref for i in tour} | {self.items[i].place_id for i in tour}
+        reasons = []
+        for ref in dict.fromkeys(self.request.must):
+            options = [self.items[i] for i in self.bonus
+                       if self.items[i].kind in ("place", "event") and ref in (self.items[i].ref, self.items[i].place_id)]
+            if options and ref not in chosen:
+                reasons.append(self._why_not(ref, options, start, end, tour))
+        return reasons
+
+    def _why_not(self, ref: str, options: list[Item], start: Stop, end: Stop, tour: Sequence[str]) -> Reason:
+        request = self.request
+        names = {ref: options[0].name if ref not in self.model.places else place_name(self.model.places[ref])}
+        late: list[Reason] = []
+        for item in sorted(options, key=lambda i: max(w[1] for w in self.by_id[i.id].windows)):
+            candidate = self.by_id[item.id]
+            if item.place_id in self.model.places:
+                names[item.place_id] = place_name(self.model.places[item.place_id])
+            names[item.ref] = names.get(item.ref, item.name)
+            arrival = self.oracle.arrival_s(start, item.stop, request.start_s)
+            if arrival is None:
+                late.append(Reason("unreachable_from_start", {"item": ref}, names))
+                continue
+            last_s = max(w[1] for w in candidate.windows)
+            if arrival > last_s:
+                late.append(self._too_late(ref, item, candidate, arrival, names))
+                continue
+            begin_s = max(arrival, min(w[0] for w in candidate.windows if w[1] >= arrival))
+            leave_s = begin_s + self._stay_from(item.id, begin_s)
+            back_s = self.oracle.arrival_s(item.stop, end, leave_s)
+            if back_s is None:
+                late.append(Reason("end_unreachable_after", {"item": ref, "leave_s": leave_s}, names))
+            elif back_s > request.end_s:
+                late.append(Reason("back_after_deadline", {"item": ref, "leave_s": leave_s, "back_s": back_s,
+                                                           "deadline_s": request.end_s}, names))
+            else:
+                return self._clash(ref, options, tour, names)
+        return late[-1]  # the latest option's reason: the one that came closest
+
+    def _stay_from(self, item_id: str, begin_s: int) -> int:
+        candidate = self.by_id[item_id]
+        if JOINS and item_id in self.sessions:
+            return min(candidate.service_s, self.sessions[item_id][1] - begin_s)
+        return candidate.service_s
+
+    def _too_late(self, ref: str, item: Item, candidate: Candidate[str], arrival_s: int,
+                  names: dict[str, Name]) -> Reason:
+        if item.kind == "place":
+            return Reason("closes_before_arrival", {"item": ref, "closes_s": max(w[1] for w in candidate.windows),
+                                                    "earliest_arrival_s": arrival_s}, names)
+        if item.id in self.sessions:
+            _, ends_s, min_stay_s = self.sessions[item.id]
+            return Reason("window_ends_before_arrival", {
+                "event": item.ref, "place": item.place_id, "ends_s": ends_s, "earliest_arrival_s": arrival_s,
+                "min_stay_s": min_stay_s if JOINS else candidate.service_s}, names)
+        return Reason("show_starts_before_arrival", {"event": item.ref, "place": item.place_id,
+                                                     "starts_s": candidate.windows[0][0],
+                                                     "earliest_arrival_s": arrival_s}, names)
+
+    def _clash(self, ref: str, options: list[Item], tour: Sequence[str], names: dict[str, Name]) -> Reason:
+        """It fits alone: say what it does not fit beside (other must-sees, lunch, a rest), never more."""
+        others: list[str] = []
+        for item_id in tour:
+            item = self.items[item_id]
+            if item_id not in self.bonus:
+                continue
+            key = {"meal": "lunch", "rest": "rest"}.get(item.kind, item.ref)  # breaks: words of the messages
+            if key == item.ref:
+                names[key] = item.name
+            others.append(key)
+        sessions = tuple(i.session for i in options if i.session is not None)
+        if not others:  # nothing certain stood in its way: the search did not find the tour
+            return Reason("no_tour_found_with", {"item": ref}, names)
+        params: dict[str, Param] = {"item": ref, "items": tuple(dict.fromkeys(others))}
+        if sessions:
+            params["sessions"] = sessions
+        return Reason("must_see_clashes", params, names)
+
+    def quiet_evenings(self, sessions: Iterable[tuple[Event, Occurrence]]) -> list[Reason]:
+        """A site open in the evening with nothing on then (nothing the visitor asked for, if they asked)."""
+        evening_s, request = self.values.evening_s, self.request
+        if request.end_s <= evening_s:
+            return []
+        on: dict[str, list[Event]] = {}
+        for event, occurrence in sessions:
+            venue = self.model.places.get(event.venue_id)
+            start_s, end_s = _session(request.day, occurrence)
+            if venue is not None and event.status == "scheduled" and end_s > evening_s and start_s < request.end_s:
+                on.setdefault(venue.site_id, []).append(event)
+        reasons = []
+        for site in self.model.sites.values():
+            hours = site.hours.on(request.day)
+            if hours is None or hours.close_s <= evening_s:
+                continue
+            events = on.get(site.id, [])
+            matching = [e for e in events
+                        if e.id in self.must or e.venue_id in self.must or self.interests & {t.lower() for t in e.tags}]
+            if not events or (self.interests and not matching):
+                params: dict[str, Param] = {"site": site.id, "date": self.date}
+                if events:
+                    params["for_interests"] = True
+                reasons.append(Reason("no_show_in_evening", params, {site.id: Name(site.name_zh, site.name_en)}))
+        return reasons
+
+
+def place_name(place: Place) -> Name:
+    return Name(place.name_zh, place.name_en)
+
+
+def _kind(tags: Sequence[str]) -> str | None:
+    """What kind of thing a place or event is, for diminishing value: its first tag."""
+    return tags[0].lower() if tags else None
 
 
 def _session(day: dt.date, occurrence: Occurrence) -> tuple[int, int]:

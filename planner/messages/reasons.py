@@ -70,6 +70,19 @@ DAY_PLAN: dict[str, Template] = {
     "no_session": N_("%(event)s has no session on %(date)s (moved or cancelled: see its event page)"),
     "must_see_does_not_fit": N_("%(event)s (%(sessions)s) does not fit in the day with the other must-sees"),
     "no_lunch": N_("no lunch break fits between the visits and journeys of this day"),
+    "nothing_on": N_("nothing is on at %(place)s on %(date)s (%(date_weekday)s)"),
+    "session_outside_hours": N_("%(event)s (%(sessions)s) falls outside the hours of %(place)s on %(date)s "
+                                "(%(opens)s-%(closes)s)"),
+    "window_ends_before_arrival": N_("you reach %(place)s at %(earliest_arrival)s at the earliest; %(event)s ends "
+                                     "at %(ends)s, too late to join it for %(min_stay_min)s min"),
+    "show_starts_before_arrival": N_("%(event)s starts at %(starts)s; you reach %(place)s at "
+                                     "%(earliest_arrival)s at the earliest"),
+    "must_see_clashes": lambda p: (
+        N_("%(item)s (%(sessions)s) fits in the day alone, but not beside %(items)s") if p.get("sessions")
+        else N_("%(item)s fits in the day alone, but not beside %(items)s")),
+    "no_show_in_evening": lambda p: (
+        N_("nothing for your interests is on at %(site)s on the evening of %(date)s (%(date_weekday)s)")
+        if p.get("for_interests") else N_("no show at %(site)s on the evening of %(date)s (%(date_weekday)s)")),
 }
 
 #: Whether a place is open when one arrives (:mod:`planner.domain.opening`): journeys and day plans.
@@ -242,9 +255,15 @@ def shown(params: Params, names: Mapping[str, Name], lang: str) -> dict[str, obj
     return values
 
 
+#: The breaks of a day plan a reason may name among its ``items`` (a must-see clashing with lunch).
+BREAKS = {"lunch": N_("lunch"), "rest": N_("a rest break")}
+
+
 def _value(key: str, value: Param, names: Mapping[str, Name], lang: str) -> object:
     if isinstance(value, str) and value in names:
         return _name(names[value], lang)
+    if key == "items" and isinstance(value, str) and value in BREAKS:
+        return gettext(BREAKS[value], lang)
     if key == "sessions" and isinstance(value, tuple):  # (start_s, end_s) pairs
         return joined((f"{clock(a)}-{clock(b)}" for a, b in _pairs(value)), lang)
     if isinstance(value, tuple):

@@ -18,12 +18,12 @@ from planner.domain.errors import DataError, Problem
 from planner.domain.fares import FareRules
 from planner.sources.gtfs import GtfsError, read_feed
 from planner.domain.model import (
-    PLACE_KINDS, Event, Model, NetworkParams, OpeningHours, Place, Shuttle, ShuttlePeriod, ShuttleStop, Site,
-    TaxiParams,
+    PLACE_KINDS, PROGRAMMES, Event, Model, NetworkParams, OpeningHours, Place, Shuttle, ShuttlePeriod,
+    ShuttleStop, Site, TaxiParams,
 )
 from planner.domain.validation import (
-    Checker, Invalid, Record, clock, event_from_record, hours_rules, identifier, number, one_of, position,
-    records, reference, sourced, tags, text, whole,
+    Checker, Invalid, Record, clock, date, event_from_record, hours_rules, identifier, number, one_of,
+    position, records, reference, sourced, tags, text, whole,
 )
 
 try:
@@ -126,8 +126,13 @@ def _place(checker: Checker, rec: Record, path: str, sites: dict[str, Site]) -> 
         visit_s=(checker.field(rec, path, "visit_min", whole(0, 24 * 60), 0) or 0) * 60,
         price_cny=checker.field(rec, path, "price_cny", number(0), 0.0),
         tags=checker.field(rec, path, "tags", tags, ()),
+        programme=checker.field(rec, path, "programme", one_of(PROGRAMMES), None),
+        date_from=checker.field(rec, path, "from", date, None),
+        date_until=checker.field(rec, path, "until", date, None),
         **sourced(checker, rec, path),
     )
+    if values["date_from"] and values["date_until"] and values["date_until"] < values["date_from"]:
+        checker.add(rec, f"{path}.until", "ends before it starts (from)")
     pos = position(checker, rec, path)
     if len(checker.problems) > before or pos is None or site_id is None:
         return None

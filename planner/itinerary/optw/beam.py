@@ -73,13 +73,16 @@ def _ranks(labels: list[Label]) -> list[list[Label]]:
 
 
 def _fronts(children: dict[int, list[Label]], width: int, rng: random.Random | None,
-            deadline: Callable[[], bool] | None = None) -> list[Label]:
+            deadline: Callable[[], bool] | None = None, cap: int | None = None) -> list[Label]:
     """Per last vertex: successive Pareto fronts over (score up, time down), up to ``width``.
 
     Labels dominated in (score, time) may still hold a better visited set, so
     once the first front is taken, the next fronts fill the remaining room.
+    With ``cap``, at most that many labels in all: the best of each last vertex
+    first, then the second best of each, ... (by value; a layer stays diverse).
     """
     out: list[Label] = []
+    per_vertex: list[list[Label]] = []
     for labels in children.values():
         if deadline is not None and deadline():
             return out  # out of time: the caller stops after this layer anyway
@@ -96,7 +99,14 @@ def _fronts(children: dict[int, list[Label]], width: int, rng: random.Random | N
             if len(kept) >= width:
                 break
         out.extend(kept)
-    return out
+        per_vertex.append(kept)
+    if cap is None or len(out) <= cap:
+        return out
+    for kept in per_vertex:
+        kept.sort(key=lambda lab: (-lab[0], lab[1]))
+    rounds = [lab for k in range(width) for lab in
+              sorted((kept[k] for kept in per_vertex if k < len(kept)), key=lambda lab: (-lab[0], lab[1]))]
+    return rounds[:cap]
 
 
 def _route(label: Label) -> list[int]:
@@ -109,7 +119,7 @@ def _route(label: Label) -> list[int]:
 
 
 def beam_search(c: Compiled[V], width: int, seed: int | None = None,
-                deadline: Callable[[], bool] | None = None) -> tuple[float, list[int]]:
+                deadline: Callable[[], bool] | None = None, cap: int | None = None) -> tuple[float, list[int]]:
     """Best (score, route) found by restricted DP keeping ``width`` labels per last vertex.
 
     Parameters
@@ -121,6 +131,9 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
         If given, the fronts are thinned at random (diversifies repeated runs).
     deadline : callable, optional
         ``deadline() -> bool``; True stops the search early (best so far returned).
+    cap : int, optional
+        Most labels kept per layer in all (see :func:`_fronts`): the work per layer is then
+        at most ``cap * n`` extensions, whatever the number of vertices.
 
     Examples
     --------
@@ -154,11 +167,12 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
                 return (best_score, _route(best)) if best is not None else (-1, [])
             sc, dep, last, mask, _, kv = lab
             row = c.matrix[last] if c.matrix is not None else None
+            arrive_at = c.arrivals(last, dep)
             lb_row = c.min_travel[last]
             for j in range(n):
                 if (mask >> j) & 1 or mask & gmask[j] or dep + lb_row[j] > late[j]:
                     continue
-                a = dep + row[j] if row is not None else c.arrive(last, j, dep)
+                a = dep + row[j] if row is not None else arrive_at(j)
                 if a > late[j]:
                     continue
                 s = (opens[j] if a < opens[j] else a) if single[j] else c.service_start(j, a)
@@ -184,7 +198,7 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
                     best_score, best = child[0], child
         if deadline is not None and deadline():
             break  # sorting a large layer takes long: stop on time instead
-        layer = _fronts(children, width, rng, deadline)
+        layer = _fronts(children, width, rng, deadline, cap)
         if must_bits:
             layer = [lab for lab in layer if _musts_reachable(c, lab, must_bits)]
     return (best_score, _route(best)) if best is not None else (-1, [])

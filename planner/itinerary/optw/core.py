@@ -87,7 +87,9 @@ class Compiled(Generic[V]):
             raise ValueError(f"kind_decay must be in [0, 1], got {self.decay}")
         self.kind, self.members = self._kinds(cands)
         self.calls = 0
-        self._memo: dict[tuple[int, int, int], int] = {}  # (i, j, departure) -> travel
+        # (i, departure) -> travel to each vertex, -1 where not asked yet (one list per departure:
+        # a partial tour asks about every next vertex from the same departure)
+        self._memo: dict[tuple[int, int], list[int]] = {}
         self._rows: dict[tuple[int, int], list[int]] = {}  # (i, departure) -> travel to every vertex
         self._resolution_s = 1 if exact else max(1, int(problem.depart_resolution_s))
         self.static = not problem.time_dependent
@@ -182,12 +184,40 @@ class Compiled(Generic[V]):
         if travel_row is not None:
             t = self._row(travel_row, i, dep)[j]
         else:
-            key = (i, j, dep)
-            known = self._memo.get(key)
+            known = self._memo.get((i, dep))
             if known is None:
-                known = self._memo[key] = 0 if i == j else self._call(i, j, dep)
-            t = known
+                known = self._memo[(i, dep)] = [-1] * (self.n + 2)
+                known[i] = 0
+            t = known[j]
+            if t < 0:
+                t = known[j] = self._call(i, j, dep)
         return dep + t if t < INF else INF
+
+    def arrivals(self, i: int, depart_s: int) -> Callable[[int], int]:
+        """``arrive(i, ., depart_s)`` for many targets: the lookups shared between them are done once."""
+        if depart_s >= INF:
+            return lambda j: INF
+        if self.matrix is not None:
+            row = self.matrix[i]
+            return lambda j: depart_s + row[j]
+        r = self._resolution_s
+        dep = -(-depart_s // r) * r
+        travel_row = self.problem.travel_row_s
+        if travel_row is not None:
+            full = self._row(travel_row, i, dep)
+            return lambda j: dep + full[j] if full[j] < INF else INF
+        known = self._memo.get((i, dep))
+        if known is None:
+            known = self._memo[(i, dep)] = [-1] * (self.n + 2)
+            known[i] = 0
+        row_known = known
+
+        def at(j: int) -> int:
+            t = row_known[j]
+            if t < 0:
+                t = row_known[j] = self._call(i, j, dep)
+            return dep + t if t < INF else INF
+        return at
 
     def _row(self, travel_row: Callable[[V, int], Mapping[V, int | None]], i: int,
              dep: int) -> list[int]:

@@ -69,14 +69,23 @@ def _free(c: Compiled[V], route: Sequence[int]) -> list[int]:
     return [j for j in range(c.n) if not (used >> j) & 1]
 
 
-def _bound(c: Compiled[V], tour: _Tour, j: int) -> float:
-    """Most that inserting ``j`` can add: its marginal value at full score (stays elsewhere only shrink)."""
-    k = c.kind[j]
-    if k < 0:
-        return c.score[j]
-    kind_values = sorted((c.value(v, stay) for v, stay in zip(tour.route, tour.stays) if c.kind[v] == k),
-                         reverse=True)
-    return Compiled.gain(kind_values, c.score[j], c.decay)
+def _bounds(c: Compiled[V], tour: _Tour, banned: int) -> list[tuple[float, int]]:
+    """(most that inserting j can add, j) for each free j, highest first: its marginal value at full
+    score (stays elsewhere only shrink, and the value only grows with each stay)."""
+    kind_values: list[list[float]] = [[] for _ in c.members]
+    if c.kinds_matter:
+        for v, stay in zip(tour.route, tour.stays):
+            if c.kind[v] >= 0:
+                kind_values[c.kind[v]].append(c.value(v, stay))
+        for values in kind_values:
+            values.sort(reverse=True)
+    out = []
+    for j in _free(c, tour.route):
+        if j != banned:
+            k = c.kind[j]
+            out.append((c.score[j] if k < 0 else Compiled.gain(kind_values[k], c.score[j], c.decay), j))
+    out.sort(key=lambda b: (-b[0], b[1]))
+    return out
 
 
 def _best_insertion(c: Compiled[V], tour: _Tour, above: float,
@@ -88,9 +97,7 @@ def _best_insertion(c: Compiled[V], tour: _Tour, above: float,
     """
     best: _Tour | None = None
     best_key: tuple[float, int, int, int] | None = None
-    bounds = sorted(((_bound(c, tour, j), j) for j in _free(c, tour.route) if j != banned),
-                    key=lambda b: (-b[0], b[1]))
-    for bound, j in bounds:
+    for bound, j in _bounds(c, tour, banned):
         if deadline is not None and deadline():
             break
         if tour.value + bound <= max(above, best.value if best is not None else above) + EPS:
@@ -149,8 +156,9 @@ def local_search(c: Compiled[V], route: list[int], deadline: Callable[[], bool] 
     """Insert, then swap visits out for better ones, until no move improves the tour.
 
     A swap removes one visit (not a must-visit) and refills the freed time greedily: it
-    replaces it with one visit or more. It is kept only if the tour's value grows, so the
-    search ends; ``max_rounds`` caps the swaps made.
+    replaces it with one visit or more. It is kept only if the tour's value grows; the
+    visits are tried in turn, round the tour, until none of them gives a better tour
+    (``max_rounds`` caps the swaps made).
 
     Examples
     --------
@@ -168,20 +176,17 @@ def local_search(c: Compiled[V], route: list[int], deadline: Callable[[], bool] 
         return list(route)
     tour = _fill(c, tour, deadline)
     must = set(c.must)
-    for _ in range(max_rounds):
-        improved = False
-        for q in range(len(tour.route)):
-            if deadline is not None and deadline():
-                return tour.route
-            if tour.route[q] in must:
-                continue
-            shorter = _without(c, tour, q)
-            if shorter is None:  # travel without the triangle inequality: a visit may be a way through
-                continue
-            refilled = _fill(c, shorter, deadline, banned=tour.route[q])
-            if refilled.value > tour.value + EPS:
-                tour, improved = refilled, True
-                break
-        if not improved:
+    swaps, q, since = 0, 0, 0  # since: visits tried since the last swap kept
+    while swaps < max_rounds and since < len(tour.route):
+        if deadline is not None and deadline():
             break
+        q %= len(tour.route)
+        v = tour.route[q]
+        shorter = None if v in must else _without(c, tour, q)
+        # (None: travel without the triangle inequality may need the visit as a way through)
+        refilled = None if shorter is None else _fill(c, shorter, deadline, banned=v)
+        if refilled is not None and refilled.value > tour.value + EPS:
+            tour, swaps, since = refilled, swaps + 1, 0
+        else:
+            q, since = q + 1, since + 1
     return tour.route

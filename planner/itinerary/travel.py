@@ -85,6 +85,13 @@ class _Link:
 
     def transit(self, depart_s: int) -> int | None:
         """Earliest arrival by transit (None: none within :data:`MAX_LEG_S`)."""
+        profile = self.slices.get(depart_s // SLICE_S)
+        if profile is not None:  # the usual case, in short
+            departures = profile[0]
+            i = bisect_left(departures, depart_s)
+            if i < len(departures):
+                first = profile[1][i]
+                return first if first - depart_s <= MAX_LEG_S else None
         best = None
         for index in range(depart_s // SLICE_S, self.last_index + 1):
             profile = self.slices.get(index)
@@ -227,9 +234,20 @@ class TravelOracle:
     # --- times
 
     def travel_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
-        """Seconds from leaving ``a`` at ``depart_s`` to arriving at ``b``; None if unreachable."""
-        arrival = self.arrival_s(a, b, depart_s)
-        return None if arrival is None else arrival - depart_s
+        """Seconds from leaving ``a`` at ``depart_s`` to arriving at ``b``; None if unreachable.
+
+        Not memoised (searches keep what they asked): a pair's ways, then one bisection per way.
+        """
+        pair = self._pairs.get((a.point.id, b.point.id))
+        fixed_s, ways = self._pair(a, b) if pair is None else pair
+        if fixed_s is not None:
+            return fixed_s
+        best = None
+        for link, walk_out, walk_in in ways:
+            ride = link.arrival(depart_s + walk_out)
+            if ride is not None and (best is None or ride + walk_in < best):
+                best = ride + walk_in
+        return None if best is None else best - depart_s
 
     def arrival_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
         """When one reaches ``b`` leaving ``a`` at ``depart_s`` (None: unreachable then)."""

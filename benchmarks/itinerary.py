@@ -23,6 +23,10 @@ whole days. For each request:
   exact re-solve of the same request (no beam: the label-setting search to
   the end, a generous time limit).
 
+Times are wall-clock, with the process's CPU time beside them: the plan is
+single-threaded, so on a machine shared with other work (tests of other
+engineers) the CPU time is what the plan costs and the wall clock what it got.
+
 Targets, printed beside the figures: the slowest cold plan under 1 s on a
 2-core machine; every plan within 2% of a proven optimum.
 """
@@ -99,6 +103,7 @@ class Row:
     label: str
     plan: DayPlan
     cold_s: float
+    cold_cpu_s: float
     warm_s: float
     cached_s: float
     optimum: float | None  # proven optimum's value, None: not known
@@ -113,19 +118,23 @@ def main() -> None:
     model = load_model(bundled_data_dir())
     DayPlanner(model, JourneyPlanner.for_model(model)).plan(DayRequest(dt.date(2024, 3, 1), HOTEL))  # a running app
     rows = [_measure(model, label, request, args.repeat, args.exact_max) for label, request in REQUESTS]
-    print(f"{'request':52} {'date':10} {'cands':>5} {'cold ms':>8} {'warm ms':>8} {'cached':>7} "
-          f"{'slices':>6} {'calls':>7} {'value':>7} {'optimum':>9}")
+    print(f"{'request':50} {'date':10} {'cands':>5} {'cold ms (cpu)':>13} {'warm ms':>7} {'cached':>6} "
+          f"{'slices':>6} {'calls':>6} {'value':>7} {'optimum':>9}")
     for row in rows:
         plan = row.plan
         optimum = "-" if row.optimum is None else f"{row.optimum:g}" + (" *" if plan.optimal else "")
-        print(f"{row.label[:52]:52} {plan.request.day.isoformat():10} {plan.candidates:5d} "
-              f"{row.cold_s * 1000:8.0f} {row.warm_s * 1000:8.0f} {row.cached_s * 1000:7.2f} "
-              f"{plan.transit_queries:6d} {plan.travel_calls:7d} {plan.score:7g} {optimum:>9}")
+        print(f"{row.label[:50]:50} {plan.request.day.isoformat():10} {plan.candidates:5d} "
+              f"{row.cold_s * 1000:6.0f} ({row.cold_cpu_s * 1000:4.0f}) {row.warm_s * 1000:7.0f} {row.cached_s * 1000:6.1f} "
+              f"{plan.transit_queries:6d} {plan.travel_calls:6d} {plan.score:7.2f} {optimum:>9}")
     cold = [r.cold_s for r in rows]
+    cold_cpu = [r.cold_cpu_s for r in rows]
     warm = [r.warm_s for r in rows]
     print(f"cold (new app state, timetable built inside): p50 {statistics.median(cold) * 1000:.0f} ms, "
           f"max {max(cold) * 1000:.0f} ms   target max < {COLD_TARGET_S * 1000:.0f} ms on 2 cores: "
           f"{'met' if max(cold) < COLD_TARGET_S else 'NOT met'}")
+    print(f"cold, CPU time of the plan's process:         p50 {statistics.median(cold_cpu) * 1000:.0f} ms, "
+          f"max {max(cold_cpu) * 1000:.0f} ms   target max < {COLD_TARGET_S * 1000:.0f} ms: "
+          f"{'met' if max(cold_cpu) < COLD_TARGET_S else 'NOT met'}")
     print(f"warm (date seen, plan searched again):        p50 {statistics.median(warm) * 1000:.0f} ms, "
           f"max {max(warm) * 1000:.0f} ms")
     print(f"cached (an equal request, plan cache):        p50 "
@@ -141,9 +150,9 @@ def main() -> None:
 def _measure(model, label: str, request: DayRequest, repeat: int, exact_max: int) -> Row:
     journeys = JourneyPlanner.for_model(model)  # a new app state: no timetable, endpoint or profile kept
     planner = DayPlanner(model, journeys)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     plan = planner.plan(request)
-    cold_s = time.perf_counter() - started
+    cold_s, cold_cpu_s = time.perf_counter() - started, time.process_time() - cpu
     warm = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -154,7 +163,7 @@ def _measure(model, label: str, request: DayRequest, repeat: int, exact_max: int
     started = time.perf_counter()
     cached.plan(replace(request))
     cached_s = time.perf_counter() - started
-    return Row(label, plan, cold_s, statistics.median(warm), cached_s, _optimum(planner, request, plan, exact_max))
+    return Row(label, plan, cold_s, cold_cpu_s, statistics.median(warm), cached_s, _optimum(planner, request, plan, exact_max))
 
 
 def _optimum(planner: DayPlanner, request: DayRequest, plan: DayPlan, exact_max: int) -> float | None:

@@ -95,3 +95,27 @@ def test_the_web_app_keeps_plans_by_request(app, client):
     assert second.get_json()["plans"] == first.get_json()["plans"] and len(plans) == 1
     client.post("/api/itineraries", json={**body, "shuttle": "with"})
     assert len(plans) == 2
+
+
+def test_a_cancellation_in_the_calendar_database_shows_in_the_next_api_plan(tmp_path):
+    from planner.web import create_app
+
+    app = create_app({"TESTING": True, "TILE_URL": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+                      "PLAN_CACHE_SIZE": 4})
+    client = app.test_client()
+    services = app.extensions["planner"]
+    try:
+        assert services.plans.maxsize == 4  # from the settings
+        body = {"date": "2024-02-12", "start": "dongjiao-memory", "shuttle": "without", "must": [SHOW]}
+
+        def shown() -> list[str]:
+            steps = client.post("/api/itineraries", json=body).get_json()["plans"]["without"]["steps"]
+            return [str(step) for step in steps]
+
+        assert any(SHOW in step for step in shown()) and len(services.plans) == 1
+        stored = services.calendar.get(SHOW)
+        services.calendar.cancel(SHOW, stored.version, "staff")
+        assert not any(SHOW in step for step in shown())  # at once: a new key, not the kept plan
+        assert len(services.plans) == 2
+    finally:
+        services.close()

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from planner.domain.errors import DataError, Reason
 from planner.itinerary import Candidate, OptwProblem, check_tour, read_optw, solve, to_problem
+from planner.itinerary.optw.core import Compiled
 from planner.cli.optw import optw_command
 from planner.messages import describe_reason
 
@@ -364,6 +365,32 @@ def test_exact_with_decay_and_joined_windows_matches_brute_force(seed, n, decay)
     starts, stays, end_s = line
     assert (sol.start_times_s, sol.service_s, sol.end_s) == (tuple(starts), tuple(stays), end_s)
     assert sum(sol.values) == pytest.approx(sol.score) == pytest.approx(_tour_value(p, sol.tour, stays))
+
+
+@given(st.integers(0, 10_000), st.integers(1, 5), st.sampled_from([1.0, 0.7, 0.0]))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_upper_bound_of_a_partial_tour_is_never_below_a_completion(seed, n, decay):
+    """Compiled.upper_bound (time, groups, decay by kind, pro-rata stays) at every prefix of every
+    feasible tour is at least that tour's value: the exact search may prune by it."""
+    p = _valued_problem(seed, n, decay)
+    long = tuple(dataclasses.replace(cand, service_s=cand.service_s * 5) for cand in p.candidates)
+    p = dataclasses.replace(p, candidates=long)  # stays long enough for the time left to bind
+    c = Compiled(p, exact=True)
+    for k in range(n + 1):
+        for route in itertools.permutations(range(n), k):
+            if not _allowed(p, [c.ids[j] for j in route]) or (line := c.timeline(route)) is None:
+                continue
+            starts, stays, _ = line
+            value = c.set_value(route, stays)
+            for cut in range(k + 1):
+                prefix = route[:cut]
+                kinds = [sorted((c.value(j, stay) for j, stay in zip(prefix, stays) if c.kind[j] == kk),
+                                reverse=True) for kk in range(len(c.members))]
+                dep = starts[cut - 1] + stays[cut - 1] if cut else p.start_s
+                last = prefix[-1] if cut else c.start
+                bound = c.upper_bound(c.set_value(prefix, stays[:cut]), dep, last,
+                                      sum(1 << j for j in prefix), kinds)
+                assert bound >= value - 1e-9, (route, cut, bound, value)
 
 
 @given(st.integers(0, 10_000), st.sampled_from([1.0, 0.5]))

@@ -2,25 +2,35 @@
 
 A label is a partial tour from the start: (value, departure from its last
 vertex, last vertex, visited mask, parent label, values of its visits per shared
-kind). Layer k holds labels with k
+kind, its last visit's value). Layer k holds labels with k
 visits. Exact DP would keep every non-dominated label; here, for each last
 vertex, only the Pareto front over (score up, time down) is kept, thinned to
 ``width`` labels. Dominance ignores the visited sets, which is what makes it a
 heuristic, but it keeps the search broad and it finds optimal tours on most
 benchmark instances.
+
+Most children die when the layer is thinned, so extending a label does only what
+the thinning needs (value, departure, set); a kept label's values per kind are
+worked out after (:func:`_with_kind_values`). Travel comes from one shared list per
+(last vertex, grid departure) (:meth:`Compiled.travel_row`).
 """
 from __future__ import annotations
 
 import random
 from bisect import bisect_right
 from collections.abc import Callable
+from operator import itemgetter
 
-from planner.itinerary.optw.core import Compiled
+from planner.itinerary.optw.core import INF, Compiled
 from planner.itinerary.optw.model import V
 
 #: (value, departure from the last vertex, last vertex, visited mask, parent label (None at the root),
-#:  values of the visits of each shared kind, sorted in descending order (None if values add up))
-Label = tuple[float, int, int, int, "Label | None", "tuple[tuple[float, ...], ...] | None"]
+#:  values of the visits of each shared kind, sorted in descending order (None if values add up;
+#:  a new child's are its parent's until :func:`_with_kind_values`), the last visit's own value)
+Label = tuple[float, int, int, int, "Label | None", "tuple[tuple[float, ...], ...] | None", float]
+
+
+_VALUE, _TIME = itemgetter(0), itemgetter(1)
 
 
 def _latest_start(c: Compiled[V]) -> list[int]:
@@ -86,7 +96,9 @@ def _fronts(children: dict[int, list[Label]], width: int, rng: random.Random | N
     for labels in children.values():
         if deadline is not None and deadline():
             return out  # out of time: the caller stops after this layer anyway
-        labels.sort(key=lambda lab: (lab[1], -lab[0]))
+        # by time, then value down (two stable sorts on plain fields: no key tuples)
+        labels.sort(key=_VALUE, reverse=True)
+        labels.sort(key=_TIME)
         seen: set[int] = set()
         unique: list[Label] = []
         for lab in labels:
@@ -147,64 +159,102 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
     """
     rng = random.Random(seed) if seed is not None else None
     n, end, dl = c.n, c.end, c.problem.deadline_s
-    score, serv, gmask = c.score, c.service, c.group_mask
-    single, wins, join = c.single, c.windows, c.join
-    kind, decay, rich = c.kind, c.decay, c.kinds_matter
-    late = _latest_start(c)
-    opens = [w[0][0] for w in wins]
     must_bits = sum(1 << m for m in c.must)
-    root: Label = (0, c.problem.start_s, c.start, 0, None, tuple(() for _ in c.members) if rich else None)
+    late = _latest_start(c)
+    root: Label = (0, c.problem.start_s, c.start, 0, None, tuple(() for _ in c.members) if c.kinds_matter else None, 0)
     layer = [root]
-    best_score: float
     best: Label | None
+    best_score: float
     best_score, best = (0, root) if c.schedule([]) is not None and not must_bits else (-1, None)
     while layer:
         if deadline is not None and deadline():
             break
-        children: dict[int, list[Label]] = {}
+        children: dict[int, list[Label]] = {}  # by last vertex, in the order first reached
         for k, lab in enumerate(layer):
             if k & 127 == 127 and deadline is not None and deadline():
                 return (best_score, _route(best)) if best is not None else (-1, [])
-            sc, dep, last, mask, _, kv = lab
-            row = c.matrix[last] if c.matrix is not None else None
-            arrive_at = c.arrivals(last, dep)
-            lb_row = c.min_travel[last]
-            for j in range(n):
-                if (mask >> j) & 1 or mask & gmask[j] or dep + lb_row[j] > late[j]:
-                    continue
-                a = dep + row[j] if row is not None else arrive_at(j)
-                if a > late[j]:
-                    continue
-                s = (opens[j] if a < opens[j] else a) if single[j] else c.service_start(j, a)
-                if s > late[j]:
-                    continue
-                if join[j] is None:
-                    leave, v = s + serv[j], score[j]
-                else:
-                    stay = c.stay(j, s)
-                    leave, v = s + stay, c.value(j, stay)
-                k = kind[j]
-                if kv is not None and k >= 0:
-                    gain = Compiled.gain(kv[k], v, decay)
-                    child_kv = kv[:k] + (tuple(sorted(kv[k] + (v,), reverse=True)),) + kv[k + 1:]
-                    child: Label = (sc + gain, leave, j, mask | (1 << j), lab, child_kv)
-                else:
-                    child = (sc + v, leave, j, mask | (1 << j), lab, kv)
-                children.setdefault(j, []).append(child)
-                # Time-dependent travel need not obey the triangle inequality: a label
-                # without a direct way back may still return through later visits.
-                if child[0] > best_score and (child[3] & must_bits) == must_bits and \
-                        (row is not None or c.arrive(j, end, leave) <= dl):
-                    best_score, best = child[0], child
+            found = _extend(c, late, lab, children, must_bits, best_score)
+            if found is not None:
+                best_score, best = found[0], found
         if deadline is not None and deadline():
             break  # sorting a large layer takes long: stop on time instead
         layer = _fronts(children, width, rng, deadline, cap)
+        if c.kinds_matter:
+            layer = [_with_kind_values(c, lab) for lab in layer]
         if must_bits:
             layer = [lab for lab in layer if _musts_reachable(c, lab, must_bits)]
     return (best_score, _route(best)) if best is not None else (-1, [])
 
 
+def _extend(c: Compiled[V], late: list[int], lab: Label, children: dict[int, list[Label]], must_bits: int,
+            best_score: float) -> Label | None:
+    """Append each feasible one-visit extension of ``lab`` to ``children[j]``; the best complete
+    tour among them worth more than ``best_score``, if any.
+
+    A child's values per kind are left to :func:`_with_kind_values` (only the labels kept in
+    the layer need them); its gain is worked out here.
+    """
+    n, end, dl = c.n, c.end, c.problem.deadline_s
+    score, serv, gmask, join = c.score, c.service, c.group_mask, c.join
+    single, opens = c.single, c.opens
+    kind, decay, powers = c.kind, c.decay, c._powers
+    sc, dep, last, mask, _, kv, _ = lab
+    lb_row = c.min_travel[last]
+    t0, row = c.travel_row(last, dep)
+    found: Label | None = None
+    for j in range(n):
+        if (mask >> j) & 1 or mask & gmask[j] or dep + lb_row[j] > late[j]:
+            continue
+        t = row[j]
+        if t < 0:
+            t = row[j] = c.call(last, j, t0)
+        if t >= INF:
+            continue
+        a = t0 + t
+        if single[j]:
+            s = opens[j] if a < opens[j] else a
+        else:
+            s = c.service_start(j, a)
+        if s > late[j]:
+            continue
+        until = join[j]
+        if until is None:
+            leave, v = s + serv[j], score[j]
+        else:
+            stay = serv[j] if until - s > serv[j] else max(0, until - s)
+            leave, v = s + stay, c.value(j, stay)
+        k = kind[j]
+        if kv is not None and k >= 0:
+            seen = kv[k]
+            if not seen or v <= seen[-1]:  # last of its kind: nothing moves down a rank
+                gain = v * powers[len(seen)]
+            else:
+                gain = Compiled.gain(seen, v, decay)
+        else:
+            gain = v
+        child: Label = (sc + gain, leave, j, mask | (1 << j), lab, kv, v)
+        kids = children.get(j)
+        if kids is None:
+            kids = children[j] = []
+        kids.append(child)
+        # Time-dependent travel need not obey the triangle inequality: a label
+        # without a direct way back may still return through later visits.
+        if child[0] > best_score and (child[3] & must_bits) == must_bits and \
+                (c.matrix is not None or c.arrive(j, end, leave) <= dl):
+            best_score, found = child[0], child
+    return found
+
+
+def _with_kind_values(c: Compiled[V], lab: Label) -> Label:
+    """``lab`` with its last visit's value among the values of its kind."""
+    kv, k = lab[5], c.kind[lab[2]]
+    if kv is None or k < 0:
+        return lab
+    values = tuple(sorted(kv[k] + (lab[6],), reverse=True))
+    return (lab[0], lab[1], lab[2], lab[3], lab[4], kv[:k] + (values,) + kv[k + 1:], lab[6])
+
+
 def _musts_reachable(c: Compiled[V], lab: Label, must_bits: int) -> bool:
-    _, dep, last, mask, _, _ = lab
+    _, dep, last, mask, _, _, _ = lab
     return all(c.arrive(last, m, dep) <= c.close_max[m]
                for m in c.must if not (mask >> m) & 1)

@@ -28,12 +28,17 @@ one kind, visits sorted by descending ``v`` are worth ``v * d**0, v * d**1, ...`
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Generic
 
 from planner.itinerary.optw.model import Candidate, OptwProblem, V
 
 INF = 1 << 60
+
+#: One class of :meth:`Compiled.upper_bound`'s items: (most value per second of a stay, shared kind
+#: or -1, items as (bits of the group's members, the members, best score), highest score first)
+ValueClass = tuple[float, int, list[tuple[int, list[int], float]]]
 
 
 def _units_or_inf(t: int | None) -> int:
@@ -76,6 +81,7 @@ class Compiled(Generic[V]):
         self.windows: list[tuple[tuple[int, int], ...]] = [tuple(sorted(c.windows)) for c in cands]
         self.windows += [((problem.start_s, problem.start_s),), ((-INF, problem.deadline_s),)]
         self.close_max = [max(c for _, c in w) for w in self.windows]  # windows may overlap
+        self.opens = [w[0][0] for w in self.windows]
         self.single = [len(w) == 1 for w in self.windows]
         self.must = [i for i, c in enumerate(cands) if c.must_visit]
         self.group_mask = self._group_masks(cands)
@@ -95,6 +101,8 @@ class Compiled(Generic[V]):
         self.static = not problem.time_dependent
         self.matrix = self._static_matrix() if self.static else None
         self.min_travel = self.matrix or self._min_matrix()
+        self._classes = self._value_classes(cands)
+        self._powers = [self.decay ** r for r in range(self.n + 1)]
 
     def _group_masks(self, cands: Sequence[Candidate[V]]) -> list[int]:
         """Bit mask of the OTHER members of each candidate's group (0 if none)."""
@@ -123,6 +131,77 @@ class Compiled(Generic[V]):
                 kind[i] = k
         self.kinds_matter = bool(members)
         return kind, members
+
+    def _value_classes(self, cands: Sequence[Candidate[V]]) -> list[ValueClass]:
+        """The items of :meth:`upper_bound`, grouped into classes of one value per second.
+
+        A group is one item (at most one of its members is visited) with its best score and
+        density; it shares a kind only if all its members do. The items of one shared kind form
+        one class at the kind's best density, by score, highest first; any other item is a
+        class of its own. Classes come highest density first.
+        """
+        entities: dict[Hashable, list[int]] = {}
+        for i, cand in enumerate(cands):
+            entities.setdefault(("group", cand.group) if cand.group is not None else ("own", i), []).append(i)
+        density: dict[Hashable, float] = {}
+        items: dict[Hashable, list[tuple[int, list[int], float]]] = {}
+        kind_of: dict[Hashable, int] = {}
+        for members in entities.values():
+            score = max(self.score[j] for j in members)
+            if score <= 0:
+                continue  # worth nothing: never raises the bound
+            kinds = {self.kind[j] for j in members}
+            k = kinds.pop() if len(kinds) == 1 else -1
+            key: Hashable = ("kind", k) if k >= 0 else ("own", members[0])
+            per_s = max(math.inf if self.service[j] <= 0 else self.score[j] / self.service[j] for j in members)
+            density[key] = max(density.get(key, 0.0), per_s)
+            items.setdefault(key, []).append((sum(1 << j for j in members), members, score))
+            kind_of[key] = k
+        classes = [(density[key], kind_of[key], sorted(entries, key=lambda item: -item[2]))
+                   for key, entries in items.items()]
+        classes.sort(key=lambda cls: -cls[0])
+        return classes
+
+    def upper_bound(self, value: float, dep_s: int, last: int, mask: int,
+                    kind_values: Sequence[Sequence[float]] | None) -> float:
+        """Most value any completion of a partial tour can reach.
+
+        A partial tour worth ``value`` leaves ``last`` at ``dep_s`` having visited ``mask``
+        (``kind_values``: its values per shared kind, each sorted in descending order; None or
+        empty lists when kinds do not matter). Each further visit earns at most its score, and
+        at most ``score / service_s`` per second of its stay (joined windows are pro rata); stays
+        fit between ``dep_s`` and the deadline; a group gives at most one visit; and the i-th
+        best further visit of a shared kind earns at most ``decay ** (i + p)`` times its score,
+        ``p`` the visits already made that are worth at least as much (the value's form, see
+        the module's docstring). The best fractional filling of the time left by these items
+        (highest value per second first) bounds every completion.
+        """
+        time_s = float(self.problem.deadline_s - dep_s)
+        lb, close = self.min_travel[last], self.close_max
+        powers = self._powers
+        total = float(value)
+        for rho, k, items in self._classes:
+            if time_s <= 0 and rho != math.inf:
+                break
+            seen = kind_values[k] if k >= 0 and kind_values is not None else ()
+            rank, p = 0, 0
+            for bits, members, score in items:
+                if mask & bits or all(dep_s + lb[j] > close[j] for j in members):
+                    continue
+                if k >= 0:
+                    while p < len(seen) and seen[p] >= score:
+                        p += 1
+                    score *= powers[min(rank + p, self.n)]
+                    rank += 1
+                if rho == math.inf:
+                    total += score
+                    continue
+                need_s = score / rho
+                if need_s >= time_s:
+                    return total + rho * time_s
+                total += score
+                time_s -= need_s
+        return total
 
     def stay(self, j: int, start_s: int) -> int:
         """Time spent at ``j`` when service starts at ``start_s``."""
@@ -153,7 +232,8 @@ class Compiled(Generic[V]):
             weight *= decay
         return out
 
-    def _call(self, i: int, j: int, depart_s: int) -> int:
+    def call(self, i: int, j: int, depart_s: int) -> int:
+        """Travel from ``i`` to ``j`` leaving at ``depart_s`` (on the grid), asked of the callback."""
         self.calls += 1
         t = self.problem.travel_s(self.ids[i], self.ids[j], depart_s)
         return INF if t is None else int(t)
@@ -161,7 +241,7 @@ class Compiled(Generic[V]):
     def _static_matrix(self) -> list[list[int]]:
         # Static travel: every pair once, up front; the solvers then index a list.
         m = self.n + 2
-        return [[0 if i == j else self._call(i, j, self.problem.start_s) for j in range(m)]
+        return [[0 if i == j else self.call(i, j, self.problem.start_s) for j in range(m)]
                 for i in range(m)]
 
     def _min_matrix(self) -> list[list[int]]:
@@ -190,7 +270,7 @@ class Compiled(Generic[V]):
                 known[i] = 0
             t = known[j]
             if t < 0:
-                t = known[j] = self._call(i, j, dep)
+                t = known[j] = self.call(i, j, dep)
         return dep + t if t < INF else INF
 
     def arrivals(self, i: int, depart_s: int) -> Callable[[int], int]:
@@ -215,9 +295,28 @@ class Compiled(Generic[V]):
         def at(j: int) -> int:
             t = row_known[j]
             if t < 0:
-                t = row_known[j] = self._call(i, j, dep)
+                t = row_known[j] = self.call(i, j, dep)
             return dep + t if t < INF else INF
         return at
+
+    def travel_row(self, i: int, depart_s: int) -> tuple[int, list[int]]:
+        """(departure on the grid, travel from ``i`` to each vertex then) for many targets at once.
+
+        The list is shared and filled on demand: -1 where not asked yet (ask :meth:`call` with
+        the grid departure, and store the answer), ``INF`` where unreachable.
+        """
+        if self.matrix is not None:
+            return depart_s, self.matrix[i]
+        r = self._resolution_s
+        dep = -(-depart_s // r) * r
+        travel_row = self.problem.travel_row_s
+        if travel_row is not None:
+            return dep, self._row(travel_row, i, dep)
+        known = self._memo.get((i, dep))
+        if known is None:
+            known = self._memo[(i, dep)] = [-1] * (self.n + 2)
+            known[i] = 0
+        return dep, known
 
     def _row(self, travel_row: Callable[[V, int], Mapping[V, int | None]], i: int,
              dep: int) -> list[int]:

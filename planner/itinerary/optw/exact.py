@@ -16,7 +16,10 @@ visit of a kind gains less after a better one), and as a sum over the rest.
 A label is dropped when its value plus each still-open candidate's marginal
 value given the label's visits (at full score) cannot beat the best tour known:
 the tour's value is monotone and submodular in its set of visits, so this
-bounds every completion. What is left at the end is optimal.
+bounds every completion. So does :meth:`Compiled.upper_bound`, which also counts
+the time left (each visit earns at most its score per second of service, and the
+stays fit before the deadline): on a day plan it prunes far more. What is left at
+the end is optimal.
 """
 from __future__ import annotations
 
@@ -143,7 +146,8 @@ def solve_exact(c: Compiled[V], lower_bound: float = -1.0,
                         and c.arrive(last, end, dep) <= dl:
                     best_score, best = sc, lab
                 kind_values = _kind_values(c, lab)
-                if _upper_bound(c, lab, kind_values) <= best_score:
+                if c.upper_bound(sc, dep, last, mask, kind_values) <= best_score or \
+                        _upper_bound(c, lab, kind_values) <= best_score:
                     continue
                 for j in range(n):
                     if (mask >> j) & 1 or mask & c.group_mask[j] or \

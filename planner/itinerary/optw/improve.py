@@ -39,20 +39,31 @@ def _insert_at(c: Compiled[V], tour: _Tour, p: int, j: int) -> _Tour | None:
     route, starts = tour.route, tour.starts
     last = route[p - 1] if p else c.start
     dep = tour.deps[p - 1] if p else c.problem.start_s
-    t = c.service_start(j, c.arrive(last, j, dep))
-    if t >= INF:
-        return None
-    new_starts, new_stays = [t], [c.stay(j, t)]
-    dep, last = t + new_stays[0], j
-    for k in range(p, len(route)):
-        v = route[k]
-        t = c.service_start(v, c.arrive(last, v, dep))
+    new_starts: list[int] = []
+    new_stays: list[int] = []
+    single, opens, close, join, serv = c.single, c.opens, c.close_max, c.join, c.service
+    for k in range(p - 1, len(route)):
+        v = j if k < p else route[k]
+        t0, row = c.travel_row(last, dep)  # inline c.arrive: this loop is local search's hot spot
+        t = row[v]
+        if t < 0:
+            t = row[v] = c.call(last, v, t0)
         if t >= INF:
             return None
-        if t == starts[k]:  # back on the old schedule: the rest is unchanged, and feasible
+        a = t0 + t
+        if single[v]:
+            if a > close[v]:
+                return None
+            t = opens[v] if a < opens[v] else a
+        else:
+            t = c.service_start(v, a)
+            if t >= INF:
+                return None
+        if k >= p and t == starts[k]:  # back on the old schedule: the rest is unchanged, and feasible
             return _Tour(c, route[:p] + [j] + route[p:], starts[:p] + new_starts + starts[k:],
                          tour.stays[:p] + new_stays + tour.stays[k:], tour.end_s)
-        stay = c.stay(v, t)
+        until = join[v]
+        stay = serv[v] if until is None else max(0, min(serv[v], until - t))
         new_starts.append(t)
         new_stays.append(stay)
         dep, last = t + stay, v

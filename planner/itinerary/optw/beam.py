@@ -160,7 +160,7 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
     rng = random.Random(seed) if seed is not None else None
     n, end, dl = c.n, c.end, c.problem.deadline_s
     must_bits = sum(1 << m for m in c.must)
-    late = _latest_start(c)
+    facts = _facts(c, _latest_start(c))
     root: Label = (0, c.problem.start_s, c.start, 0, None, tuple(() for _ in c.members) if c.kinds_matter else None, 0)
     layer = [root]
     best: Label | None
@@ -173,7 +173,7 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
         for k, lab in enumerate(layer):
             if k & 127 == 127 and deadline is not None and deadline():
                 return (best_score, _route(best)) if best is not None else (-1, [])
-            found = _extend(c, late, lab, children, must_bits, best_score)
+            found = _extend(c, facts, lab, children, must_bits, best_score)
             if found is not None:
                 best_score, best = found[0], found
         if deadline is not None and deadline():
@@ -186,7 +186,7 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
     return (best_score, _route(best)) if best is not None else (-1, [])
 
 
-def _extend(c: Compiled[V], late: list[int], lab: Label, children: dict[int, list[Label]], must_bits: int,
+def _extend(c: Compiled[V], facts: list[Facts], lab: Label, children: dict[int, list[Label]], must_bits: int,
             best_score: float) -> Label | None:
     """Append each feasible one-visit extension of ``lab`` to ``children[j]``; the best complete
     tour among them worth more than ``best_score``, if any.
@@ -194,16 +194,14 @@ def _extend(c: Compiled[V], late: list[int], lab: Label, children: dict[int, lis
     A child's values per kind are left to :func:`_with_kind_values` (only the labels kept in
     the layer need them); its gain is worked out here.
     """
-    n, end, dl = c.n, c.end, c.problem.deadline_s
-    score, serv, gmask, join = c.score, c.service, c.group_mask, c.join
-    single, opens = c.single, c.opens
-    kind, decay, powers = c.kind, c.decay, c._powers
+    end, dl = c.end, c.problem.deadline_s
+    decay, powers, service_start = c.decay, c._powers, c.service_start
     sc, dep, last, mask, _, kv, _ = lab
     lb_row = c.min_travel[last]
     t0, row = c.travel_row(last, dep)
     found: Label | None = None
-    for j in range(n):
-        if (mask >> j) & 1 or mask & gmask[j] or dep + lb_row[j] > late[j]:
+    for j, bit, others, latest, opens, single, serv, score, until, k in facts:
+        if mask & bit or mask & others or dep + lb_row[j] > latest:
             continue
         t = row[j]
         if t < 0:
@@ -211,19 +209,17 @@ def _extend(c: Compiled[V], late: list[int], lab: Label, children: dict[int, lis
         if t >= INF:
             continue
         a = t0 + t
-        if single[j]:
-            s = opens[j] if a < opens[j] else a
+        if single:
+            s = opens if a < opens else a
         else:
-            s = c.service_start(j, a)
-        if s > late[j]:
+            s = service_start(j, a)
+        if s > latest:
             continue
-        until = join[j]
         if until is None:
-            leave, v = s + serv[j], score[j]
+            leave, v = s + serv, score
         else:
-            stay = serv[j] if until - s > serv[j] else max(0, until - s)
-            leave, v = s + stay, c.value(j, stay)
-        k = kind[j]
+            stay = serv if until - s > serv else max(0, until - s)
+            leave, v = s + stay, (score * stay / serv if serv > 0 else score)
         if kv is not None and k >= 0:
             seen = kv[k]
             if not seen or v <= seen[-1]:  # last of its kind: nothing moves down a rank
@@ -232,17 +228,28 @@ def _extend(c: Compiled[V], late: list[int], lab: Label, children: dict[int, lis
                 gain = Compiled.gain(seen, v, decay)
         else:
             gain = v
-        child: Label = (sc + gain, leave, j, mask | (1 << j), lab, kv, v)
+        value = sc + gain
+        child: Label = (value, leave, j, mask | bit, lab, kv, v)
         kids = children.get(j)
         if kids is None:
             kids = children[j] = []
         kids.append(child)
         # Time-dependent travel need not obey the triangle inequality: a label
         # without a direct way back may still return through later visits.
-        if child[0] > best_score and (child[3] & must_bits) == must_bits and \
+        if value > best_score and (child[3] & must_bits) == must_bits and \
                 (c.matrix is not None or c.arrive(j, end, leave) <= dl):
-            best_score, found = child[0], child
+            best_score, found = value, child
     return found
+
+
+#: Per candidate, what extending a label needs: (index, its bit, bits of its group's others,
+#: latest start, first opening, one window?, service, score, end of a joined window, shared kind)
+Facts = tuple[int, int, int, int, int, bool, int, float, "int | None", int]
+
+
+def _facts(c: Compiled[V], late: list[int]) -> list[Facts]:
+    return [(j, 1 << j, c.group_mask[j], late[j], c.opens[j], c.single[j], c.service[j], c.score[j],
+             c.join[j], c.kind[j]) for j in range(c.n)]
 
 
 def _with_kind_values(c: Compiled[V], lab: Label) -> Label:

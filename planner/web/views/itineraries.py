@@ -1,7 +1,6 @@
 """Day plans: the form and result page, the JSON API and the .ics export."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from urllib.parse import urlencode
 

@@ -254,3 +254,46 @@ def test_a_plans_steps_say_when_a_place_is_not_open_at_arrival(app, client):
     assert steps[0]["arrival_note"]["message"] == f"{name} opens at 08:00 in winter: 27 minutes to wait"
     assert steps[1]["arrival_note"]["message"] == f"{name} closed at 17:30; it opens again at 08:00 on 2024-12-11"
     assert plan_json(real, "en")["steps"][0]["arrival_note"] is None  # no model given: nothing said
+
+
+def _main_text(page: str) -> str:
+    import html
+    import re
+
+    main = page[page.index("<main>"):page.index("</main>")]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", main)))
+
+
+def test_a_place_page_says_what_is_on_that_day_and_what_is_not(client):
+    on = _main_text(client.get("/places/dj-fanxing-theatre?date=2024-02-12&lang=en").get_data(as_text=True))
+    assert "Events on 2024-02-12 19:30–21:00 Spring Festival stand-up comedy" in on
+    assert "Spring Festival stand-up comedy 2024-02-10 – 2024-02-24 On this day" in on
+    before = _main_text(client.get("/places/dj-fanxing-theatre?date=2024-02-01&lang=en").get_data(as_text=True))
+    assert "Nothing on at this place on this day." in before
+    assert "No session on this day: next on 2024-02-10 19:30" in before
+    after = _main_text(client.get("/places/dj-fanxing-theatre?date=2024-12-09&lang=en").get_data(as_text=True))
+    assert "Over: its last session was on 2024-02-24" in after
+    zh = _main_text(client.get("/places/dj-fanxing-theatre?date=2024-12-09&lang=zh").get_data(as_text=True))
+    assert "已结束：最后一场在 2024-02-24" in zh and "当天此处没有活动。" in zh
+    # the exhibition hall after its exhibition: closed, and the dates it was open to visitors
+    hall = _main_text(client.get("/places/dj-three-body-hall?date=2024-12-09&lang=en").get_data(as_text=True))
+    assert "Open on this day 2024-12-09 Closed" in hall and "Open to visitors 2023-12-02 – 2024-12-01" in hall
+    assert "Over: its last session was on 2024-12-01" in hall
+    during = _main_text(client.get("/places/dj-three-body-hall?date=2024-02-12&lang=en").get_data(as_text=True))
+    assert "Open on this day 2024-02-12 10:00–21:00" in during
+    # closed that day, and when it opens next
+    villa = _main_text(client.get("/places/panda-kindergarten?date=2024-12-09&lang=en").get_data(as_text=True))
+    assert "Open on this day 2024-12-09 Closed : Panda Kindergarten (young pandas' villa) is closed on " \
+           "2024-12-09 (Monday); it opens at 08:00 on 2024-12-10" in villa
+
+
+def test_a_cancelled_session_is_marked_on_its_place_page(tmp_path):
+    from planner.web import create_app
+
+    app = create_app({"TESTING": True, "TILE_URL": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+    calendar = app.extensions["planner"].calendar
+    comedy = calendar.get("dj-standup-comedy-2024")
+    calendar.cancel("dj-standup-comedy-2024", comedy.version, "sally")
+    page = app.test_client().get("/places/dj-fanxing-theatre?date=2024-02-12&lang=en").get_data(as_text=True)
+    assert '<li class="event status-cancelled" data-event="dj-standup-comedy-2024">' in page
+    assert "19:30–21:00 Spring Festival stand-up comedy Cancelled" in _main_text(page)

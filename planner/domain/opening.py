@@ -86,13 +86,12 @@ def within_dates(hours: OpeningHours, place: Place) -> OpeningHours:
 
     Examples
     --------
-    >>> hall = Place(id="hall", hours=OpeningHours((HoursRule(open_s=36000, close_s=75600),)))
-    >>> object.__setattr__(hall, "date_until", dt.date(2024, 12, 1))  # a place with an end date
-    >>> within_dates(hall.hours, hall).on(dt.date(2024, 12, 2)) is None
-    True
+    >>> hall = Place(id="hall", hours=OpeningHours((HoursRule(open_s=36000, close_s=75600),)),
+    ...              date_until=dt.date(2024, 12, 1))
+    >>> within_dates(hall.hours, hall).on(dt.date(2024, 12, 1)).open_s, within_dates(hall.hours, hall).on(dt.date(2024, 12, 2))
+    (36000, None)
     """
-    first: dt.date | None = getattr(place, "date_from", None)  # date ranges: places.yaml from/until
-    last: dt.date | None = getattr(place, "date_until", None)
+    first, last = place.date_from, place.date_until  # places.yaml from/until, inclusive
     extra: tuple[HoursRule, ...] = ()
     if first is not None:  # the last matching rule decides, so these come last
         extra += (HoursRule(date_until=first - dt.timedelta(days=1), closed=True),)
@@ -201,3 +200,21 @@ def _season(hours: OpeningHours, day: dt.date) -> str:
     if rule.months <= SUMMER:
         return "summer"
     return ""
+
+
+def closed_all_day(model: Model, ref: str, day: dt.date) -> Reason | None:
+    """The ``closed_all_day`` note of a place or site on ``day`` (with its next opening), or None.
+
+    Examples
+    --------
+    >>> from planner.domain.model import Site
+    >>> from planner.domain.transit import Feed
+    >>> shut = OpeningHours((HoursRule(open_s=28800, close_s=63000), HoursRule(weekdays=frozenset({0}), closed=True)))
+    >>> model = Model(sites={"s": Site(id="s", hours=shut)}, places={}, events={}, shuttle=None, params=None, feed=Feed())
+    >>> closed_all_day(model, "s", dt.date(2024, 12, 9)).params["next_date"], closed_all_day(model, "s", dt.date(2024, 12, 10))
+    ('2024-12-10', None)
+    """
+    opening = hours_of(model, ref)
+    if opening is None or opening.hours.on(day) is not None:
+        return None
+    return arrival_note(opening.hours, day, 12 * 3600, opening.id, opening.name)

@@ -5,9 +5,10 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import networkx as nx
+from dateutil.rrule import rrulestr
 
 from planner.domain.geo import wgs84_to_gcj02
-from planner.domain.model import Event, HoursRule, Model, Occurrence, Place, format_clock
+from planner.domain.model import TZ, Event, HoursRule, Model, Occurrence, Place, format_clock
 from planner.domain.opening import within_dates
 from planner.messages import clock, gettext, joined, weekday_short
 from planner.routing.network import place_node
@@ -87,6 +88,51 @@ def events_by_id(sessions: list[dict], statuses: tuple[str, ...] = ("scheduled",
         entry = found.setdefault(session["id"], {key: session[key] for key in ("id", "title", "venue_name", "status")})
         entry.setdefault("times", []).append(f"{session['start'][11:16]}-{session['end'][11:16]}")
     return list(found.values())
+
+
+#: How far ahead a place's page looks for the next session of its events.
+NEXT_SESSION_DAYS = 366
+
+
+def event_dates(event: Event) -> tuple[dt.date, dt.date | None]:
+    """The local dates of an event's first and last session (None: its series has no end).
+
+    Examples
+    --------
+    >>> ev = Event(id="x", start=dt.datetime(2024, 2, 10, 19, tzinfo=TZ), end=dt.datetime(2024, 2, 10, 21, tzinfo=TZ),
+    ...            rrule="FREQ=DAILY;COUNT=3")
+    >>> event_dates(ev), event_dates(Event(id="y", start=ev.start, end=ev.end, rrule="FREQ=WEEKLY"))[1]
+    ((datetime.date(2024, 2, 10), datetime.date(2024, 2, 12)), None)
+    """
+    first = event.start.astimezone(TZ).date()
+    if not event.rrule:
+        return first, event.end.astimezone(TZ).date()
+    if not any(part in event.rrule.upper() for part in ("UNTIL", "COUNT")):
+        return first, None
+    starts = list(rrulestr(event.rrule, dtstart=event.start))
+    last = (starts[-1] if starts else event.start) + (event.end - event.start)
+    return first, last.astimezone(TZ).date()
+
+
+def programme_at(model: Model, place_id: str, day: dt.date, lang: str) -> list[dict]:
+    """Every event held at a place, for its page on ``day``: its dates, whether it is on that day,
+    and when not, its next session within :data:`NEXT_SESSION_DAYS` (or None).
+
+    Each entry: ``id``, ``title``, ``status``, ``first`` and ``last`` (ISO dates, ``last`` None for
+    a series with no end), ``on_day`` and ``next`` (``YYYY-MM-DD HH:MM`` or None).
+    """
+    found = []
+    start = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), TZ)
+    for event in sorted((e for e in model.events.values() if e.venue_id == place_id), key=lambda e: e.start):
+        first, last = event_dates(event)
+        later = event.occurrences_between(start, start + dt.timedelta(days=NEXT_SESSION_DAYS))
+        found.append({
+            "id": event.id, "title": event.title(lang), "status": event.status,
+            "first": first.isoformat(), "last": last.isoformat() if last else None,
+            "on_day": bool(event.occurrences_on(day)),
+            "next": later[0].start.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if later else None,
+        })
+    return found
 
 
 def nearby_stops(graph: nx.MultiDiGraph, place_id: str, limit: int = 5) -> list[dict]:

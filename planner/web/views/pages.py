@@ -5,7 +5,9 @@ from pathlib import Path
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from planner.domain.opening import closed_all_day
 from planner.web.presenters import catalog
+from planner.web.presenters.forms import note_json
 from planner.domain.errors import NotFound
 from planner.web.i18n.core import current_lang
 from planner.web.params import parse_date, today
@@ -45,7 +47,11 @@ def place(place_id: str):
     events = [e for e in catalog.events_on(planner.model, day, lang) if e["venue"] == place_id]
     return render_template(
         "place.html", day=day, place=catalog.place_info(planner.model, found, day, lang),
-        rules=[catalog.describe_rule(r, lang) for r in found.hours.rules], events=events, stops=catalog.nearby_stops(planner.graph, place_id),
+        rules=[catalog.describe_rule(r, lang) for r in found.hours.rules], events=events,
+        programme=catalog.programme_at(planner.model, place_id, day, lang),
+        closed_note=note_json(closed_all_day(planner.model, place_id, day), lang),
+        dates=(found.date_from, found.date_until),
+        stops=catalog.nearby_stops(planner.graph, place_id),
     )
 
 

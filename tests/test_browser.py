@@ -191,6 +191,8 @@ def test_the_day_plan_form_follows_the_date_then_shows_its_working_state_and_the
         visits = page.locator(f"#plan-{variant} li.tl-visit").evaluate_all("items => items.map(i => i.dataset.id)")
         assert "hello-su-dongpo-2024" in visits, (variant, visits)
         assert len(visits) == len(set(visits)), (variant, visits)  # no place twice
+        starts = page.locator(f"#plan-{variant} li.tl-visit .time").all_inner_texts()
+        assert any(v.startswith("panda-") and t < "12:00" for v, t in zip(visits, starts)), (variant, visits, starts)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(shots / f"day-plan-{width}.png"), full_page=True)
     page.close()

@@ -71,7 +71,9 @@ class PlaceInfo(BaseModel):
     name_en: str
     lat: float
     lon: float
-    hours_on_date: Hours | None = Field(description="Null: closed that day.")
+    hours_on_date: Hours | None = Field(description="Opening on the query's date (the site's hours where the "
+                                       "place has none of its own). Null: closed that day, or outside the "
+                                       "place's own dates (an exhibition hall after its exhibition).")
     date: str
     visit_min: int
     price_cny: float | None

@@ -13,6 +13,11 @@ another stop; to the destination stop, or a walk from a stop near it (possibly r
 walking all the way when it is short enough, the only journey without a vehicle. Staying on board where
 a vehicle runs on as another trip (a block, transfers.txt type 4, not one type 5 names or transfers.txt
 links elsewhere) takes no change and no new vehicle.
+
+transfers.txt rules of types 0-3 that name routes or trips (ranks 1-5) are not applied: no real feed the
+tests ask it about has one (the Google sample feed and Cairns have no transfers.txt), and it refuses a feed
+that does rather than answer wrongly. Those rules are held to the brute-force reference of
+tests/test_routing_reference.py, on random feeds.
 """
 from __future__ import annotations
 
@@ -71,6 +76,9 @@ class Oracle:
         feed, walking = self.feed, self.walking
         self.zone = ZoneInfo(feed.timezone)
         self.stops = [s.id for s in feed.stops.values() if s.location_type == 0]
+        naming = [r for r in feed.transfer_rules if r.type <= 3 and (r.from_route or r.to_route or r.from_trip or r.to_trip)]
+        if naming:
+            raise ValueError(f"the oracle does not apply transfers.txt rules naming routes or trips: {naming[0]}")
         # stop-only rules (transfers.txt rows with no route or trip), a station standing for its platforms
         chosen: dict[tuple[str, str], tuple[int, int, int | None]] = {}  # (from, to) -> (precision, type, min)
         for rule in feed.transfer_rules:

@@ -245,12 +245,15 @@ def oracle_queries(jp: JourneyPlanner, name: str, n: int, seed: int) -> list[tup
 def test_no_horizon_query_set(name):
     """200 seeded queries per real feed: the planner's earliest arrival equals a connection scan's
     (tests/oracle_csa.py, written apart from planner.routing), however many hours or days later it is;
-    or neither finds a journey. Compared up to the days the planner searches (``Options.max_days``)."""
+    or neither finds a journey. Compared up to the days the planner searches (``Options.max_days``).
+    Neither feed has transfers.txt rules naming routes or trips (the oracle would refuse them): the
+    planner runs its plain search on them, which this also checks."""
     params, _ = load_params(bundled_data_dir() / "network.yaml")
     jp = JourneyPlanner(read_feed(GTFS / name), params, timetable_cache_size=32)
     options = Options()
     rules = jp.rules(options)
     oracle = Oracle(jp.feed, Walking(rules.walk_speed_m_s, rules.walk_circuity, rules.max_walk_m, rules.min_transfer_s))
+    assert jp.timetable(ORACLE_DATES[name][0], options).rules is None
     counts = {"found": 0, "none": 0, "over 4 h": 0, "another day": 0}
     for origin, dest, day, depart_s in oracle_queries(jp, name, 200, seed=9):
         query = (origin, dest, day.isoformat(), format_gtfs_time(depart_s))

@@ -45,11 +45,11 @@ no joined runs). Both sides share only the rules of the model:
 * the timetable covers ``window_days`` days from the query day's start: the journeys arriving before its
   end are compared (runs of later service days, which it need not hold, arrive later).
 
-What the properties draw is what the router applies: stop-only rules of types 0-3 (on stops and on a station
-of 2-3 platforms), linked trips (types 4 and 5), blocks, services of one day only. Rules of types 0-3 naming
-routes or trips (ranks 1-5) the router does not apply yet (it reads and keeps them): ``feeds(trip_rules=True)``
-draws them, for the write-and-read test and for the properties once the router applies them (the reference
-already does: about 1 random example in 100 then differs, so the properties would find it).
+What the properties draw is what the router applies: rules of types 0-3 on stops and on a station of 2-3
+platforms, stop-only or naming routes and trips on either side (ranks 1-5, ``feeds(trip_rules=True)``: the
+router keeps an arrival per class of trip at their stops, :class:`planner.routing.timetable.TripRules`),
+linked trips (types 4 and 5), blocks, services of one day only. Journeys found are checked as doable, each
+change as the reference's rule for its two trips allows it (:func:`check_journey`).
 """
 from __future__ import annotations
 
@@ -192,7 +192,12 @@ def feeds(draw, trip_rules: bool = False) -> Feed:
         if trip_rules and draw(st.booleans()):
             ends = {}
             for side in ("from", "to"):
-                trip_id = draw(st.sampled_from([""] + sorted(feed.trips)))
+                # mostly a trip that sets down (from) or picks up (to) where the rule applies: one it matters to
+                named = {rule.from_stop if side == "from" else rule.to_stop, *feed.children.get(
+                    rule.from_stop if side == "from" else rule.to_stop, ())}
+                there = sorted(t for t, times in feed.stop_times.items()
+                               if any(c.stop_id in named for c in (times[1:] if side == "from" else times[:-1])))
+                trip_id = draw(st.sampled_from([""] + sorted(feed.trips) + there * 3))
                 route_id = feed.trips[trip_id].route_id if trip_id else ""
                 if not trip_id or draw(st.booleans()):
                     route_id = draw(st.sampled_from(["", route_id] if trip_id else [""] + sorted(feed.routes)))
@@ -647,8 +652,12 @@ def before_end(journeys: list[raptor.RawJourney], window_days: int) -> list[rapt
 
 
 def check_journey(tt, origin: raptor.Endpoint, dest: raptor.Endpoint, journey: raptor.RawJourney,
-                  depart_s: int | None) -> None:
-    """A journey is something one can actually do: real trips, real walks, no time travel."""
+                  depart_s: int | None, ref: Reference | None = None) -> None:
+    """A journey is something one can actually do: real trips, real walks, no time travel.
+
+    With ``ref``, every change between two vehicles (at one stop, or by a walk between two) obeys the
+    rule the reference chooses for the two trips: allowed, a walk taking its time, a wait at least its
+    time; without, the timetable's change times and footpaths (the stop-only rules)."""
     access = [(stop, secs) for stop, secs, _ in origin.links]
     egress = [(stop, secs) for stop, secs, _ in dest.links]
 
@@ -664,17 +673,32 @@ def check_journey(tt, origin: raptor.Endpoint, dest: raptor.Endpoint, journey: r
                 s1 + s2 for other, s1, _ in footpaths for stop, s2 in egress if stop == other}
         return {secs for other, secs, _ in footpaths if other == b}
 
+    def change_s(arriving: raptor.RawLeg, departing: raptor.RawLeg) -> int | None:
+        """The reference's time from alighting ``arriving`` to boarding ``departing`` (None: not allowed)."""
+        runs = []
+        for leg, pos, alighting in ((arriving, arriving.alight_pos, True), (departing, departing.board_pos, False)):
+            trip_id, route_id = tt.patterns[leg.pattern].trip_at(leg.trip, pos, alighting)
+            runs.append(Run(trip_id, route_id, DAY, (), True))
+        return ref.transfer_s(tt.stop_ids[arriving.to_stop], tt.stop_ids[departing.from_stop], *runs)
+
     legs = journey.legs
     assert legs and legs[0].dep_s == journey.dep_s and legs[-1].arr_s == journey.arr_s
     assert legs[0].from_stop is None and legs[-1].to_stop is None
     if depart_s is not None:
         assert journey.dep_s >= depart_s
     previous = None
-    for leg in legs:
+    for i, leg in enumerate(legs):
         if previous is not None:
             assert previous.to_stop == leg.from_stop is not None
             wait = tt.change_s[leg.from_stop] if previous.kind == leg.kind == "ride" else 0
+            if ref is not None and previous.kind == leg.kind == "ride":
+                wait = change_s(previous, leg)
+                assert wait is not None, (previous, leg)
             assert leg.dep_s >= previous.arr_s + wait, (previous, leg)
+        if ref is not None and leg.kind == "walk" and 0 < i < len(legs) - 1:  # a walk between two vehicles
+            assert leg.arr_s - leg.dep_s == change_s(legs[i - 1], legs[i + 1]), (legs[i - 1], leg, legs[i + 1])
+            previous = leg
+            continue
         if leg.kind == "ride":
             pattern = tt.patterns[leg.pattern]
             assert leg.board_pos < leg.alight_pos
@@ -694,24 +718,25 @@ timetable_days = st.sampled_from((2, 2, 3))  # the timetable of the query day an
 
 
 @SETTINGS
-@given(data=st.data(), feed=feeds(), rules=walk_rules, days=timetable_days)
+@given(data=st.data(), feed=feeds(trip_rules=True), rules=walk_rules, days=timetable_days)
 def test_fastest_arrival_equals_reference(data, feed, rules, days):
     tt = build_timetable(feed, DAY, rules, window_s=(0, days * DAY_S))
     q = data.draw(queries(feed))
     origin, dest = endpoints(tt, q)
     found = before_end(raptor.earliest_arrival(tt, origin, dest, q.depart_s, max_rides=6), days)
-    expected = reference(feed, rules, q, 6, days)[-1]
+    ref = Reference(feed, rules, days)
+    expected = ref.earliest(q, 6)[-1]
     if expected == INF:
         assert found == []
     else:
         assert found and found[-1].arr_s == expected
         assert found[-1].arr_s == min(j.arr_s for j in found)
     for journey in found:
-        check_journey(tt, origin, dest, journey, q.depart_s)
+        check_journey(tt, origin, dest, journey, q.depart_s, ref)
 
 
 @SETTINGS
-@given(data=st.data(), feed=feeds(), rules=walk_rules, max_rides=st.integers(1, 4))
+@given(data=st.data(), feed=feeds(trip_rules=True), rules=walk_rules, max_rides=st.integers(1, 4))
 def test_pareto_set_equals_reference(data, feed, rules, max_rides):
     tt = build_timetable(feed, DAY, rules)
     q = data.draw(queries(feed))
@@ -721,7 +746,7 @@ def test_pareto_set_equals_reference(data, feed, rules, max_rides):
 
 
 @SETTINGS
-@given(data=st.data(), feed=feeds(), rules=walk_rules)
+@given(data=st.data(), feed=feeds(trip_rules=True), rules=walk_rules)
 def test_fifo_leaving_later_never_arrives_earlier(data, feed, rules):
     tt = build_timetable(feed, DAY, rules)
     q = data.draw(queries(feed))
@@ -735,7 +760,7 @@ def test_fifo_leaving_later_never_arrives_earlier(data, feed, rules):
 
 
 @SETTINGS
-@given(data=st.data(), feed=feeds(), rules=walk_rules, max_rides=st.sampled_from((1, 2, 8)))
+@given(data=st.data(), feed=feeds(trip_rules=True), rules=walk_rules, max_rides=st.sampled_from((1, 2, 8)))
 def test_profile_equals_single_queries(data, feed, rules, max_rides):
     """Range RAPTOR over a window gives, at every minute, what a single query gives."""
     tt = build_timetable(feed, DAY, rules)
@@ -746,10 +771,59 @@ def test_profile_equals_single_queries(data, feed, rules, max_rides):
     journeys = raptor.profile(tt, origin, dest, start, 2 * DAY_S, max_rides)  # to the timetable's end
     assert [j.dep_s for j in journeys] == sorted({j.dep_s for j in journeys})
     assert [j.arr_s for j in journeys] == sorted({j.arr_s for j in journeys})
+    ref = Reference(feed, rules)
     for journey in journeys:
-        check_journey(tt, origin, dest, journey, start)
+        check_journey(tt, origin, dest, journey, start, ref)
     assert_profile_matches(tt, origin, dest, journeys, range(start, end + 1, 60 * max(1, (end - start) // 1800)),
                            max_rides)
+
+
+@SETTINGS
+@given(data=st.data(), feed=feeds(trip_rules=True), rules=walk_rules, max_rides=st.integers(2, 4))
+def test_rules_naming_the_trips_of_a_change_as_the_reference(data, feed, rules, max_rides):
+    """Rules naming routes or trips matter only where riders change between those: so, after the router
+    answers a query, 1-3 rules (types 0-3, ranks 1-5, on the stops or their station) name the trips or
+    routes of changes its journeys make. Then, on the feed with them: the Pareto set equals the reference's,
+    every journey is doable as the rules allow, a deadline at the earliest arrival keeps it (arrive-by's
+    probes, with the tight bounds) and a profile gives at each minute what single queries give."""
+    tt = build_timetable(feed, DAY, rules)
+    q = data.draw(queries(feed))
+    origin, dest = endpoints(tt, q)
+    changes = []
+    for journey in raptor.earliest_arrival(tt, origin, dest, q.depart_s, max_rides):
+        rides = [leg for leg in journey.legs if leg.kind == "ride"]
+        for a, b in zip(rides, rides[1:]):
+            from_trip, from_route = tt.patterns[a.pattern].trip_at(a.trip, a.alight_pos, True)
+            to_trip, to_route = tt.patterns[b.pattern].trip_at(b.trip, b.board_pos, False)
+            changes.append((tt.stop_ids[a.to_stop], tt.stop_ids[b.from_stop], from_trip, from_route, to_trip, to_route))
+    for _ in range(data.draw(st.integers(1, 3)) if changes else 0):
+        p, q_stop, from_trip, from_route, to_trip, to_route = data.draw(st.sampled_from(changes))
+        sides = {}
+        while not any(sides.values()):
+            for side, trip_id, route_id in (("from", from_trip, from_route), ("to", to_trip, to_route)):
+                named = data.draw(st.sampled_from(((trip_id, ""), ("", route_id), (trip_id, route_id), ("", ""))))
+                sides |= {f"{side}_trip": named[0], f"{side}_route": named[1]}
+        station = {stop: "STATION" if feed.stops[stop].parent_id == "STATION" and data.draw(st.booleans()) else stop
+                   for stop in (p, q_stop)}
+        kind = data.draw(st.integers(0, 3))
+        _add_rule(feed, TransferRule(station[p], station[q_stop], type=kind,
+                                     min_s=data.draw(st.integers(0, 40)) * 30 if kind == 2 else None, **sides))
+    tt = build_timetable(feed, DAY, rules)
+    origin, dest = endpoints(tt, q)
+    ref = Reference(feed, rules)
+    best = ref.earliest(q, max_rides)
+    found = before_end(raptor.earliest_arrival(tt, origin, dest, q.depart_s, max_rides), 2)
+    assert [(j.arr_s, j.rides) for j in found] == pareto(best)
+    for journey in found:
+        check_journey(tt, origin, dest, journey, q.depart_s, ref)
+    if best[-1] < INF:
+        probe = raptor.search(tt, origin, dest, q.depart_s, max_rides, arrive_by_s=int(best[-1]),
+                              lower=raptor.tight_lower_bounds(tt, dest))
+        assert probe.journeys and probe.journeys[-1].arr_s == best[-1]
+    journeys = raptor.profile(tt, origin, dest, q.depart_s, 2 * DAY_S, max_rides)
+    for journey in journeys:
+        check_journey(tt, origin, dest, journey, q.depart_s, ref)
+    assert_profile_matches(tt, origin, dest, journeys, range(q.depart_s, q.depart_s + 4 * 3600, 600), max_rides)
 
 
 def assert_profile_matches(tt, origin, dest, journeys, minutes, max_rides: int = 8) -> None:
@@ -1089,7 +1163,7 @@ def _stop_query(ref: Reference, rules: WalkRules, origin: str, dest: str, depart
 
 
 @settings(SETTINGS, max_examples=SETTINGS.max_examples // 2)
-@given(data=st.data(), feed=feeds(), rules=walk_rules)
+@given(data=st.data(), feed=feeds(trip_rules=True), rules=walk_rules)
 def test_planner_reaches_later_days_as_the_reference(data, feed, rules):
     """JourneyPlanner.journeys between two stops, with no time limit: the earliest arrival the reference
     finds over the service days the planner may search (``Options.max_days`` after the day, kept small
@@ -1110,7 +1184,7 @@ def test_planner_reaches_later_days_as_the_reference(data, feed, rules):
     assert min(arrival, ref.end_s) == expected if expected < INF else arrival >= ref.end_s
 
 @settings(SETTINGS, max_examples=SETTINGS.max_examples // 2)
-@given(data=st.data(), feed=feeds(), rules=walk_rules)
+@given(data=st.data(), feed=feeds(trip_rules=True), rules=walk_rules)
 def test_planner_arrives_by_leaving_as_late_as_the_reference_allows(data, feed, rules):
     """JourneyPlanner.arrive_by: a journey arriving by the deadline that leaves at the latest moment the
     reference allows (leaving a second later, nothing arrives in time), however many days before; or none,

@@ -155,6 +155,82 @@ def test_rules_between_two_stops_make_or_remove_footpaths():
     assert paths(build_timetable(make_feed(near, {}, rules=rules), MONDAY, NO_WALK)) == {}  # no walking at all
 
 
+# --------------------------------------------------------------------- rules naming routes or trips (ranks 1-5)
+
+# A -> X by r1 (route R1, 08:00-08:10) or r1b (R1, 08:01-08:11); X -> D by r2 (R2, 08:12-08:25) or
+# r2b (R2, 08:20-08:30); r3 (R3) A 08:05 -> D 09:00 needs no change
+CROSSING = {
+    "stops": {"A": (30.60, 104.00), "X": (30.65, 104.05), "D": (30.70, 104.10)},
+    "trips": {"r1": ("R1", [("A", "08:00", "08:00"), ("X", "08:10", "08:10")]),
+              "r1b": ("R1", [("A", "08:01", "08:01"), ("X", "08:11", "08:11")]),
+              "r2": ("R2", [("X", "08:12", "08:12"), ("D", "08:25", "08:25")]),
+              "r2b": ("R2", [("X", "08:20", "08:20"), ("D", "08:30", "08:30")]),
+              "r3": ("R3", [("A", "08:05", "08:05"), ("D", "09:00", "09:00")])},
+}
+
+
+def test_a_route_to_route_type_3_forbids_a_change_the_stop_allows():
+    """Changing at X is fine by the stop (no rule), but not from route 1 to route 2: only r3 is left."""
+    found, tt = rides(make_feed(**CROSSING), "A", "D", "07:55")
+    assert found == [(hm("09:00"), 1), (hm("08:25"), 2)] and tt.rules is None  # no rule: no cost
+    rules = [TransferRule("X", "X", from_route="R1", to_route="R2", type=3)]
+    found, tt = rides(make_feed(**CROSSING, rules=rules), "A", "D", "07:55")
+    assert found == [(hm("09:00"), 1)]
+    assert tt.change_s[tt.index["X"]] == 0  # the stop itself still allows changing
+
+
+def today(feed: Feed, depart: str) -> list[tuple[int, int]]:
+    """(arrival, rides) of the journeys from A to D arriving on the day (the timetable holds tomorrow too)."""
+    return [found for found in rides(feed, "A", "D", depart)[0] if found[0] < DAY_S]
+
+
+def crossing(*drop: str, rules: list[TransferRule] = (), parents: dict[str, str] | None = None) -> Feed:
+    """:data:`CROSSING` without the trips ``drop``, with ``rules``."""
+    trips = {t: trip for t, trip in CROSSING["trips"].items() if t not in drop}
+    return make_feed(CROSSING["stops"], trips, rules=rules, parents=parents)
+
+
+def test_a_trip_to_trip_type_2_lengthens_the_wait():
+    """r1 -> r2 at X needs 5 minutes, and r2 leaves 2 after r1 arrives: r2b then. Other pairs keep the
+    stop's change time."""
+    assert today(crossing("r1b", "r3"), "07:55") == [(hm("08:25"), 2)]
+    rules = [TransferRule("X", "X", from_trip="r1", to_trip="r2", type=2, min_s=300)]
+    assert today(crossing("r1b", "r3", rules=rules), "07:55") == [(hm("08:30"), 2)]
+    assert today(crossing("r1", "r3", rules=rules), "07:55") == [(hm("08:25"), 2)]  # r1b -> r2
+
+
+def test_a_rank_1_rule_beats_a_rank_4_rule():
+    """Route 1 to route 2 is forbidden at X (rank 4), but r1 to r2 is a timed change (rank 1): the
+    reference's "greatest specificity" wins, for that pair of trips only."""
+    rules = [TransferRule("X", "X", from_route="R1", to_route="R2", type=3),
+             TransferRule("X", "X", from_trip="r1", to_trip="r2", type=1)]
+    found, tt = rides(crossing(rules=rules), "A", "D", "07:55")
+    assert found == [(hm("09:00"), 1), (hm("08:25"), 2)] and tt.rules is not None
+    assert today(crossing(rules=rules), "08:01") == [(hm("09:00"), 1)]  # r1b: route 1 to route 2
+    assert today(crossing("r2", rules=rules), "07:55") == [(hm("09:00"), 1)]  # r1 -> r2b: rank 4
+
+
+def test_a_rule_on_a_station_applies_at_its_platforms():
+    """X is a platform of station S: route 1 to route 2 forbidden at S is forbidden at X; a rule naming
+    the platform X itself beats the station's, whatever their order."""
+    station = {"X": "S"}
+    forbid = TransferRule("S", "S", from_route="R1", to_route="R2", type=3)
+    assert today(crossing("r3", parents=station), "07:55") == [(hm("08:25"), 2)]
+    assert today(crossing("r3", rules=[forbid], parents=station), "07:55") == []
+    allow = TransferRule("X", "X", from_route="R1", to_route="R2", type=0)
+    for rules in ([forbid, allow], [allow, forbid]):
+        assert today(crossing("r3", rules=rules, parents=station), "07:55") == [(hm("08:25"), 2)]
+
+
+def test_a_timed_type_1_overrides_the_stops_change_time():
+    """X asks 15 minutes to change (rank 6), but r1 to route 2 is timed (type 1): route 2 waits for r1."""
+    wait = TransferRule("X", "X", type=2, min_s=900)
+    assert today(crossing("r1b", "r3", rules=[wait]), "07:55") == []  # 10 min at most at X
+    timed = TransferRule("X", "X", from_trip="r1", to_route="R2", type=1)
+    assert today(crossing("r1b", "r3", rules=[wait, timed]), "07:55") == [(hm("08:25"), 2)]
+    assert today(crossing("r1", "r3", rules=[wait, timed]), "07:55") == []  # r1b is not r1
+
+
 # --------------------------------------------------------------------- in-seat transfers
 
 CASE_02 = {  # ../shared/cases/gtfs/02-block-stay-seated

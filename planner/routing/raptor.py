@@ -19,6 +19,12 @@ riding and walking seconds by a backward Dijkstra over the timetable's hops
 (:func:`tight_lower_bounds`).
 
 There is no time limit: a search reaches as far as the timetable goes.
+
+Where transfers.txt rules name routes or trips (``Timetable.rules``), whether
+and when one may change depends on the two trips: :class:`_RuleSearch` then
+keeps, at those rules' stops, an arrival per class of trip (all trips of a
+class obey the same rules there) beside the usual labels. Timetables without
+such rules run the plain search, unchanged.
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from planner.routing.timetable import Pattern, Timetable
+from planner.routing.timetable import Pattern, Timetable, TripRules
 
 INF = 1 << 60
 _M_PER_DEG = 111_320.0
@@ -298,6 +304,209 @@ class _Search:
                 use_walk = self.walk[k][stop] <= by_ride
 
 
+#: Where a boarding under :class:`TripRules` was ready from: None, the stop-only labels (as without
+#: rules); ``FREE``, the labels at the stop itself that no rule covers; else a change (from stop, from
+#: class, seconds, metres) out of a class label.
+_Via = tuple[int, int, int, int] | None
+FREE: tuple[int, int, int, int] = (-1, 0, 0, 0)
+
+
+class _RuleSearch(_Search):
+    """:class:`_Search` on a timetable whose transfers.txt rules name routes or trips (:class:`TripRules`).
+
+    Besides the stop-only labels (still those of the destination's walks, and of boarding wherever no such
+    rule covers the change), it keeps per round:
+
+    * ``cls[k][(p, c)]``: the earliest arrival at a rule's from-stop p, with k vehicles, of a trip of class c
+      there, even when another class arrived earlier: its changes may be allowed, shorter or timed;
+    * ``free[k][q]``: at a rule's to-stop q, when one can board there whatever the trip, from what no rule
+      covers: the access walk, a walk from a stop that is no rule's p for q, a change at q if no rule
+      covers (q, q).
+
+    Boarding at such a q takes the earliest of ``free`` and every change :attr:`TripRules.sources` allows
+    into the class boarded, and remembers which (``via``): journeys are read back along it. Each class
+    label obeys the same "at most k" discipline as the others (``cls_upto``, ``free_upto``).
+    """
+
+    def __init__(self, tt: Timetable, origin: Endpoint, dest: Endpoint, max_rides: int,
+                 lower: list[int] | None = None) -> None:
+        super().__init__(tt, origin, dest, max_rides, lower)
+        assert tt.rules is not None  # chosen by _new_search
+        self.rules: TripRules = tt.rules
+        rounds = range(max_rides + 1)
+        self.free = [[INF] * tt.n_stops for _ in rounds]
+        self.free_upto = [[INF] * tt.n_stops for _ in rounds]
+        # q -> ("access", seconds, metres, departure), ("foot", from stop, seconds, metres) or ("ride", 0, 0, 0)
+        self.free_parent: list[dict[int, tuple[str, int, int, int]]] = [{} for _ in rounds]
+        self.cls: list[dict[tuple[int, int], int]] = [{} for _ in rounds]
+        self.cls_upto: list[dict[tuple[int, int], int]] = [{} for _ in rounds]
+        # (p, class) -> (pattern, trip, boarding position, alighting position, via)
+        self.cls_parent: list[dict[tuple[int, int], tuple[int, int, int, int, _Via]]] = [{} for _ in rounds]
+        self.ride_via: list[dict[int, _Via]] = [{} for _ in rounds]
+
+    def _access(self, depart_s: int) -> set[int]:
+        marked = super()._access(depart_s)
+        into, walk0, parent0 = self.rules.into, self.walk[0], self.walk_parent[0]
+        for stop in marked:
+            if stop in into and walk0[stop] < self.free_upto[0][stop]:
+                self.free[0][stop] = walk0[stop]
+                self.free_parent[0][stop] = parent0[stop]
+                _lower_upto(self.free_upto, 0, stop, walk0[stop])
+        return marked
+
+    def _scan_patterns(self, k: int, marked: set[int]) -> tuple[set[int], set[int]]:
+        """:meth:`_Search._scan_patterns` with the class labels (see the class)."""
+        tt, rules = self.tt, self.rules
+        first_pos: dict[int, int] = {}
+        for stop in marked:
+            for p_idx, pos in tt.patterns_at[stop]:
+                if pos < first_pos.get(p_idx, INF):
+                    first_pos[p_idx] = pos
+        ride_k, parent_k, via_k = self.ride[k], self.ride_parent[k], self.ride_via[k]
+        ride_upto_k, ready_upto_k = self.ride_upto[k], self.ready_upto[k]
+        ride_prev, walk_prev, free_prev, cls_prev = self.ride[k - 1], self.walk[k - 1], self.free[k - 1], self.cls[k - 1]
+        free_k, free_parent_k, free_upto_k = self.free[k], self.free_parent[k], self.free_upto[k]
+        cls_k, cls_parent_k, cls_upto_k = self.cls[k], self.cls_parent[k], self.cls_upto[k]
+        change, lower, egress_s = tt.change_s, self.lower, self.egress_s
+        into, targets, sources = rules.into, rules.targets, rules.sources
+        rode: set[int] = set()
+        boardable: set[int] = set()
+        for p_idx, start in first_pos.items():
+            pattern = tt.patterns[p_idx]
+            stops, deps_at = pattern.stops, pattern.departures_at
+            can_board, can_alight = pattern.can_board, pattern.can_alight
+            alight_cls, board_cls = rules.alight_cls[p_idx], rules.board_cls[p_idx]
+            trip: int | None = None
+            arrivals: list[int] = []
+            board_pos = 0
+            via: _Via = None
+            for pos in range(start, len(stops)):
+                stop = stops[pos]
+                if trip is not None and can_alight[pos]:
+                    arrival = arrivals[pos]
+                    if arrival + lower[stop] < self.bound:
+                        if arrival < ride_upto_k[stop]:
+                            ride_k[stop] = arrival
+                            parent_k[stop] = (p_idx, trip, board_pos, pos)
+                            via_k[stop] = via
+                            _lower_upto(self.ride_upto, k, stop, arrival)
+                            rode.add(stop)
+                            ready = arrival + change[stop]
+                            if ready < ready_upto_k[stop]:
+                                _lower_upto(self.ready_upto, k, stop, ready)
+                                boardable.add(stop)
+                            if stop in into and stop not in targets.get(stop, ()) and ready < free_upto_k[stop]:
+                                free_k[stop] = ready  # changing here is no rule's business
+                                free_parent_k[stop] = ("ride", 0, 0, 0)
+                                _lower_upto(self.free_upto, k, stop, ready)
+                                boardable.add(stop)
+                            if stop in egress_s:
+                                self._offer_target(k, arrival + egress_s[stop], stop)
+                        cls = alight_cls[pos] if alight_cls is not None else -1
+                        if cls >= 0 and arrival < cls_upto_k.get((stop, cls), INF):
+                            cls_k[(stop, cls)] = arrival
+                            cls_parent_k[(stop, cls)] = (p_idx, trip, board_pos, pos, via)
+                            for row in self.cls_upto[k:]:
+                                if arrival < row.get((stop, cls), INF):
+                                    row[(stop, cls)] = arrival
+                                else:
+                                    break
+                            boardable.update(targets[stop])
+                if can_board[pos] and stop in marked:
+                    cls = board_cls[pos] if board_cls is not None else -1
+                    source: _Via = None
+                    if cls >= 0:
+                        ready = free_prev[stop]
+                        source = FREE
+                        for change_from in sources.get((stop, cls), ()):
+                            at = cls_prev.get((change_from[0], change_from[1]), INF) + change_from[2]
+                            if at < ready:
+                                ready, source = at, change_from
+                    else:
+                        ready = ride_prev[stop]
+                        ready = ready + change[stop] if ready < INF else INF
+                        if walk_prev[stop] < ready:
+                            ready = walk_prev[stop]
+                    if ready < INF and (trip is None or ready <= deps_at[pos][trip]):
+                        candidate = bisect_left(deps_at[pos], ready)
+                        if candidate < len(deps_at[pos]) and (trip is None or candidate < trip):
+                            trip = candidate
+                            arrivals = pattern.arrivals[trip]
+                            board_pos = pos
+                            via = source
+        return rode, boardable
+
+    def _footpaths(self, k: int, rode: set[int]) -> set[int]:
+        walked = super()._footpaths(k, rode)  # the stop-only walks: to the destination, and to board where no rule is
+        into, targets, lower = self.rules.into, self.rules.targets, self.lower
+        free_k, free_parent_k, free_upto_k, ride_k = self.free[k], self.free_parent[k], self.free_upto[k], self.ride[k]
+        for stop in rode:
+            base = ride_k[stop]
+            covered = targets.get(stop, ())
+            for other, secs, metres in self.tt.footpaths[stop]:
+                arrival = base + secs
+                if (other in into and other not in covered and arrival < free_upto_k[other]
+                        and arrival + lower[other] < self.bound):
+                    free_k[other] = arrival
+                    free_parent_k[other] = ("foot", stop, secs, metres)
+                    _lower_upto(self.free_upto, k, other, arrival)
+                    walked.add(other)
+        return walked
+
+    def _legs_to(self, k: int, stop: int) -> list[RawLeg]:
+        legs: list[RawLeg] = []
+        mode = "walk" if self.walk[k][stop] <= self.ride[k][stop] else "ride"
+        cls = 0
+        while True:
+            if mode in ("walk", "free"):
+                parent = (self.walk_parent if mode == "walk" else self.free_parent)[k][stop]
+                if parent[0] == "access":
+                    _, secs, metres, _ = parent
+                    board = legs[0].dep_s if legs else self.walk[k][stop]
+                    legs.insert(0, RawLeg("walk", None, stop, board - secs, board, metres))
+                    return legs
+                if parent[0] == "foot":
+                    _, from_stop, secs, metres = parent
+                    start = self.ride[k][from_stop]
+                    legs.insert(0, RawLeg("walk", from_stop, stop, start, start + secs, metres))
+                    stop = from_stop
+                mode = "ride"  # after a walk from a stop, or changing at this one
+                continue
+            if mode == "ride":
+                p_idx, trip, board_pos, alight_pos = self.ride_parent[k][stop]
+                via = self.ride_via[k][stop]
+            else:
+                p_idx, trip, board_pos, alight_pos, via = self.cls_parent[k][(stop, cls)]
+            pattern = self.tt.patterns[p_idx]
+            board_stop = pattern.stops[board_pos]
+            legs.insert(0, RawLeg(
+                "ride", board_stop, stop, pattern.departures[trip][board_pos],
+                pattern.arrivals[trip][alight_pos], ride_metres(self.tt, pattern, board_pos, alight_pos),
+                p_idx, trip, board_pos, alight_pos,
+            ))
+            k, stop = k - 1, board_stop
+            if via is None:  # as without rules
+                by_ride = self.ride[k][stop]
+                by_ride = by_ride + self.tt.change_s[stop] if by_ride < INF else INF
+                mode = "walk" if self.walk[k][stop] <= by_ride else "ride"
+            elif via[0] < 0:
+                mode = "free"
+            else:
+                from_stop, cls, secs, metres = via
+                if from_stop != stop:
+                    start = self.cls[k][(from_stop, cls)]
+                    legs.insert(0, RawLeg("walk", from_stop, stop, start, start + secs, metres))
+                stop, mode = from_stop, "class"
+
+
+def _new_search(tt: Timetable, origin: Endpoint, dest: Endpoint, max_rides: int,
+                lower: list[int] | None = None) -> _Search:
+    """The search for ``tt``: the plain one unless transfers.txt rules there name routes or trips."""
+    if tt.rules is None:
+        return _Search(tt, origin, dest, max_rides, lower)
+    return _RuleSearch(tt, origin, dest, max_rides, lower)
+
+
 def _lower_upto(upto: list[list[int]], k: int, stop: int, value: int) -> None:
     """Record ``value`` as reachable with k vehicles, hence with k or more."""
     for row in upto[k:]:
@@ -351,6 +560,9 @@ def max_speed_m_s(tt: Timetable) -> float:
         for other, secs, _ in paths:
             metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
             fastest = max(fastest, metres / max(1, secs))
+    for (stop, other), (secs, _) in (tt.rules.walks() if tt.rules is not None else {}).items():
+        metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
+        fastest = max(fastest, metres / max(1, secs))  # a rule's walk may be quicker than walking
     tt.fastest_m_s = fastest * 1.01 + 0.01  # margin for the flat-earth approximation
     return tt.fastest_m_s
 
@@ -387,6 +599,9 @@ def _hops_into(tt: Timetable) -> list[list[tuple[int, int]]]:
         for b, secs, _ in paths:
             if secs < best.get((a, b), INF):
                 best[(a, b)] = secs
+    for (a, b), (secs, _) in (tt.rules.walks() if tt.rules is not None else {}).items():
+        if secs < best.get((a, b), INF):  # walks rules allow some trips only
+            best[(a, b)] = secs
     into: list[list[tuple[int, int]]] = [[] for _ in range(tt.n_stops)]
     for (a, b), secs in best.items():
         if a != b:
@@ -396,10 +611,12 @@ def _hops_into(tt: Timetable) -> list[list[tuple[int, int]]]:
 
 
 def tight_lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
-    """Seconds no journey from each stop to the destination can beat, never less than the
-    straight-line bound: the least riding and walking time along the timetable's hops and
-    footpaths (waiting and changing for nothing), by a backward Dijkstra from the destination's
-    stops; ``INF`` where no hop leads to the destination at all.
+    """Seconds no journey from each stop to the destination can beat: the least riding and walking
+    time along the timetable's hops and footpaths (waiting and changing for nothing), by a backward
+    Dijkstra from the destination's stops; ``INF`` where no hop leads to the destination at all.
+    Where every hop takes time, this is never less than the straight-line bound; it is not taken
+    with it, because a hop of no time (times rounded to the minute, as many feeds have them) makes the
+    straight line's fastest speed an underestimate.
 
     Exact pruning: every journey's remaining time is at least this. It costs a graph per
     timetable (kept on it) and a Dijkstra per destination, so it pays off for searches that run
@@ -421,7 +638,7 @@ def tight_lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
             if d + secs < dist[a]:
                 dist[a] = d + secs
                 heapq.heappush(heap, (d + secs, a))
-    return [max(g, t) for g, t in zip(_lower_bounds(tt, dest), dist)]
+    return dist
 
 
 def earliest_arrival(tt: Timetable, origin: Endpoint, dest: Endpoint, depart_s: int,
@@ -447,7 +664,7 @@ def search(tt: Timetable, origin: Endpoint, dest: Endpoint, depart_s: int, max_r
         Lower bounds on the time left from each stop (e.g. :func:`tight_lower_bounds`, computed
         once for many searches); the straight-line bound by default.
     """
-    state = _Search(tt, origin, dest, max_rides, lower)
+    state = _new_search(tt, origin, dest, max_rides, lower)
     if arrive_by_s is not None:
         state.bound = arrive_by_s + 1
     state.run(depart_s)
@@ -517,7 +734,7 @@ def profile(tt: Timetable, origin: Endpoint, dest: Endpoint, start_s: int, end_s
     lower : list of int, optional
         Lower bounds towards the destination; :func:`tight_lower_bounds` by default.
     """
-    search = _Search(tt, origin, dest, max_rides, tight_lower_bounds(tt, dest) if lower is None else lower)
+    search = _new_search(tt, origin, dest, max_rides, tight_lower_bounds(tt, dest) if lower is None else lower)
     search.origin = Endpoint(origin.links, origin.lat, origin.lon, None)  # direct walk is added per minute
     journeys: list[RawJourney] = []
     search.run(end_s + 1)

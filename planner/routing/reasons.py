@@ -70,7 +70,12 @@ class Links:
         for p_idx, (stops, _, _) in enumerate(patterns):
             for pos, stop in enumerate(stops):
                 patterns_at[stop].append((p_idx, pos))
-        links = cls(patterns, patterns_at, tt.footpaths)
+        footpaths = tt.footpaths
+        if tt.rules is not None:  # and the walks transfers.txt rules allow some trips (beyond the longest too)
+            footpaths = [list(paths) for paths in tt.footpaths]
+            for (stop, other), (secs, metres) in tt.rules.walks().items():
+                footpaths[stop].append((other, secs, metres))
+        links = cls(patterns, patterns_at, footpaths)
         for a, b in _in_seat_pairs(feed):
             if a in pattern_of and b in pattern_of:
                 links.joins.setdefault(pattern_of[a], set()).add(pattern_of[b])

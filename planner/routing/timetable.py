@@ -20,7 +20,11 @@ specific kind) are folded into the change time of each stop and the
 footpaths between stops (:func:`_stop_rules`); in-seat continuations (type 4,
 and consecutive trips of one ``block_id``, less type 5) join the runs of one
 vehicle into one run (:func:`_in_seat_links`), whose trips are the pattern's
-``segments``. RAPTOR itself knows of neither.
+``segments``. RAPTOR itself knows of neither. Rules of types 0-3 that name
+routes or trips (ranks 1-5) depend on the two trips of a change: they become
+:class:`TripRules` (``Timetable.rules``, None for feeds without them), which
+RAPTOR applies with an arrival per class of trip at their stops; trips they
+name get patterns of their own.
 
 Building is pure: it takes a read :class:`planner.domain.transit.Feed` and parameters.
 """
@@ -105,6 +109,27 @@ class Pattern:
     def finish(self) -> None:
         self.departures_at = [[dep[pos] for dep in self.departures] for pos in range(len(self.stops))]
 
+    def trip_at(self, run: int, pos: int, alighting: bool) -> tuple[str, str]:
+        """The GTFS trip and route of run ``run`` for a rider alighting at (or boarding at) ``pos``.
+
+        At a junction call (one trip ends where the next begins) a rider alighting was on the trip that
+        ends there, one boarding takes the trip that begins there.
+
+        Examples
+        --------
+        >>> p = Pattern("BLUE", (0, 1, 2, 3), (True,) * 4, (True,) * 4, segments=((0, "BLUE"), (2, "RED")),
+        ...             run_trips=[("b1", "r1")])
+        >>> p.trip_at(0, 2, alighting=True), p.trip_at(0, 2, alighting=False)
+        (('b1', 'BLUE'), ('r1', 'RED'))
+        """
+        if not self.segments:
+            return self.run_trips[run][0], self.route_id
+        seg = 0
+        for i, (start, _) in enumerate(self.segments):
+            if start < pos or (start == pos and not alighting):
+                seg = i
+        return self.run_trips[run][seg], self.segments[seg][1]
+
     def pieces(self, board_pos: int, alight_pos: int) -> list[tuple[int, int, str]]:
         """A ride from ``board_pos`` to ``alight_pos`` split at the trips of the run:
         ``(from position, to position, route id)``; the pieces after the first are ridden staying on board.
@@ -123,6 +148,50 @@ class Pattern:
             low, high = max(board_pos, start), min(alight_pos, end)
             if low < high:
                 found.append((low, high, route_id))
+        return found
+
+
+#: A change a :class:`TripRules` allows into a stop: (from stop, from class, seconds, metres walked).
+Change = tuple[int, int, int, int]
+
+
+@dataclass
+class TripRules:
+    """transfers.txt rules that name routes or trips (ranks 1-5, types 0-3), in the shape RAPTOR applies them.
+
+    GTFS reference, transfers.txt: of the rules that apply to a change from one trip to another, "the
+    transfer with the greatest specificity that applies between these two trips is chosen" (1: both trip
+    ids ... 5: one route id; 6: stops only; "from_trip_id will take precedence" over from_route_id).
+
+    A rule *covers* the pairs of stops (p, q) its from and to stops stand for (a station: its platforms).
+    At a stop p, a trip setting down falls in one *class*: itself if a rule at p names it as its
+    ``from_trip_id``, else its route if one names that as ``from_route_id``, else "any other trip". Every
+    trip of one class obeys the same rules at p, so one earliest arrival per class at p is all a search
+    needs to stay exact. Boarding at q, classes are likewise of the ``to_`` side. Pairs no such rule covers
+    keep the stop-only view, :attr:`Timetable.change_s` and :attr:`Timetable.footpaths`.
+    """
+
+    #: class id -> (trip id or "", route id or ""); 0 is ("", ""): any trip no rule names there
+    classes: list[tuple[str, str]]
+    #: stop p -> the stops q of the pairs (p, q) some rule covers
+    targets: dict[int, tuple[int, ...]]
+    #: every such q
+    into: frozenset[int]
+    #: (q, class of the trip boarded at q) -> the changes into it a rule (or, for other classes, the stop-only
+    #: rule or plain walking) allows from each covered p: a class setting down at p, and its time
+    sources: dict[tuple[int, int], tuple[Change, ...]]
+    #: pattern -> class of the trip setting down at each position, -1 where the stop is no p; None: nowhere
+    alight_cls: list[tuple[int, ...] | None]
+    #: pattern -> class of the trip boarded at each position, -1 where the stop is no q; None: nowhere
+    board_cls: list[tuple[int, ...] | None]
+
+    def walks(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """(p, q) -> the quickest (seconds, metres) walk between two stops some rule allows some trips."""
+        found: dict[tuple[int, int], tuple[int, int]] = {}
+        for (q, _), changes in self.sources.items():
+            for p, _, secs, metres in changes:
+                if p != q and secs < found.get((p, q), (FORBIDDEN_S, 0))[0]:
+                    found[(p, q)] = (secs, metres)
         return found
 
 
@@ -147,6 +216,8 @@ class Timetable:
     route_info: dict[str, dict[str, str]] = field(default_factory=dict)
     # stations, entrances, generic nodes, boarding areas -> the stop indices of their platforms
     station_platforms: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # transfers.txt rules naming routes or trips (ranks 1-5, types 0-3); None when the feed has none
+    rules: TripRules | None = None
     # the fastest straight-line speed of any hop, once planner.routing.raptor.max_speed_m_s has measured it
     fastest_m_s: float | None = field(default=None, init=False, repr=False, compare=False)
     # the reverse hop graph of planner.routing.raptor's tight lower bounds, once it has built it
@@ -262,7 +333,9 @@ def build_timetable(
     ['t2@3000']
     """
     stops = _StopIndex(feed, extra_stops)
-    builder = _PatternBuilder(stops)
+    # trips a rule names get patterns of their own, so that all runs of a pattern obey the same rules
+    builder = _PatternBuilder(stops, {t for r in feed.transfer_rules if r.type <= 3 and r.rank < 6
+                                      for t in (r.from_trip, r.to_trip) if t})
     days = _service_days(day, window_s, feed.zone)
     # every timetabled trip on every service day, in day's time base; frequency-based ones go in at once
     calls: dict[_RunKey, list[_Call]] = {}
@@ -302,13 +375,15 @@ def build_timetable(
     for p_idx, pattern in enumerate(patterns):
         for pos, stop in enumerate(pattern.stops):
             patterns_at[stop].append((p_idx, pos))
-    footpaths, change_s = _stop_rules(feed, stops, rules)
+    within = _walks_within(stops, rules)
+    footpaths, change_s = _stop_rules(feed, stops, rules, within)
     return Timetable(
         date=day, stop_ids=stops.ids, stop_names=stops.names, stop_names_en=stops.names_en,
         stop_lat=stops.lat, stop_lon=stops.lon,
         index=stops.index, patterns=patterns, patterns_at=patterns_at,
         footpaths=footpaths, change_s=change_s, route_info=_route_info(feed),
         station_platforms=_station_platforms(feed, stops),
+        rules=_trip_rules(feed, stops, rules, patterns, within, change_s),
     )
 
 
@@ -471,8 +546,9 @@ class _StopIndex:
         self.lon.append(lon)
 
 
-#: What a pattern shares: (route id, stop indices, can board, can alight, segments).
-_PatternKey = tuple[str, tuple[int, ...], tuple[bool, ...], tuple[bool, ...], tuple[tuple[int, str], ...]]
+#: What a pattern shares: (route id, stop indices, can board, can alight, segments, trips rules name).
+_PatternKey = tuple[str, tuple[int, ...], tuple[bool, ...], tuple[bool, ...], tuple[tuple[int, str], ...],
+                    tuple[str, ...]]
 #: One run: (arrivals, departures, trip id, headway or None, GTFS trip ids).
 _Run = tuple[list[int], list[int], str, "int | None", tuple[str, ...]]
 
@@ -480,14 +556,16 @@ _Run = tuple[list[int], list[int], str, "int | None", tuple[str, ...]]
 class _PatternBuilder:
     """Groups runs into patterns; runs that would overtake go to a pattern of their own."""
 
-    def __init__(self, stops: _StopIndex) -> None:
+    def __init__(self, stops: _StopIndex, named: set[str] | None = None) -> None:
         self.stops = stops
+        self.named = named or set()  # trips transfers.txt rules name: each keeps patterns of its own
         self.trips_by_key: dict[_PatternKey, list[_Run]] = {}
 
     def add(self, route_id: str, trip_id: str, calls: list[_Call], headway: int | None,
             segments: tuple[tuple[int, str], ...] = (), trips: tuple[str, ...] = ()) -> None:
+        named = tuple(t if t in self.named else "" for t in trips or (trip_id,))
         key = (route_id, tuple(self.stops.index[c[0]] for c in calls),
-               tuple(c[3] for c in calls), tuple(c[4] for c in calls), segments)
+               tuple(c[3] for c in calls), tuple(c[4] for c in calls), segments, named if any(named) else ())
         self.trips_by_key.setdefault(key, []).append(
             ([c[1] for c in calls], [c[2] for c in calls], trip_id, headway, trips or (trip_id,)))
 
@@ -523,7 +601,23 @@ def _follows(pattern: Pattern, arrivals: list[int], departures: list[int]) -> bo
 # --------------------------------------------------------------------- transfers between stops
 
 
-def _stop_rules(feed: Feed, stops: _StopIndex, rules: WalkRules) -> tuple[list[list[tuple[int, int, int]]], list[int]]:
+def _walks_within(stops: _StopIndex, rules: WalkRules) -> dict[tuple[int, int], tuple[int, int]]:
+    """(a, b) -> (seconds, metres) of every walk between two stops within ``rules.max_walk_m``."""
+    paths: dict[tuple[int, int], tuple[int, int]] = {}
+    if rules.max_walk_m <= 0:
+        return paths
+    points = [(i, stops.lat[i], stops.lon[i]) for i in range(len(stops.ids))]
+    limit_m = rules.max_walk_m / rules.walk_circuity
+    for (a, lat_a, lon_a), (b, lat_b, lon_b) in near_pairs(points, limit_m):
+        straight = distance_m((lat_a, lon_a), (lat_b, lon_b))
+        if straight <= limit_m and a != b:
+            walk = (rules.walk_s(straight), round(straight * rules.walk_circuity))
+            paths[(a, b)] = paths[(b, a)] = walk
+    return paths
+
+
+def _stop_rules(feed: Feed, stops: _StopIndex, rules: WalkRules, within: dict[tuple[int, int], tuple[int, int]],
+                ) -> tuple[list[list[tuple[int, int, int]]], list[int]]:
     """Footpaths between stops and the change time at each, from geometry and the stop-only rules of
     transfers.txt (rank 6: no route, no trip).
 
@@ -567,14 +661,7 @@ def _stop_rules(feed: Feed, stops: _StopIndex, rules: WalkRules) -> tuple[list[l
             change[i] = {1: 0, 2: rule.min_s or 0}.get(rule.type, default)
     if rules.max_walk_m <= 0:
         return [[] for _ in stops.ids], change
-    paths: dict[tuple[int, int], tuple[int, int]] = {}
-    points = [(i, stops.lat[i], stops.lon[i]) for i in range(n)]
-    limit_m = rules.max_walk_m / rules.walk_circuity
-    for (a, lat_a, lon_a), (b, lat_b, lon_b) in near_pairs(points, limit_m):
-        straight = distance_m((lat_a, lon_a), (lat_b, lon_b))
-        if straight <= limit_m and a != b:
-            walk = (rules.walk_s(straight), round(straight * rules.walk_circuity))
-            paths[(a, b)] = paths[(b, a)] = walk
+    paths = dict(within)
     for (i, j), (_, rule) in chosen.items():
         if i == j:
             continue
@@ -592,6 +679,115 @@ def _stop_rules(feed: Feed, stops: _StopIndex, rules: WalkRules) -> tuple[list[l
     for (a, b), (seconds, metres) in paths.items():
         result[a].append((b, seconds, metres))
     return result, change
+
+
+def _trip_rules(feed: Feed, stops: _StopIndex, rules: WalkRules, patterns: list[Pattern],
+                within: dict[tuple[int, int], tuple[int, int]], change: list[int]) -> TripRules | None:
+    """The rules of types 0-3 naming routes or trips (ranks 1-5) as :class:`TripRules`; None if there are none.
+
+    For each pair of stops (p, q) such a rule covers, and each class at p and at q, the rule chosen is the
+    one of greatest specificity that applies (any rank, stop-only ones included), a platform named beating
+    its station at equal rank, the first read of equals (as :func:`_stop_rules` does). Its time is that of
+    a stop-only rule: at one stop, type 3 forbids the change, 2 waits ``min_transfer_time``, 1 nothing, 0
+    (or no rule) the default, ``WalkRules.min_transfer_s`` overriding all but bans; between two stops, only
+    when walking is allowed: no rule, the walk within the longest one; type 3 none; types 0-2 a walk however
+    long, a type 2 taking at least its time (beyond the longest walk, its time alone).
+    """
+    def platforms(stop_id: str) -> list[int]:
+        return [stops.index[s] for s in feed.platforms_of(stop_id) if s in stops.index]
+
+    # (p, q) -> [(rank, -precision, order, rule)] of every rule of types 0-3 covering it
+    covering: dict[tuple[int, int], list[tuple[int, int, int, TransferRule]]] = {}
+    named_from: dict[int, tuple[set[str], set[str]]] = {}  # p -> (trips, routes) rules name as from there
+    named_to: dict[int, tuple[set[str], set[str]]] = {}
+    covered: set[tuple[int, int]] = set()
+    for order, rule in enumerate(feed.transfer_rules):
+        if rule.type > 3:
+            continue
+        froms, tos = platforms(rule.from_stop), platforms(rule.to_stop)
+        if not froms or not tos:
+            continue
+        precision = (rule.from_stop in stops.index) + (rule.to_stop in stops.index)
+        for i in froms:
+            for j in tos:
+                covering.setdefault((i, j), []).append((rule.rank, -precision, order, rule))
+        if rule.rank < 6:
+            covered.update((i, j) for i in froms for j in tos)
+            for ends, names, trip, route in ((froms, named_from, rule.from_trip, rule.from_route),
+                                             (tos, named_to, rule.to_trip, rule.to_route)):
+                for stop in ends:
+                    trips, routes = names.setdefault(stop, (set(), set()))
+                    if trip:
+                        trips.add(trip)
+                    elif route:
+                        routes.add(route)
+    if not covered:
+        return None
+    classes: list[tuple[str, str]] = [("", "")]
+    class_id: dict[tuple[str, str], int] = {("", ""): 0}
+
+    def class_of(names: tuple[set[str], set[str]], trip: str, route: str) -> int:
+        key = (trip, route) if trip in names[0] else ("", route) if route in names[1] else ("", "")
+        if key not in class_id:
+            class_id[key] = len(classes)
+            classes.append(key)
+        return class_id[key]
+
+    def classes_at(names: tuple[set[str], set[str]]) -> set[int]:
+        found = {0} | {class_of(names, "", route) for route in names[1]}
+        return found | {class_of(names, trip, feed.trips[trip].route_id) for trip in names[0] if trip in feed.trips}
+
+    def applies(trip: str, route: str, cls: tuple[str, str]) -> bool:
+        return cls[0] == trip if trip else cls[1] == route if route else True
+
+    no_names: tuple[set[str], set[str]] = (set(), set())
+    sources: dict[tuple[int, int], list[Change]] = {}
+    for p, q in sorted(covered):
+        straight = distance_m((stops.lat[p], stops.lon[p]), (stops.lat[q], stops.lon[q]))
+        metres = round(straight * rules.walk_circuity) if p != q else 0
+        for fc in classes_at(named_from.get(p, no_names)):
+            for tc in classes_at(named_to.get(q, no_names)):
+                chosen = min(((rank, precision, order, rule) for rank, precision, order, rule in covering[(p, q)]
+                              if applies(rule.from_trip, rule.from_route, classes[fc])
+                              and applies(rule.to_trip, rule.to_route, classes[tc])), default=None)
+                secs = _change_s(p, q, chosen[3] if chosen else None, rules, within, straight)
+                if secs is not None:
+                    sources.setdefault((q, tc), []).append((p, fc, secs, metres))
+    targets: dict[int, list[int]] = {}
+    for p, q in sorted(covered):
+        targets.setdefault(p, []).append(q)
+    alight_cls: list[tuple[int, ...] | None] = []
+    board_cls: list[tuple[int, ...] | None] = []
+    for pattern in patterns:
+        for names_at, found, alighting in ((named_from, alight_cls, True), (named_to, board_cls, False)):
+            # (the stops with names are exactly the p and the q of the covered pairs)
+            row = tuple(class_of(names_at[stop], *pattern.trip_at(0, pos, alighting)) if stop in names_at else -1
+                        for pos, stop in enumerate(pattern.stops))
+            found.append(row if any(c >= 0 for c in row) else None)
+    into = frozenset(q for _, q in covered)
+    return TripRules(classes, {p: tuple(qs) for p, qs in targets.items()}, into,
+                     {key: tuple(found) for key, found in sources.items()}, alight_cls, board_cls)
+
+
+def _change_s(p: int, q: int, rule: TransferRule | None, rules: WalkRules,
+              within: dict[tuple[int, int], tuple[int, int]], straight_m: float) -> int | None:
+    """Seconds from setting down at stop p to being ready to board at q under ``rule`` (None: no rule
+    applies); None: not possible."""
+    if rule is not None and rule.type == 3:
+        return None
+    if p == q:
+        if rules.min_transfer_s is not None:
+            return rules.min_transfer_s
+        return (rule.min_s or 0) if rule is not None and rule.type == 2 else 0
+    if rules.max_walk_m <= 0:
+        return None
+    walk = within.get((p, q))
+    walk_s = walk[0] if walk is not None else None
+    if rule is None:
+        return walk_s
+    if walk_s is None:  # beyond the longest walk: a type 2's time is the feed's word for it; else walking it
+        walk_s = 0 if rule.type == 2 and rule.min_s is not None else rules.walk_s(straight_m)
+    return max(walk_s, rule.min_s or 0) if rule.type == 2 else walk_s
 
 
 def _route_info(feed: Feed) -> dict[str, dict[str, str]]:

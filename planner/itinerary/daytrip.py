@@ -319,6 +319,8 @@ class _Candidates:
         self.reasons: list[Reason] = []
         self.standing: dict[str, float] = {}  # standing attractions open today: their own value
         self.sessions: dict[str, tuple[int, int, int]] = {}  # a window's candidate: (open, ends, min stay)
+        # why sessions at a must-see venue were left out: said only if none of its sessions is a candidate
+        self.venue_misses: dict[str, list[Reason]] = {}
 
     def _add(self, candidate: Candidate[str], item: Item, bonus: float = 0.0) -> None:
         self.candidates.append(candidate)
@@ -369,13 +371,11 @@ class _Candidates:
     def add_sessions(self, sessions: Iterable[tuple[Event, Occurrence]]) -> None:
         """Every scheduled session whose venue is open: shows from start to end, windows joined."""
         on_the_day: set[str] = set()
-        with_sessions: set[str] = set()
         for event, occurrence in sessions:
             on_the_day.add(event.id)
             venue = self.model.places.get(event.venue_id)
             if venue is None:
                 continue
-            with_sessions.add(venue.id)
             if self.wanted is not None and event.id not in self.wanted and venue.id not in self.wanted:
                 continue
             self._session(event, occurrence, venue)
@@ -384,21 +384,30 @@ class _Candidates:
             known = self.model.events.get(ref)
             names = {ref: Name(known.title_zh, known.title_en)} if known else {}
             self.reasons.append(Reason("no_session", {"event": ref, "date": self.date}, names))
+        at_candidates = {item.place_id for item in self.items.values()}
         for ref in sorted(self.must & set(self.model.places)):
             place = self.model.places[ref]
-            if place.programme is not None and place.available_on(self.request.day) and ref not in with_sessions:
-                self.reasons.append(Reason("nothing_on", {"place": ref, "date": self.date}, {ref: place_name(place)}))
+            if place.programme is None or not place.available_on(self.request.day) or ref in at_candidates:
+                continue
+            # a must-see venue with nothing to attend: its sessions' own reasons, or that nothing is on
+            self.reasons += self.venue_misses.get(ref) or [
+                Reason("nothing_on", {"place": ref, "date": self.date}, {ref: place_name(place)})]
 
     def _session(self, event: Event, occurrence: Occurrence, venue: Place) -> None:
         names = {event.id: Name(event.title_zh, event.title_en), venue.id: place_name(venue)}
-        if event.status != "scheduled":
-            if event.id in self.must:  # event_cancelled, event_sold_out
-                self.reasons.append(Reason(f"event_{event.status}", {"event": event.id, "date": self.date}, names))
+
+        def left_out(reason: Reason) -> None:
+            if event.id in self.must:
+                self.reasons.append(reason)
+            elif venue.id in self.must:
+                self.venue_misses.setdefault(venue.id, []).append(reason)
+
+        if event.status != "scheduled":  # event_cancelled, event_sold_out
+            left_out(Reason(f"event_{event.status}", {"event": event.id, "date": self.date}, names))
             return
         hours = venue.hours_on(self.request.day)
         if hours is None:
-            if event.id in self.must:
-                self.reasons.append(Reason("place_closed", {"place": venue.id, "date": self.date}, names))
+            left_out(Reason("place_closed", {"place": venue.id, "date": self.date}, names))
             return
         start_s, end_s = _session(self.request.day, occurrence)
         bonus = self._must_bonus(event.id, venue.id)
@@ -421,10 +430,9 @@ class _Candidates:
             self._add(_candidate(candidate_id, value, end_s - start_s, (start_s, start_s), venue.id, kind),
                       item, bonus)
             return
-        if event.id in self.must:
-            self.reasons.append(Reason("session_outside_hours", {
-                "event": event.id, "place": venue.id, "date": self.date, "sessions": ((start_s, end_s),),
-                "opens_s": hours.open_s, "closes_s": hours.close_s}, names))
+        left_out(Reason("session_outside_hours", {
+            "event": event.id, "place": venue.id, "date": self.date, "sessions": ((start_s, end_s),),
+            "opens_s": hours.open_s, "closes_s": hours.close_s}, names))
 
     def is_window(self, venue: Place, start_s: int, end_s: int) -> bool:
         """Joined at any minute: an exhibition's hours, anything at a standing attraction, long sessions."""

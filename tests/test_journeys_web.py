@@ -128,7 +128,7 @@ def test_an_early_winter_shuttle_says_how_long_until_the_gates_open(client):
     assert arrival_s < 8 * 3600
     wait_min = -(-(8 * 3600 - arrival_s) // 60)
     assert fastest["arrival_note"]["message"] == (
-        f"Chengdu Research Base of Giant Panda Breeding opens at 08:00 in winter: {wait_min} minutes to wait")
+        f"Chengdu Research Base of Giant Panda Breeding opens at 08:00 in winter: {wait_min} min to wait")
     # the same shuttle in May: the base opens at 07:30, before it arrives
     _, may = _get(client, "from=dongjiao-memory&to=panda-south-gate&date=2024-05-06&depart=07:00&shuttle=1&lang=en")
     arrivals = [(_clock_s(j["arrival"]), j["arrival_note"]) for j in may["journeys"]]

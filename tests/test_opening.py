@@ -26,7 +26,7 @@ def test_a_winter_shuttle_at_0733_waits_27_minutes_for_the_gates():
     assert note.code == "opens_later"
     assert note.params == {"place": "panda-base", "opens_s": hm("08:00"), "arrival_s": hm("07:33"),
                            "wait_s": 27 * 60, "season": "winter"}
-    assert describe_reason(note, "en") == "the Panda Base opens at 08:00 in winter: 27 minutes to wait"
+    assert describe_reason(note, "en") == "the Panda Base opens at 08:00 in winter: 27 min to wait"
     assert describe_reason(note, "zh") == "基地 冬季 08:00 开门：需等候 27 分钟"
     # the same minute in May: the base opened at 07:30, nothing to say
     assert arrival_note(BASE, dt.date(2024, 5, 6), hm("07:33")) is None

@@ -251,7 +251,7 @@ def test_a_plans_steps_say_when_a_place_is_not_open_at_arrival(app, client):
         late = dataclasses.replace(visit, arrive_s=21 * 3600 + 30 * 60)
         steps = plan_json(dataclasses.replace(real, steps=[early, late]), "en", model)["steps"]
     name = model.places[visit.item.ref].name_en
-    assert steps[0]["arrival_note"]["message"] == f"{name} opens at 08:00 in winter: 27 minutes to wait"
+    assert steps[0]["arrival_note"]["message"] == f"{name} opens at 08:00 in winter: 27 min to wait"
     assert steps[1]["arrival_note"]["message"] == f"{name} closed at 17:30; it opens again at 08:00 on 2024-12-11"
     assert plan_json(real, "en")["steps"][0]["arrival_note"] is None  # no model given: nothing said
 

@@ -4,7 +4,7 @@ A journey or a day plan reaches a place at some minute; this module says, as
 a :class:`~planner.domain.errors.Reason` (a code with parameters, no words),
 whether the place is closed then or opens later, so the visitor is not sent to
 a locked gate: "the Panda Base closed at 17:30" for a 21:30 arrival, "the
-Panda Base opens at 08:00 in winter: 27 minutes to wait" for 07:33.
+Panda Base opens at 08:00 in winter: 27 min to wait" for 07:33.
 
 Codes and their parameters (clock times in seconds after the local midnight of
 ``date``, Asia/Shanghai; ``place`` an id whose names the reason carries):

@@ -91,9 +91,9 @@ OPENING: dict[str, Template] = {
         N_("%(place)s is closed on %(date)s (%(date_weekday)s); it opens at %(next_opens)s on %(next_date)s")
         if p.get("next_date") else N_("%(place)s is closed on %(date)s (%(date_weekday)s)")),
     "opens_later": lambda p: (
-        N_("%(place)s opens at %(opens)s in winter: %(wait_min)s minutes to wait") if p.get("season") == "winter"
-        else N_("%(place)s opens at %(opens)s in summer: %(wait_min)s minutes to wait")
-        if p.get("season") == "summer" else N_("%(place)s opens at %(opens)s: %(wait_min)s minutes to wait")),
+        N_("%(place)s opens at %(opens)s in winter: %(wait_min)s min to wait") if p.get("season") == "winter"
+        else N_("%(place)s opens at %(opens)s in summer: %(wait_min)s min to wait")
+        if p.get("season") == "summer" else N_("%(place)s opens at %(opens)s: %(wait_min)s min to wait")),
     "last_entry_passed": N_("%(place)s lets no one in after %(last_entry)s (last entry); it closes at %(closes)s"),
     "closed_at_arrival": lambda p: (
         N_("%(place)s closed at %(closes)s; it opens again at %(next_opens)s on %(next_date)s")

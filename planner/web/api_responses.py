@@ -272,7 +272,7 @@ class PlanStep(BaseModel):
     price_cny: float | None
     route: dict[str, Any] | None = Field(description="How to get there: legs, fare, times.")
     arrival_note: ArrivalNote | None = Field(None, description="The place not yet open (or shut) at the "
-                                             "step's arrival, e.g. 'opens at 08:00 in winter: 27 minutes to wait'.")
+                                             "step's arrival, e.g. 'opens at 08:00 in winter: 27 min to wait'.")
 
 
 class DayPlan(BaseModel):

@@ -297,3 +297,15 @@ def test_a_cancelled_session_is_marked_on_its_place_page(tmp_path):
     page = app.test_client().get("/places/dj-fanxing-theatre?date=2024-02-12&lang=en").get_data(as_text=True)
     assert '<li class="event status-cancelled" data-event="dj-standup-comedy-2024">' in page
     assert "19:30–21:00 Spring Festival stand-up comedy Cancelled" in _main_text(page)
+
+
+def test_a_relaxed_plans_rest_is_named_as_a_rest_in_both_languages(client):
+    body = {"date": "2024-12-10", "start": "panda-south-gate", "start_time": "08:00", "end_time": "17:00",
+            "interests": ["pandas"], "pace": "relaxed", "meal": False, "shuttle": "without"}
+    plan = client.post("/api/itineraries?lang=en", json=body).get_json()["plans"]["without"]
+    rests = [s for s in plan["steps"] if s["kind"] == "rest"]
+    assert rests, [s["kind"] for s in plan["steps"]]
+    assert rests[0]["name_en"].startswith("A rest (") and rests[0]["name_zh"].startswith("休息（")
+    query = "&".join(f"{k}={v}" for k, v in body.items() if k != "interests") + "&interests=pandas&meal=0"
+    page = client.get(f"/itinerary?{query}&lang=en").get_data(as_text=True)
+    assert "A rest (" in page and '<span class="kind">Rest</span>' in page

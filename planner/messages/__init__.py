@@ -13,8 +13,8 @@ from planner.messages.catalogue import (
 )
 from planner.messages.formats import clock, joined, minutes, weekday, weekday_short
 from planner.messages.reasons import TEMPLATES, describe, describe_reason, fault
-from planner.messages.words import calendar_name, meal_name, word
+from planner.messages.words import calendar_name, meal_name, rest_name, word
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "TEMPLATES", "TRANSLATIONS_DIR", "calendar_name", "clock",
-           "describe", "describe_reason", "fault", "gettext", "joined", "meal_name", "minutes", "pgettext",
+           "describe", "describe_reason", "fault", "gettext", "joined", "meal_name", "minutes", "pgettext", "rest_name",
            "translations", "weekday", "weekday_short", "word"]

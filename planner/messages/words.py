@@ -30,6 +30,7 @@ KINDS = {
     "spot": "Spot",
     "event": "Event",
     "meal": "Meal",
+    "rest": "Rest",
 }
 
 #: Tags of places and events (data/places.yaml, data/events.yaml); a tag without a word shows as it is.
@@ -178,3 +179,8 @@ def calendar_name(lang: str) -> str:
 def meal_name(site: str, lang: str) -> str:
     """A day plan's lunch break at a site (named in ``lang``), e.g. "Lunch (Dongjiao Memory)"."""
     return gettext("Lunch (%(site)s)", lang, site=site)
+
+
+def rest_name(site: str, lang: str) -> str:
+    """A day plan's rest break at a site (named in ``lang``), e.g. "A rest (Panda Base)"."""
+    return gettext("A rest (%(site)s)", lang, site=site)

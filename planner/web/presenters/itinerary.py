@@ -17,7 +17,7 @@ from planner.domain.model import Model
 from planner.domain.opening import arrival_note, hours_of
 from planner.itinerary.daytrip import DayPlan, Item, PlanLeg, SiteLeg, Step, Way
 from planner.itinerary.ics import IcsWords, plan_to_ics
-from planner.messages import clock, describe_reason, gettext, meal_name, minutes, word
+from planner.messages import clock, describe_reason, gettext, meal_name, minutes, rest_name, word
 from planner.routing.journeys import Leg, at
 from planner.web.presenters.forms import note_json
 
@@ -65,7 +65,9 @@ def _arrival_note(step: Step, day: dt.date, model: Model | None) -> Reason | Non
 def item_name(item: Item, lang: str) -> str:
     """What a step is called: a place's or event's own name, or lunch at a site."""
     name = item.name_en if lang == "en" else item.name_zh
-    return meal_name(name, lang) if item.kind == "meal" else name
+    if item.kind == "meal":
+        return meal_name(name, lang)
+    return rest_name(name, lang) if item.kind == "rest" else name
 
 
 def way_json(way: Way, day: dt.date) -> dict[str, Any]:

@@ -309,3 +309,15 @@ def test_a_relaxed_plans_rest_is_named_as_a_rest_in_both_languages(client):
     query = "&".join(f"{k}={v}" for k, v in body.items() if k != "interests") + "&interests=pandas&meal=0"
     page = client.get(f"/itinerary?{query}&lang=en").get_data(as_text=True)
     assert "A rest (" in page and '<span class="kind">Rest</span>' in page
+
+
+def test_an_empty_evening_is_a_note_not_a_failure(client):
+    """A winter Monday has no show at Dongjiao Memory: the plan says so as a note on the day."""
+    body = {"date": "2024-12-09", "start": "dongjiao-memory", "start_time": "14:00", "end_time": "21:00",
+            "interests": ["music"], "meal": False, "shuttle": "without"}
+    plan = client.post("/api/itineraries?lang=en", json=body).get_json()["plans"]["without"]
+    assert any("no show at Dongjiao Memory" in note for note in plan["notes"]), plan["notes"]
+    assert not any("no show" in reason for reason in plan["infeasible"])
+    page = client.get("/itinerary?lang=en&date=2024-12-09&start=dongjiao-memory&start_time=14:00"
+                      "&end_time=21:00&interests=music&meal=0&shuttle=without").get_data(as_text=True)
+    assert '<p class="plan-note"><strong>Note:</strong> no show at Dongjiao Memory' in page

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Union
 
 from planner.domain.errors import BadRequest, Name, Param, Reason
@@ -163,7 +163,11 @@ class Step:
 
 @dataclass(frozen=True)
 class DayPlan:
-    """A day, typed until it is shown: steps and the way home, totals, what cannot be done and why."""
+    """A day, typed until it is shown: steps and the way home, totals, what cannot be done and why.
+
+    ``infeasible``: what the visitor asked for and does not get (a must-see, lunch), with the cause;
+    ``notes``: what is true of the day without being a failure of the plan (no show in the evening).
+    """
 
     request: DayRequest
     steps: list[Step]
@@ -178,6 +182,7 @@ class DayPlan:
     transit_queries: int
     candidates: int
     totals: Totals
+    notes: list[Reason] = field(default_factory=list)
 
 
 class DayPlanner:
@@ -238,8 +243,8 @@ class DayPlanner:
         infeasible += day.missed_musts(start, end, solution.tour)
         if request.meal and not any(items[i].kind == "meal" for i in solution.tour):
             infeasible.append(Reason("no_lunch"))
-        infeasible += day.quiet_evenings(sessions)
-        return self._build(request, oracle, start, end, day, solution, infeasible)
+        plan = self._build(request, oracle, start, end, day, solution, infeasible)
+        return replace(plan, notes=day.quiet_evenings(sessions))
 
     # --- the plan
 

@@ -284,6 +284,8 @@ class DayPlan(BaseModel):
     score: float
     optimal: bool = Field(description="True when the search proved this the best day.")
     infeasible: list[str] = Field(description="What cannot be done, and why.")
+    notes: list[str] = Field(description="What is true of the day without being a fault of the plan, e.g. "
+                                         "no show at a site in the evening.")
     seconds: float
     candidates: int
     totals: dict[str, float | None]

@@ -34,6 +34,7 @@ def plan_json(plan: DayPlan, lang: str, model: Model | None = None) -> dict[str,
         "leave": at(day, plan.leave_s).isoformat(), "back": at(day, plan.back_s).isoformat(),
         "score": plan.score, "optimal": plan.optimal,
         "infeasible": [describe_reason(reason, lang) for reason in plan.infeasible],
+        "notes": [describe_reason(reason, lang) for reason in plan.notes],
         "seconds": round(plan.seconds, 3), "candidates": plan.candidates,
         "totals": {**asdict(plan.totals), "total_cny": plan.totals.total_cny},
         "steps": [{**_step_json(step, day), "arrival_note": note_json(_arrival_note(step, day, model), lang)}

@@ -172,3 +172,19 @@ def test_bad_input_is_shown_beside_its_field_with_the_form_kept(client):
     assert 'id="time-error"' in bad_time and 'value="8h"' in bad_time and "not a time" in bad_time
     bad_date = client.get("/journeys?from=dongjiao-memory&to=panda-base&time=08:00&date=2024-02-30&lang=zh")
     assert bad_date.status_code == 400 and 'id="date-error"' in bad_date.get_data(as_text=True)
+
+
+def test_typed_coordinates_are_what_the_lists_show_and_plan_from(client):
+    """With coordinates typed, the place list reads "The coordinates typed below" (not the first place),
+    and submitting it as it is plans from the coordinates, on the journey and day-plan forms."""
+    page = client.get("/journeys?lang=en&from=&from_latlon=30.6540,104.0790&to=panda-south-gate"
+                      "&date=2024-12-09&time=09:00&time_is=depart")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<option value="" selected>The coordinates typed below</option>' in text
+    assert 'value="30.6540,104.0790"' in text and 'class="journey' in text
+    page = client.get("/itinerary?lang=en&start=&start_latlon=30.6540,104.0790&date=2024-12-09"
+                      "&start_time=08:00&end_time=12:00&meal=0&shuttle=without")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<option value="" selected>The coordinates typed below</option>' in text and "tl-visit" in text

@@ -119,7 +119,7 @@ def itinerary_page():
     day_request: DayRequest | None = None
     plans: dict[str, DayPlan] | None = None
     query = ""
-    if request.args.get("start") and not errors:
+    if (request.args.get("start") or request.args.get("start_latlon")) and not errors:
         try:
             day_request, shuttle = request_from(ItineraryRequest.from_form(request.args), json_body=False)
         except (RequestInvalid, BadRequest) as exc:

@@ -89,12 +89,17 @@ def form_args(args: MultiDict) -> MultiDict:
     """The journey form's ``time_is`` (depart or arrive_by) and ``time`` as ``depart`` or ``arrive_by``.
 
     Links made before the form had one time field give ``depart`` or ``arrive_by`` themselves:
-    they are kept as they are when ``time`` is absent.
+    they are kept as they are when ``time`` is absent. An end whose list says "the coordinates typed
+    below" (an empty value) is the coordinates typed beside it.
     """
+    out = MultiDict(args)
+    for end in ("from", "to"):  # the list's "coordinates typed below": the coordinates are the end
+        if not args.get(end) and args.get(f"{end}_latlon"):
+            out[end] = args[f"{end}_latlon"]
     if not args.get("time"):
-        return args
+        return out
     choice = args.get("time_is") if args.get("time_is") in TIME_CHOICES else "depart"
-    out = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in (*TIME_CHOICES, "time", "time_is")])
+    out = MultiDict([(k, v) for k, v in out.items(multi=True) if k not in (*TIME_CHOICES, "time", "time_is")])
     out[choice] = args["time"]
     return out
 
@@ -116,7 +121,8 @@ def journeys_page():
     result, errors, status = None, {}, 200
     try:
         day = parse_date(args.get("date"), default=today())
-        if args.get("from") and args.get("to"):
+        # a place chosen, or coordinates typed beside the list (its option then reads so)
+        if (args.get("from") or args.get("from_latlon")) and (args.get("to") or args.get("to_latlon")):
             result = plan_from_args(args)
     except (RequestInvalid, BadRequest) as exc:  # shown beside its field, the form as typed
         errors, status = form_errors(exc, current_lang(), {"depart": "time", "arrive_by": "time"}), 400

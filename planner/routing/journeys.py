@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict, Unpack
 
@@ -31,7 +32,9 @@ from planner.domain.fares import FareRules
 from planner.routing.fares import leg_fares, total_fare
 from planner.routing.shuttle import shuttle_stop_id, shuttle_trips
 from planner.routing import reasons
-from planner.routing.timetable import DAY_S, Timetable, WalkRules, build_timetable, day_shift_s, service_day_start
+from planner.routing.timetable import (
+    DAY_S, FeedBasis, Timetable, Walking, WalkRules, build_timetable, day_shift_s, service_day_start,
+)
 
 
 class CacheSizes(TypedDict, total=False):
@@ -202,6 +205,39 @@ class Options:
     max_days: int = 14
 
 
+class _FeedShared:
+    """What the timetables of every date of one feed share (:class:`FeedBasis` per added stops and trips,
+    :class:`Walking` per those and walking rules), kept for the feed's life: a new journey planner over
+    the same feed (a new app state, a date's first plan) builds only the date's own part."""
+
+    def __init__(self) -> None:
+        self.bases: SharedCache[FeedBasis] = SharedCache(4, build_once=True)
+        self.walks: SharedCache[Walking] = SharedCache(16, build_once=True)
+
+
+#: id(feed) -> (a weak reference to the feed, what its timetables share); an entry goes with its feed
+_FEED_SHARED: dict[int, tuple[weakref.ref[Feed], _FeedShared]] = {}
+_FEED_SHARED_LOCK = threading.RLock()  # re-entrant: a feed may die (its callback runs) while it is held
+
+
+def _shared_of(feed: Feed) -> _FeedShared:
+    """What the timetables of ``feed`` share (the feed is read once and not changed after)."""
+    key = id(feed)
+    with _FEED_SHARED_LOCK:
+        held = _FEED_SHARED.get(key)
+        if held is not None and held[0]() is feed:
+            return held[1]
+
+        def gone(ref: weakref.ref[Feed]) -> None:
+            with _FEED_SHARED_LOCK:
+                if _FEED_SHARED.get(key, (None,))[0] is ref:
+                    del _FEED_SHARED[key]
+
+        shared = _FeedShared()
+        _FEED_SHARED[key] = (weakref.ref(feed, gone), shared)
+        return shared
+
+
 def at(day: dt.date, seconds: int, tz: dt.tzinfo = TZ) -> dt.datetime:
     """The aware date-time of a GTFS time on ``day``: true seconds after noon minus 12 h
     (:func:`planner.routing.timetable.service_day_start`), so a time past 24:00:00 falls on the next
@@ -318,7 +354,12 @@ class JourneyPlanner:
         # One build at a time: a build is pure Python, so under the GIL several at once finish no
         # sooner, and each holds its ~30 MB until done (8 request threads: 240 MB more at peak).
         with self._one_build:
-            return build_timetable(self.feed, day, rules, extra_stops, extra_trips, window_s)
+            shared = _shared_of(self.feed)
+            basis = shared.bases.get_or_build(
+                (extra_stops, extra_trips), lambda: FeedBasis(self.feed, extra_stops, extra_trips))
+            walking = shared.walks.get_or_build(
+                (extra_stops, extra_trips, rules), lambda: Walking(self.feed, basis, rules))
+            return build_timetable(self.feed, day, rules, extra_stops, extra_trips, window_s, basis, walking)
 
     def _links(self, tt: Timetable, options: Options) -> reasons.Links:
         """Which stops lead to which on any day of the feed (kept per walking rules)."""

@@ -33,7 +33,7 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from planner.routing.timetable import Pattern, Timetable, TripRules
+from planner.routing.timetable import FeedBasis, Pattern, Timetable, TripRules
 
 INF = 1 << 60
 _M_PER_DEG = 111_320.0
@@ -545,26 +545,76 @@ def _flat_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def max_speed_m_s(tt: Timetable) -> float:
-    """The fastest straight-line speed any hop in the timetable achieves (cached)."""
+    """The fastest straight-line speed any hop in the timetable achieves (cached).
+
+    Measured once per feed where the timetable has its feed's :class:`planner.routing.timetable.FeedBasis`
+    (every run of every trip, any date: the fastest of them is at least the date's fastest) and walking
+    rules; only the date's own hops are measured per timetable: those between two trips one vehicle runs
+    in turn, and the walks that transfers.txt rules naming trips allow.
+    """
     cached = tt.fastest_m_s
     if cached is not None:
         return cached
-    fastest = 0.0
-    for pattern in tt.patterns:
-        hops = [_flat_m(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
-                for a, b in zip(pattern.stops, pattern.stops[1:])]
-        for arrivals, departures in zip(pattern.arrivals, pattern.departures):
-            for pos, metres in enumerate(hops):
-                fastest = max(fastest, metres / max(1, arrivals[pos + 1] - departures[pos]))
-    for stop, paths in enumerate(tt.footpaths):
-        for other, secs, _ in paths:
-            metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
-            fastest = max(fastest, metres / max(1, secs))
+    basis, walking = tt.basis, tt.walking
+    if basis is None or walking is None:
+        fastest = max(_fastest_ride(tt, tt.patterns), _fastest_walk(tt, tt.footpaths))
+    else:
+        if basis.fastest_m_s is None:
+            basis.fastest_m_s = _fastest_basis(tt, basis)
+        if walking.fastest_m_s is None:
+            walking.fastest_m_s = _fastest_walk(tt, walking.footpaths)
+        fastest = max(basis.fastest_m_s, walking.fastest_m_s, _fastest_ride(tt, [p for p in tt.patterns if p.segments]))
     for (stop, other), (secs, _) in (tt.rules.walks() if tt.rules is not None else {}).items():
         metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
         fastest = max(fastest, metres / max(1, secs))  # a rule's walk may be quicker than walking
     tt.fastest_m_s = fastest * 1.01 + 0.01  # margin for the flat-earth approximation
     return tt.fastest_m_s
+
+
+def _fastest_ride(tt: Timetable, patterns: list[Pattern]) -> float:
+    """The fastest straight-line speed of a hop of a run of ``patterns``."""
+    fastest = 0.0
+    for pattern in patterns:
+        hops = [_flat_m(tt.stop_lat[a], tt.stop_lon[a], tt.stop_lat[b], tt.stop_lon[b])
+                for a, b in zip(pattern.stops, pattern.stops[1:])]
+        for arrivals, departures in zip(pattern.arrivals, pattern.departures):
+            for pos, metres in enumerate(hops):
+                fastest = max(fastest, metres / max(1, arrivals[pos + 1] - departures[pos]))
+    return fastest
+
+
+def _fastest_walk(tt: Timetable, footpaths: list[list[tuple[int, int, int]]]) -> float:
+    fastest = 0.0
+    for stop, paths in enumerate(footpaths):
+        for other, secs, _ in paths:
+            metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
+            fastest = max(fastest, metres / max(1, secs))
+    return fastest
+
+
+def _basis_hops(basis: FeedBasis) -> dict[tuple[int, int], int]:
+    """(a, b) -> the least seconds from departing a to arriving at b, consecutive calls of a trip, over every
+    trip of the feed and every added trip (a run of a frequency-based trip is its trip shifted: the same)."""
+    if basis.least_hop_s is not None:
+        return basis.least_hop_s
+    best: dict[tuple[int, int], int] = {}
+    index = basis.stops.index
+    for stops, arrivals, departures in (
+            *((base.key[1], base.arrivals, base.departures) for base in basis.trips if base.key is not None),
+            *((tuple(index[s] for s in extra.stop_ids), extra.arrivals_s, extra.departures_s)
+              for extra in basis.extra_trips)):
+        for pos in range(len(stops) - 1):
+            key, secs = (stops[pos], stops[pos + 1]), arrivals[pos + 1] - departures[pos]
+            if secs < best.get(key, INF):
+                best[key] = secs
+    basis.least_hop_s = best
+    return best
+
+
+def _fastest_basis(tt: Timetable, basis: FeedBasis) -> float:
+    lat, lon = tt.stop_lat, tt.stop_lon
+    return max((_flat_m(lat[a], lon[a], lat[b], lon[b]) / max(1, secs) for (a, b), secs in _basis_hops(basis).items()),
+               default=0.0)
 
 
 def _lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
@@ -579,12 +629,46 @@ def _lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
 
 def _hops_into(tt: Timetable) -> list[list[tuple[int, int]]]:
     """The timetable as a reverse graph: ``into[b]`` = [(a, least seconds from a to b)] over every
-    hop of every pattern (any run, riding through) and every footpath; built once per timetable."""
+    hop of every pattern (any run, riding through) and every footpath; built once per timetable.
+
+    Where the timetable has its feed's basis and walking rules, the hops are those of every trip of the
+    feed (any date: never more than the date's least) and the footpaths, measured once; the date adds
+    only the hops between two trips one vehicle runs in turn and the walks rules naming trips allow.
+    """
     cached = tt.hops_into
     if cached is not None:
         return cached
+    basis, walking = tt.basis, tt.walking
+    if basis is None or walking is None:
+        best = _pattern_hops(tt.patterns)
+        _add_walks(best, tt.footpaths)
+    else:
+        if walking.least_s is None:
+            walks: dict[tuple[int, int], int] = {}
+            _add_walks(walks, walking.footpaths)
+            walking.least_s = walks
+        best = dict(_basis_hops(basis))
+        for key, secs in walking.least_s.items():
+            if secs < best.get(key, INF):
+                best[key] = secs
+        for key, secs in _pattern_hops([p for p in tt.patterns if p.segments]).items():
+            if secs < best.get(key, INF):
+                best[key] = secs
+    for (a, b), (secs, _) in (tt.rules.walks() if tt.rules is not None else {}).items():
+        if secs < best.get((a, b), INF):  # walks rules allow some trips only
+            best[(a, b)] = secs
+    into: list[list[tuple[int, int]]] = [[] for _ in range(tt.n_stops)]
+    for (a, b), secs in best.items():
+        if a != b:
+            into[b].append((a, max(0, secs)))
+    tt.hops_into = into
+    return into
+
+
+def _pattern_hops(patterns: list[Pattern]) -> dict[tuple[int, int], int]:
+    """(a, b) -> the least seconds of a hop from a to b of a run of ``patterns``."""
     best: dict[tuple[int, int], int] = {}
-    for pattern in tt.patterns:
+    for pattern in patterns:
         stops = pattern.stops
         if len(stops) < 2:
             continue
@@ -595,19 +679,14 @@ def _hops_into(tt: Timetable) -> list[list[tuple[int, int]]]:
             key = (stops[pos], stops[pos + 1])
             if secs < best.get(key, INF):
                 best[key] = secs
-    for a, paths in enumerate(tt.footpaths):
+    return best
+
+
+def _add_walks(best: dict[tuple[int, int], int], footpaths: list[list[tuple[int, int, int]]]) -> None:
+    for a, paths in enumerate(footpaths):
         for b, secs, _ in paths:
             if secs < best.get((a, b), INF):
                 best[(a, b)] = secs
-    for (a, b), (secs, _) in (tt.rules.walks() if tt.rules is not None else {}).items():
-        if secs < best.get((a, b), INF):  # walks rules allow some trips only
-            best[(a, b)] = secs
-    into: list[list[tuple[int, int]]] = [[] for _ in range(tt.n_stops)]
-    for (a, b), secs in best.items():
-        if a != b:
-            into[b].append((a, max(0, secs)))
-    tt.hops_into = into
-    return into
 
 
 def tight_lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:

@@ -31,7 +31,7 @@ Building is pure: it takes a read :class:`planner.domain.transit.Feed` and param
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from planner.domain.geo import near_pairs, distance_m
@@ -107,7 +107,8 @@ class Pattern:
     departures_at: list[list[int]] = field(default_factory=list)
 
     def finish(self) -> None:
-        self.departures_at = [[dep[pos] for dep in self.departures] for pos in range(len(self.stops))]
+        self.departures_at = ([list(column) for column in zip(*self.departures)] if self.departures
+                              else [[] for _ in self.stops])
 
     def trip_at(self, run: int, pos: int, alighting: bool) -> tuple[str, str]:
         """The GTFS trip and route of run ``run`` for a rider alighting at (or boarding at) ``pos``.
@@ -222,6 +223,10 @@ class Timetable:
     fastest_m_s: float | None = field(default=None, init=False, repr=False, compare=False)
     # the reverse hop graph of planner.routing.raptor's tight lower bounds, once it has built it
     hops_into: list[list[tuple[int, int]]] | None = field(default=None, init=False, repr=False, compare=False)
+    # what the timetables of every date of the feed share (stops, trips, walks): lower bounds measured
+    # over it hold for every date (planner.routing.raptor keeps them there)
+    basis: FeedBasis | None = field(default=None, repr=False, compare=False)
+    walking: Walking | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_stops(self) -> int:
@@ -316,12 +321,16 @@ def build_timetable(
     extra_stops: tuple[ExtraStop, ...] = (),
     extra_trips: tuple[ExtraTrip, ...] = (),
     window_s: tuple[int, int] = (0, 2 * DAY_S),
+    basis: FeedBasis | None = None,
+    walking: Walking | None = None,
 ) -> Timetable:
     """The timetable of ``day``: its trips, yesterday's past midnight, tomorrow's (and later days'
     when the window reaches them).
 
     ``window_s`` bounds which runs are kept (true seconds after ``day``'s service-day start); the
-    service days searched follow from it (:func:`_service_days`).
+    service days searched follow from it (:func:`_service_days`). ``basis`` and ``walking``: what every
+    date of the feed shares, built once (:class:`FeedBasis` of this feed and these added stops and trips,
+    :class:`Walking` of these rules); built here when not given.
 
     Examples
     --------
@@ -332,34 +341,42 @@ def build_timetable(
     >>> [p.trip_ids[0] for p in tt.patterns]  # Monday's 24:50 trip runs at 00:50
     ['t2@3000']
     """
-    stops = _StopIndex(feed, extra_stops)
+    if basis is None:
+        basis = FeedBasis(feed, extra_stops, extra_trips)
+    if walking is None:
+        walking = Walking(feed, basis, rules)
+    stops = basis.stops
     # trips a rule names get patterns of their own, so that all runs of a pattern obey the same rules
-    builder = _PatternBuilder(stops, {t for r in feed.transfer_rules if r.type <= 3 and r.rank < 6
-                                      for t in (r.from_trip, r.to_trip) if t})
+    builder = _PatternBuilder(stops, basis.named)
     days = _service_days(day, window_s, feed.zone)
-    # every timetabled trip on every service day, in day's time base; frequency-based ones go in at once
-    calls: dict[_RunKey, list[_Call]] = {}
-    # trips that may continue as others: kept outside the window too, until joined
-    linkable = {t for r in feed.transfer_rules if r.type == 4 for t in (r.from_trip, r.to_trip)}
+    # every timetabled trip on every service day, in day's time base, as (its trip, shift); frequency-based
+    # ones go in at once
+    runs: dict[_RunKey, tuple[_TripBase, int]] = {}
     for service_day, offset in days:
         services = feed.services_on(service_day)
-        for trip_id, times in feed.stop_times.items():
-            trip = feed.trips[trip_id]
-            if trip.service_id not in services:
+        for base in basis.trips:
+            if base.service_id not in services:
                 continue
-            for shift, headway in _trip_runs(feed, trip_id, times):
+            for shift, headway in base.runs:
                 shift += offset
-                outside = times[-1].arrival_s + shift < window_s[0] or times[0].departure_s + shift > window_s[1]
-                if outside and (headway is not None or not (trip.block_id or trip_id in linkable)):
+                outside = base.last_arrival_s + shift < window_s[0] or base.first_departure_s + shift > window_s[1]
+                # trips that may continue as others: kept outside the window too, until joined
+                if outside and (headway is not None or not base.linkable):
                     continue
-                run = [(t.stop_id, t.arrival_s + shift, t.departure_s + shift,
-                        t.pickup_type != NO_PICKUP, t.drop_off_type != NO_PICKUP) for t in times]
                 if headway is None:
-                    calls[(trip_id, service_day)] = run  # windowed below, once joined
+                    runs[(base.trip_id, service_day)] = (base, shift)  # windowed below, once joined
                 else:
-                    builder.add(trip.route_id, f"{trip_id}@{run[0][2]}", run, headway, trips=(trip_id,))
+                    builder.add_base(base, shift, headway)
+    # only runs that may continue as others are spelled out as calls, to be linked
+    calls = {key: base.calls(shift) for key, (base, shift) in runs.items() if base.linkable}
     links = _in_seat_links(feed, calls)
-    for chain in _chains(calls, links):
+    for chain in _chains(runs, links):
+        if len(chain) == 1:
+            base, shift = runs[chain[0]]
+            if base.last_arrival_s + shift < window_s[0] or base.first_departure_s + shift > window_s[1]:
+                continue
+            builder.add_base(base, shift, None)
+            continue
         joined, segments = _joined([calls[key] for key in chain], [feed.trips[t].route_id for t, _ in chain])
         if joined[-1][1] < window_s[0] or joined[0][2] > window_s[1]:
             continue
@@ -375,16 +392,85 @@ def build_timetable(
     for p_idx, pattern in enumerate(patterns):
         for pos, stop in enumerate(pattern.stops):
             patterns_at[stop].append((p_idx, pos))
-    within = _walks_within(stops, rules)
-    footpaths, change_s = _stop_rules(feed, stops, rules, within)
     return Timetable(
         date=day, stop_ids=stops.ids, stop_names=stops.names, stop_names_en=stops.names_en,
         stop_lat=stops.lat, stop_lon=stops.lon,
         index=stops.index, patterns=patterns, patterns_at=patterns_at,
-        footpaths=footpaths, change_s=change_s, route_info=_route_info(feed),
-        station_platforms=_station_platforms(feed, stops),
-        rules=_trip_rules(feed, stops, rules, patterns, within, change_s),
+        footpaths=walking.footpaths, change_s=walking.change_s, route_info=basis.route_info,
+        station_platforms=basis.station_platforms,
+        rules=_trip_rules(feed, stops, rules, patterns, walking.within, walking.change_s),
+        basis=basis, walking=walking,
     )
+
+
+class _TripBase:
+    """A trip of the feed as every date's timetable takes it: its calls in stop indices, its runs.
+
+    ``key`` is the pattern key of a run of this trip alone; None when a call's stop is no boarding
+    point (the date's build then meets the feed's fault as it always has, by spelling the calls out).
+    """
+
+    __slots__ = ("trip_id", "route_id", "service_id", "times", "key", "arrivals", "departures", "runs",
+                 "first_departure_s", "last_arrival_s", "linkable")
+
+    def __init__(self, feed: Feed, stops: _StopIndex, trip_id: str, times: list[StopTime], named: set[str],
+                 linkable: set[str]) -> None:
+        trip = feed.trips[trip_id]
+        self.trip_id, self.route_id, self.service_id, self.times = trip_id, trip.route_id, trip.service_id, times
+        self.arrivals = [t.arrival_s for t in times]
+        self.departures = [t.departure_s for t in times]
+        self.first_departure_s, self.last_arrival_s = times[0].departure_s, times[-1].arrival_s
+        self.runs = _trip_runs(feed, trip_id, times)
+        self.linkable = bool(trip.block_id) or trip_id in linkable
+        key: _PatternKey | None
+        try:
+            key = (trip.route_id, tuple(stops.index[t.stop_id] for t in times),
+                   tuple(t.pickup_type != NO_PICKUP for t in times), tuple(t.drop_off_type != NO_PICKUP for t in times),
+                   (), (trip_id,) if trip_id in named else ())
+        except KeyError:
+            key = None
+        self.key = key
+
+    def calls(self, shift: int) -> list[_Call]:
+        """The trip's calls, ``shift`` seconds later."""
+        return [(t.stop_id, t.arrival_s + shift, t.departure_s + shift,
+                 t.pickup_type != NO_PICKUP, t.drop_off_type != NO_PICKUP) for t in self.times]
+
+
+class FeedBasis:
+    """What the timetables of every date of one feed (with the same added stops and trips) share: the stops,
+    each trip's calls and runs, the stations' platforms, the routes. Built once per feed
+    (:class:`planner.routing.journeys.JourneyPlanner` keeps it); a date's build then only picks the runs.
+
+    ``fastest_m_s`` and ``least_hop_s`` are lower bounds over every run of every trip (any date, the added
+    trips too), hence over any date's: :mod:`planner.routing.raptor` measures them once and keeps them here.
+    """
+
+    def __init__(self, feed: Feed, extra_stops: tuple[ExtraStop, ...] = (),
+                 extra_trips: tuple[ExtraTrip, ...] = ()) -> None:
+        self.stops = _StopIndex(feed, extra_stops)
+        self.extra_trips = extra_trips
+        self.named = {t for r in feed.transfer_rules if r.type <= 3 and r.rank < 6 for t in (r.from_trip, r.to_trip) if t}
+        linkable = {t for r in feed.transfer_rules if r.type == 4 for t in (r.from_trip, r.to_trip)}
+        self.trips = [_TripBase(feed, self.stops, trip_id, times, self.named, linkable)
+                      for trip_id, times in feed.stop_times.items()]
+        self.station_platforms = _station_platforms(feed, self.stops)
+        self.route_info = _route_info(feed)
+        self.fastest_m_s: float | None = None  # the fastest straight-line speed of a hop of any run
+        self.least_hop_s: dict[tuple[int, int], int] | None = None  # (a, b) -> least seconds of a hop a to b
+
+
+class Walking:
+    """Footpaths and change times of a feed's stops under walking rules: the same on every date.
+
+    ``fastest_m_s`` and ``least_s``: lower bounds over its footpaths, kept by :mod:`planner.routing.raptor`.
+    """
+
+    def __init__(self, feed: Feed, basis: FeedBasis, rules: WalkRules) -> None:
+        self.within = _walks_within(basis.stops, rules)
+        self.footpaths, self.change_s = _stop_rules(feed, basis.stops, rules, self.within)
+        self.fastest_m_s: float | None = None
+        self.least_s: dict[tuple[int, int], int] | None = None
 
 
 def _station_platforms(feed: Feed, stops: _StopIndex) -> dict[str, tuple[int, ...]]:
@@ -467,7 +553,7 @@ def _same_place(feed: Feed, a: str, b: str) -> bool:
     return bool(parent) and parent == feed.stops[b].parent_id
 
 
-def _chains(calls: dict[_RunKey, list[_Call]], links: dict[_RunKey, list[_RunKey]]) -> Iterator[list[_RunKey]]:
+def _chains(calls: Mapping[_RunKey, object], links: dict[_RunKey, list[_RunKey]]) -> Iterator[list[_RunKey]]:
     """Every run as one vehicle rides it: a run alone, or a maximal path of in-seat links (a 1-to-n link
     gives a path per branch, at most :data:`MAX_CHAIN_PATHS` from one start)."""
     has_before = {b for after in links.values() for b in after}
@@ -549,8 +635,8 @@ class _StopIndex:
 #: What a pattern shares: (route id, stop indices, can board, can alight, segments, trips rules name).
 _PatternKey = tuple[str, tuple[int, ...], tuple[bool, ...], tuple[bool, ...], tuple[tuple[int, str], ...],
                     tuple[str, ...]]
-#: One run: (arrivals, departures, trip id, headway or None, GTFS trip ids).
-_Run = tuple[list[int], list[int], str, "int | None", tuple[str, ...]]
+#: One run: (arrivals, departures, trip id, headway or None, GTFS trip ids, the trip it is a shift of or None).
+_Run = tuple[list[int], list[int], str, "int | None", tuple[str, ...], "_TripBase | None"]
 
 
 class _PatternBuilder:
@@ -567,7 +653,17 @@ class _PatternBuilder:
         key = (route_id, tuple(self.stops.index[c[0]] for c in calls),
                tuple(c[3] for c in calls), tuple(c[4] for c in calls), segments, named if any(named) else ())
         self.trips_by_key.setdefault(key, []).append(
-            ([c[1] for c in calls], [c[2] for c in calls], trip_id, headway, trips or (trip_id,)))
+            ([c[1] for c in calls], [c[2] for c in calls], trip_id, headway, trips or (trip_id,), None))
+
+    def add_base(self, base: _TripBase, shift: int, headway: int | None) -> None:
+        """A run of one trip alone, ``shift`` seconds after the trip's own times."""
+        label = f"{base.trip_id}@{base.first_departure_s + shift}"
+        if base.key is None:  # a call at a stop that is no boarding point: as the feed has it, a KeyError
+            self.add(base.route_id, label, base.calls(shift), headway, trips=(base.trip_id,))
+            return
+        self.trips_by_key.setdefault(base.key, []).append(
+            ([a + shift for a in base.arrivals], [d + shift for d in base.departures], label, headway,
+             (base.trip_id,), base))
 
     def patterns(self) -> list[Pattern]:
         found: list[Pattern] = []
@@ -576,11 +672,18 @@ class _PatternBuilder:
             # latest trip it does not overtake (RAPTOR's "earliest trip" needs FIFO).
             trips.sort(key=lambda trip: (trip[1][0], trip[0][-1]))
             chains: list[Pattern] = []
-            for arrivals, departures, trip_id, headway, run_trips in trips:
-                chain = next((p for p in chains if _follows(p, arrivals, departures)), None)
-                if chain is None:
+            last_of: list[_TripBase | None] = []  # the trip each chain's latest run is a shift of
+            for arrivals, departures, trip_id, headway, run_trips, base in trips:
+                # a later shift of the same trip as a chain's latest run never overtakes it
+                at = next((i for i, p in enumerate(chains) if (base is not None and last_of[i] is base)
+                           or _follows(p, arrivals, departures)), None)
+                if at is None:
                     chain = Pattern(key[0], key[1], key[2], key[3], key[4])
                     chains.append(chain)
+                    last_of.append(base)
+                else:
+                    chain = chains[at]
+                    last_of[at] = base
                 chain.arrivals.append(arrivals)
                 chain.departures.append(departures)
                 chain.trip_ids.append(trip_id)

@@ -58,18 +58,28 @@ def test_two_browsers_editing_one_event_get_a_conflict_not_an_overwrite(browser,
     sally = log_in(first, base, "sally", password, f"/staff/events/{EVENT}/edit?lang=en")
     ada = log_in(second, base, "ada", password, f"/staff/events/{EVENT}/edit?lang=en")
     sally.fill("#f-title_en", "Sally's title")
+    sally.fill("#f-capacity", "90")
     ada.fill("#f-title_en", "Ada's title")
+    ada.fill("#f-price_cny", "77")
     sally.click("#save")
     assert sally.locator("#event-title").inner_text() == "Sally's title"
     ada.click("#save")
     conflict = ada.locator("#conflict")
     assert conflict.count() == 1
-    assert ada.locator('tr[data-field="title_en"] td.theirs').inner_text() == "Sally's title"
-    assert ada.locator('tr[data-field="title_en"] td.yours').inner_text() == "Ada's title"
+    assert ada.locator('tr[data-field="title_en"] td.theirs').inner_text().strip() == "Sally's title"
+    assert ada.locator('tr[data-field="title_en"] td.yours').inner_text().strip() == "Ada's title"
+    assert ada.locator('tr[data-field="capacity"]').count() == 0  # only Sally changed it: merged
+    button = ada.locator("#save-merge")
+    assert button.inner_text() == "Save, keeping mine for Title (English)"
+    ada.check("#keep-theirs-title_en")
+    assert button.inner_text() == "Save, keeping theirs for Title (English)"
+    ada.check("#keep-mine-title_en")
     calendar = app.extensions["planner"].calendar
     assert calendar.get(EVENT).event.title_en == "Sally's title"
-    ada.click("#keep-mine")  # having seen both, Ada saves hers as version 3
+    button.click()  # having seen both, Ada keeps her title: Sally's capacity stays, Ada's price joins it
     assert ada.locator("#event-title").inner_text() == "Ada's title"
+    now = calendar.get(EVENT).event
+    assert (now.capacity, now.price_cny) == (90, 77.0)
     assert [h.record["title_en"] for h in calendar.history(EVENT)][1:] == ["Sally's title", "Ada's title"]
     first.close()
     second.close()

@@ -53,7 +53,19 @@ def test_a_staff_edit_is_seen_everywhere_at_once(cal_app, users_of, browser_for)
     assert "Su Dongpo, extended" in history and "sally" in history and 'id="version-2"' in history
 
 
-def test_two_editors_of_one_event_cannot_overwrite_each_other(sqlite_app, users_of, browser_for):
+def hidden_fields(page: str) -> dict:
+    """The conflict page's form as the browser would submit it (radios: the checked ones)."""
+    import html
+
+    fields = {k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="([a-z_-]+)" value="([^"]*)"', page)}
+    fields.update(re.findall(r'<input type="radio" name="(keep-[a-z_]+)" value="([a-z]+)" id="[^"]+" checked>', page))
+    fields.pop("csrf_token", None)
+    return fields
+
+
+def test_two_editors_changing_different_fields_both_keep_their_changes(sqlite_app, users_of, browser_for):
+    """Point 5: Sally changes the title, Ada (from the same version) the price and the tags: Ada's save
+    merges, nothing of Sally's is reverted, and the history names the merge."""
     password = users_of(sqlite_app)
     sally, ada = browser_for(sqlite_app), browser_for(sqlite_app)
     sally.login("sally", password)
@@ -61,21 +73,55 @@ def test_two_editors_of_one_event_cannot_overwrite_each_other(sqlite_app, users_
     sally_form, ada_form = edit_form(sally), edit_form(ada)  # both open version 1
     token = f"/staff/events/{EVENT}/edit"
     assert sally.post(token, {**sally_form, "title_en": "Sally's title"}, token_from=token).status_code == 302
-    clash = ada.post(token, {**ada_form, "title_en": "Ada's title"}, token_from=token)
-    assert clash.status_code == 409
-    page = clash.get_data(as_text=True)
-    assert "Sally&#39;s title" in page and "Ada&#39;s title" in page and 'id="keep-mine"' in page
+    merged = ada.post(f"{token}?lang=en", {**ada_form, "price_cny": "66", "tags": "art, calligraphy"},
+                      token_from=token)
+    assert merged.status_code == 302 and merged.headers["Location"] == f"/staff/events/{EVENT}"
     calendar = sqlite_app.extensions["planner"].calendar
-    assert calendar.get(EVENT).event.title_en == "Sally's title"
-    # Ada, having seen both, saves hers over it: a new version, and Sally's stays in the history
-    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page))
-    assert fields["version"] == "2"
-    import html
+    now = calendar.get(EVENT)
+    assert (now.version, now.event.title_en, now.event.price_cny, now.event.tags) == (
+        3, "Sally's title", 66.0, ("art", "calligraphy"))
+    last = calendar.history(EVENT)[-1]
+    assert last.changed_by == "ada" and last.note == "merged with version 2 by sally"
+    assert {field for field, _, _ in last.diff} == {"price_cny", "tags"}
+    page = ada.get(f"/staff/events/{EVENT}?lang=en").get_data(as_text=True)
+    assert "merged with the changes sally saved meanwhile: theirs kept for Title (English); yours for " \
+           "Price (CNY), Tags" in page
 
-    assert ada.post(token, {k: html.unescape(v) for k, v in fields.items() if k != "csrf_token"},
-                    token_from=token).status_code == 302
+
+def test_two_editors_of_one_field_choose_per_field_and_nothing_else_is_lost(sqlite_app, users_of, browser_for):
+    password = users_of(sqlite_app)
+    sally, ada = browser_for(sqlite_app), browser_for(sqlite_app)
+    sally.login("sally", password)
+    ada.login("ada", password)
+    sally_form, ada_form = edit_form(sally), edit_form(ada)  # both open version 1
+    token = f"/staff/events/{EVENT}/edit"
+    assert sally.post(token, {**sally_form, "title_en": "Sally's title", "capacity": "80", "price_cny": "50"},
+                      token_from=token).status_code == 302
+    clash = ada.post(f"{token}?lang=en", {**ada_form, "title_en": "<b>Ada's</b> title", "price_cny": "70",
+                                          "tags": "ink"}, token_from=token)
+    assert clash.status_code == 409
+    calendar = sqlite_app.extensions["planner"].calendar
+    assert calendar.get(EVENT).event.title_en == "Sally's title" and calendar.get(EVENT).version == 2
+    page = clash.get_data(as_text=True)
+    # both values per field, escaped; a choice for each; the button says what it keeps
+    for field, theirs, mine in (("title_en", "Sally&#39;s title", "&lt;b&gt;Ada&#39;s&lt;/b&gt; title"),
+                                ("price_cny", "50", "70")):
+        row = re.search(rf'<tr data-field="{field}".*?</tr>', page, re.S).group(0)
+        assert re.search(rf'class="theirs">.*value="theirs".*{re.escape(theirs)}', row, re.S), field
+        assert re.search(rf'class="yours">.*value="mine".*{re.escape(mine)}', row, re.S), field
+    assert "<b>Ada" not in page
+    assert 'data-field="capacity"' not in page and 'data-field="tags"' not in page  # one side only: merged
+    assert re.search(r'id="merged-theirs">[^<]*Capacity', page) and re.search(r'id="merged-mine">[^<]*Tags', page)
+    button = re.search(r'<button type="submit" id="save-merge"[^>]*>([^<]*)</button>', page).group(1)
+    assert button.strip() == "Save, keeping mine for Title (English), Price (CNY)"
+    # Ada keeps her title and Sally's price: Sally's capacity and Ada's tags stay too
+    fields = {**hidden_fields(page), "keep-price_cny": "theirs"}
+    assert fields["version"] == "2"
+    assert ada.post(token, fields, token_from=token).status_code == 302
+    now = calendar.get(EVENT).event
+    assert (now.title_en, now.price_cny, now.capacity, now.tags) == ("<b>Ada's</b> title", 50.0, 80, ("ink",))
     titles = [h.record["title_en"] for h in calendar.history(EVENT)]
-    assert titles[1:] == ["Sally's title", "Ada's title"]
+    assert titles[1:] == ["Sally's title", "<b>Ada's</b> title"]
 
 
 def test_validation_names_each_field_and_keeps_what_was_typed(staff):

@@ -8,6 +8,7 @@ A value that does not convert is passed on as typed, for it to name.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any, Mapping
 
@@ -15,6 +16,9 @@ from planner.domain.model import TZ
 
 TEXT_FIELDS = ("id", "title_zh", "title_en", "description_zh", "description_en", "venue", "status",
                "rrule", "source", "assumption")
+#: Every record field the form shows; others (a series' overrides ...) pass through a conflict page as JSON.
+FORM_FIELDS = (*TEXT_FIELDS, "start", "end", "exdates", "price_cny", "capacity", "tags")
+CHOICES = ("mine", "theirs")
 
 
 def record_from_form(form: Mapping[str, str]) -> dict:
@@ -36,6 +40,37 @@ def record_from_form(form: Mapping[str, str]) -> dict:
     if "tags" in form:
         record["tags"] = [t for t in re.split(r"[,，、\s]+", form["tags"]) if t]
     return record
+
+
+def chosen_form(form: Mapping[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """A conflict page's answer: the form's fields with each ``keep-<field>`` choice applied, and the
+    record values chosen for fields the form does not show (sent as JSON).
+
+    The page sends each clashing field twice, ``mine-<field>`` and ``theirs-<field>``
+    (``mine-json-<field>`` ... outside the form), and a ``keep-<field>`` radio
+    naming one; a choice that is neither keeps theirs.
+
+    Examples
+    --------
+    >>> chosen_form({"title_en": "T", "keep-title_en": "mine", "mine-title_en": "M", "theirs-title_en": "T",
+    ...              "keep-overrides": "mine", "mine-json-overrides": "[]", "theirs-json-overrides": "[1]"})
+    ({'title_en': 'M', 'keep-title_en': 'mine', 'mine-title_en': 'M', 'theirs-title_en': 'T', \
+'keep-overrides': 'mine', 'mine-json-overrides': '[]', 'theirs-json-overrides': '[1]'}, {'overrides': []})
+    """
+    values = dict(form.items())
+    extra: dict[str, Any] = {}
+    for key, choice in form.items():
+        if not key.startswith("keep-"):
+            continue
+        name, side = key[len("keep-"):], choice if choice in CHOICES else "theirs"
+        if f"{side}-{name}" in form and name in FORM_FIELDS:
+            values[name] = form[f"{side}-{name}"]
+        elif f"{side}-json-{name}" in form:
+            try:
+                extra[name] = json.loads(form[f"{side}-json-{name}"])
+            except ValueError:
+                pass  # not ours: the field keeps the current version's value
+    return values, extra
 
 
 def form_from_record(record: Mapping) -> dict[str, str]:

@@ -19,10 +19,13 @@ from werkzeug.utils import secure_filename
 
 from planner.domain.errors import BadRequest, DataError
 from planner.domain.model import TZ
+from planner.store import Conflict
 from planner.store.ical import apply_import, export_calendar, plan_import, read_calendar
+from planner.store.merge import Merge, merge_records
+from planner.store.records import event_to_record
 from planner.web.views.auth import requires
-from planner.web.presenters.event_forms import form_from_record, record_from_form
-from planner.messages import calendar_name
+from planner.web.presenters.event_forms import FORM_FIELDS, chosen_form, form_from_record, record_from_form
+from planner.messages import calendar_name, joined, word
 from planner.web.i18n.core import _, current_lang
 from planner.web.links import query_of, url_with_query
 from planner.web.params import parse_date, today
@@ -148,7 +151,8 @@ def edit_event(event_id: str):
     stored = calendar.get(event_id)
     if request.method == "GET":
         return _form(stored, {**form_from_record(stored.record), "version": str(stored.version)})
-    record = {**record_from_form(request.form), "id": event_id}
+    form, chosen = chosen_form(request.form)  # a conflict page's choices, when it comes from one
+    record = {**record_from_form(form), **chosen, "id": event_id}
     expected = _version(request.form.get("version"))
     try:
         event = calendar.validate(record)
@@ -158,10 +162,72 @@ def edit_event(event_id: str):
     warnings = [w for w in calendar.warnings(event) if w not in known]
     if warnings and not request.form.get("confirm"):
         return _form(stored, request.form, warnings=warnings)
-    saved = calendar.update(event_id, record, expected, current_user.name)
+    return _save_or_merge(event_id, record, expected)
+
+
+def _save_or_merge(event_id: str, record: dict, expected: int, action: str = "update", note: str | None = None):
+    """Save ``record`` over version ``expected``; when someone saved since, merge field by field.
+
+    Fields only one side changed merge and are saved at once (a flash names
+    them); where both changed a field the conflict page shows both values with
+    a choice per field, and nothing is saved until the editor chooses.
+    """
+    calendar = state().calendar
+    try:
+        saved = calendar.update(event_id, record, expected, current_user.name, action=action, note=note)
+    except Conflict as exc:
+        base, theirs = exc.base, exc.current.record
+        mine = _canonical({**(base or theirs), **record})
+        merge = merge_records(base, theirs, mine)
+        if not merge.clean:
+            return _conflict_page(exc, merge)
+        try:
+            saved = calendar.update(event_id, merge.record, exc.current.version, current_user.name, action=action,
+                                    note=f"merged with version {exc.current.version} by {exc.current.updated_by}")
+        except DataError as problems:
+            return _conflict_page(exc, merge, problems=problems.problems)
+        except Conflict as again:  # a third save in between: choose against that one
+            return _conflict_page(again, merge_records(base, again.current.record, mine))
+        fields = lambda names: joined(map(word_of_field, names), current_lang()) or "—"  # noqa: E731
+        flash(_("Saved (version %(v)s), merged with the changes %(user)s saved meanwhile: theirs kept for "
+                "%(theirs)s; yours for %(mine)s.", v=saved.version, user=exc.current.updated_by,
+                theirs=fields(merge.theirs), mine=fields(merge.mine)), "ok")
+        return redirect(url_for(".event", event_id=event_id))
     flash(_("Saved (version %(v)s).", v=saved.version) if saved.version != expected
           else _("Nothing changed."), "ok")
     return redirect(url_for(".event", event_id=event_id))
+
+
+def _canonical(record: dict) -> dict:
+    """The record as the store would keep it (its RRULE's spelling, times as saved); as given when invalid."""
+    try:
+        return event_to_record(state().calendar.validate(record))
+    except DataError:
+        return record
+
+
+def word_of_field(name: str) -> str:
+    return word("field", name, current_lang())
+
+
+def _conflict_page(exc: Conflict, merge: Merge, problems=None):
+    """Both versions, field by field: what merged without asking, and a choice for each clash."""
+    current = exc.current
+    merged_form = form_from_record(merge.record)
+    clashes = []
+    for clash in merge.clashes:
+        in_form = clash.field in FORM_FIELDS
+        encode = ((lambda v, f=clash.field: form_from_record({f: v})[f]) if in_form
+                  else (lambda v: json.dumps(v, ensure_ascii=False)))
+        clashes.append({"field": clash.field, "label": word_of_field(clash.field), "base": clash.base,
+                        "theirs": clash.theirs, "mine": clash.mine, "in_form": in_form,
+                        "theirs_value": encode(clash.theirs), "mine_value": encode(clash.mine)})
+    return render_template("staff/conflict.html", conflict=exc, merge=merge, clashes=clashes,
+                           merged_form={k: v for k, v in merged_form.items() if k != "id"},
+                           merged_mine=joined(map(word_of_field, merge.mine), current_lang()),
+                           merged_theirs=joined(map(word_of_field, merge.theirs), current_lang()),
+                           sep=joined(["", ""], current_lang()),
+                           problems=problems or [], current=current), 409
 
 
 @bp.post("/events/<event_id>/cancel")

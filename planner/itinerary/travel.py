@@ -331,7 +331,7 @@ class TravelOracle:
         rules = self.planner.rules(self.options)
         source = self.planner.endpoint(tt, a, b, rules)
         target = self.planner.endpoint(tt, b, a, rules)
-        lower = raptor.tight_lower_bounds(tt, target)
+        lower = self.planner.lower_bounds(tt, self.day, self.options, b, target)
         return min((walk_s + lower[stop] for stop, walk_s, _ in source.links if lower[stop] < raptor.INF),
                    default=NEVER_S)
 

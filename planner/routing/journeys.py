@@ -17,6 +17,7 @@ query (:mod:`planner.routing.reasons`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 import weakref
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ from typing import Any, TypedDict, Unpack
 
 from planner.domain.errors import BadRequest, Name, Param, PlannerError
 from planner.domain.caches import SharedCache
-from planner.domain.geo import distance_m, in_chengdu, near_pairs
+from planner.domain.geo import _M_PER_DEG_LAT as M_PER_DEG_LAT, MIN_RADIUS_M, distance_m, in_chengdu
 from planner.sources.gtfs import Feed
 from planner.domain.model import TZ, Model, NetworkParams, Place, Shuttle, Site
 from planner.routing import raptor
@@ -238,6 +239,19 @@ def _shared_of(feed: Feed) -> _FeedShared:
         return shared
 
 
+def _near_stops(tt: Timetable, lat: float, lon: float, radius_m: float) -> list[int]:
+    """The stops that :func:`planner.domain.geo.near_pairs` pairs with the point (lat, lon) among the
+    timetable's stops (the same grid: the stops in the point's cell and the eight around it), without
+    pairing the stops among themselves."""
+    if not radius_m >= MIN_RADIUS_M or not tt.stop_lat:
+        return []
+    cell_lat = radius_m / M_PER_DEG_LAT
+    cell_lon = cell_lat / math.cos(math.radians(max(abs(lat), max(map(abs, tt.stop_lat)))))
+    row, column = int(lat // cell_lat), int(lon // cell_lon)
+    return [i for i, (a, b) in enumerate(zip(tt.stop_lat, tt.stop_lon))
+            if abs(int(a // cell_lat) - row) <= 1 and abs(int(b // cell_lon) - column) <= 1]
+
+
 def at(day: dt.date, seconds: int, tz: dt.tzinfo = TZ) -> dt.datetime:
     """The aware date-time of a GTFS time on ``day``: true seconds after noon minus 12 h
     (:func:`planner.routing.timetable.service_day_start`), so a time past 24:00:00 falls on the next
@@ -279,12 +293,16 @@ class JourneyPlanner:
     _static_links: SharedCache[reasons.Links] = field(init=False, repr=False)
     #: range-RAPTOR slices of the day between two points, kept for itinerary searches (planner.itinerary.travel)
     profile_slices: SharedCache[tuple[list[int], list[int]]] = field(init=False, repr=False)
+    #: tight lower bounds towards a point (raptor.tight_lower_bounds), per timetable: every slice of a
+    #: day's profiles towards one point prunes with the same
+    _lowers: SharedCache[list[int]] = field(init=False, repr=False)
     _one_build: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self._timetables = SharedCache(self.timetable_cache_size, build_once=True)
         self._endpoints = SharedCache(self.endpoint_cache_size)
         self._static_links = SharedCache(4)
+        self._lowers = SharedCache(512)
         self.profile_slices = SharedCache(self.profile_slice_cache_size)
 
     @classmethod
@@ -384,15 +402,9 @@ class JourneyPlanner:
                 for near, secs, metres in tt.footpaths[stop]:
                     links.setdefault(near, (secs, metres))
         elif rules.max_walk_m > 0:
-            here = -1  # the point among the stops' indices
-            candidates = [(here, point.lat, point.lon)] + [
-                (i, lat, lon) for i, (lat, lon) in enumerate(zip(tt.stop_lat, tt.stop_lon))]
             limit = rules.max_walk_m / rules.walk_circuity
-            for a, b in near_pairs(candidates, limit):
-                if here not in (a[0], b[0]) or a[0] == b[0]:
-                    continue
-                near, near_lat, near_lon = b if a[0] == here else a
-                straight = distance_m((point.lat, point.lon), (near_lat, near_lon))
+            for near in _near_stops(tt, point.lat, point.lon, limit):
+                straight = distance_m((point.lat, point.lon), (tt.stop_lat[near], tt.stop_lon[near]))
                 if straight <= limit:
                     links[near] = (rules.walk_s(straight), round(straight * rules.walk_circuity))
         direct = None
@@ -513,7 +525,16 @@ class JourneyPlanner:
         included, within the day's timetable (the day and the next). ``resolution_s=60`` for callers
         that read the answer at whole minutes from ``start_s`` only."""
         tt, source, target = self._prepare(origin, dest, day, options)
-        return tt, source, raptor.profile(tt, source, target, start_s, end_s, options.max_rides, resolution_s)
+        lower = self.lower_bounds(tt, day, options, dest, target)
+        return tt, source, raptor.profile(tt, source, target, start_s, end_s, options.max_rides, resolution_s, lower)
+
+    def lower_bounds(self, tt: Timetable, day: dt.date, options: Options, dest: Point,
+                     target: raptor.Endpoint) -> list[int]:
+        """:func:`planner.routing.raptor.tight_lower_bounds` towards ``dest`` (its links ``target``) in
+        ``day``'s timetable ``tt`` under ``options``, computed once and kept (they depend on the
+        destination's links only, not on where from)."""
+        key = (self._timetable_key(day, options), dest)
+        return self._lowers.get_or_build(key, lambda: raptor.tight_lower_bounds(tt, target))
 
     def _prepare(self, origin: Point, dest: Point, day: dt.date, options: Options
                  ) -> tuple[Timetable, raptor.Endpoint, raptor.Endpoint]:

@@ -13,7 +13,10 @@ whole days. For each request:
   profile slice are built inside the request, as on the first request of a
   date the app has not seen. What does not depend on the date stays as a
   running app has it: the process first plans one day of its own (1 March
-  2024, untimed), so imports and the walks inside the sites are warm;
+  2024, untimed), so imports, the walks inside the sites and what every
+  date's timetable shares (the feed's stops, trips and footpaths and the
+  routing lower bounds measured over all its trips:
+  planner.routing.timetable.FeedBasis, kept per feed) are warm;
 * warm: the same request again on that state (timetable and profile slices
   kept; the plan cache is not used), median of ``--repeat``;
 * cached: through the plan cache (planner.itinerary.plan_cache), as the web

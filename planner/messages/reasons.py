@@ -130,6 +130,8 @@ BAD_REQUEST: dict[str, Template] = {
     "missing_version": N_("the form lacks the version it was made from: reload it"),
     "no_file": N_("choose an .ics file to import"),
     "import_expired": N_("The preview expired: upload the file again."),
+    "no_such_session": N_("this event has no session starting at %(value)s"),
+    "not_a_series": N_("only a recurring event has sessions to change one by one"),
 }
 
 #: Everything else the core refuses: missing things, conflicts, logins, data.

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 
 from planner.main import main
@@ -265,3 +266,118 @@ def test_events_commands_export_and_import(runner, tmp_path, model):
     assert twice.exit_code == 0 and "0 new, 0 changed, 5 unchanged" in twice.output
     bad_venue = runner.invoke(main, ["events", "import", google, "--venue", "nowhere", "--database-url", url])
     assert bad_venue.exit_code == 2
+
+
+# --- one session of a series (issue 11 point 4)
+
+SERIES = "dj-new-year-music-season-2024"  # Fri/Sat 20:00-22:00 at the East Live House, January 2024
+SESSION = "2024-01-12T20:00:00+08:00"
+SERIES_PAGE = f"/staff/events/{SERIES}?from=2024-01-10"
+
+
+def overrides_stored() -> bool:
+    """Whether the store keeps session overrides (K1's model); before it, a cancelled session is an EXDATE."""
+    from planner.store.schema import events
+
+    return "overrides" in events.c
+
+
+def day_plan(client, day: str = "2024-01-12") -> list[tuple[str, str, str]]:
+    body = {"date": day, "start": "dj-east-live-house", "start_time": "17:00", "end_time": "23:30",
+            "must": [SERIES], "shuttle": "without", "meal": False}
+    plan = client.client.post("/api/itineraries?lang=en", json=body).get_json()["plans"]["without"]
+    return [(s["id"], s["start"][11:16], s["end"][11:16]) for s in plan["steps"] if s["id"] == SERIES]
+
+
+def series_on(client, day: str = "2024-01-12") -> list[tuple[str, str, str]]:
+    events = client.get(f"/api/events?date={day}&lang=en").get_json()["events"]
+    return [(e["start"][11:16], e["end"][11:16], e["status"]) for e in events if e["id"] == SERIES]
+
+
+def test_the_staff_event_page_lists_each_session_with_its_actions(staff):
+    page = staff.get(SERIES_PAGE + "&lang=en").get_data(as_text=True)
+    sessions = re.findall(r'<li data-session="([^"]+)"', page)
+    assert sessions[:3] == ["2024-01-12T20:00:00+08:00", "2024-01-13T20:00:00+08:00", "2024-01-19T20:00:00+08:00"]
+    first = page[page.index(f'data-session="{SESSION}"'):page.index('data-session="2024-01-13T20:00:00+08:00"')]
+    for words in ("Move / re-time this session", "Cancel this session", "Change this and following"):
+        assert words in first
+    assert 'name="start" value="2024-01-12T20:00"' in first and 'name="csrf_token"' in first
+
+
+def test_session_actions_need_the_staff_role_and_a_csrf_token(sqlite_app, users_of, browser_for):
+    password = users_of(sqlite_app)
+    pat, visitor, sally = browser_for(sqlite_app), browser_for(sqlite_app), browser_for(sqlite_app)
+    pat.login("pat", password)
+    sally.login("sally", password)
+    form = {"version": "1", "session": SESSION, "start": "2024-01-12T19:00", "end": "2024-01-12T21:00"}
+    for action in ("cancel", "move", "split"):
+        path = f"/staff/events/{SERIES}/sessions/{action}"
+        assert visitor.post(path, form).status_code in (302, 401), action
+        assert pat.post(path, form).status_code == 403, action
+        assert sally.client.post(path, data=form).status_code == 400, action  # no CSRF token
+    assert sqlite_app.extensions["planner"].calendar.get(SERIES).version == 1
+    wrong = sally.post(f"/staff/events/{SERIES}/sessions/cancel", {**form, "session": "2024-01-12T21:00:00+08:00"},
+                       token_from=SERIES_PAGE)
+    assert wrong.status_code == 400 and sqlite_app.extensions["planner"].calendar.get(SERIES).version == 1
+
+
+def test_cancel_one_session_shows_it_cancelled_to_visitors_and_in_the_history(staff):
+    calendar = staff.app.extensions["planner"].calendar
+    assert series_on(staff) == [("20:00", "22:00", "scheduled")] and day_plan(staff) == [(SERIES, "20:00", "22:00")]
+    done = staff.post(f"/staff/events/{SERIES}/sessions/cancel", {"version": "1", "session": SESSION},
+                      token_from=SERIES_PAGE)
+    assert done.status_code == 302
+    assert calendar.get(SERIES).version == 2
+    last = calendar.history(SERIES)[-1]
+    assert last.changed_by == "sally" and last.note == "cancelled the session of 2024-01-12 20:00"
+    if overrides_stored():  # a session override: listed, marked cancelled
+        assert series_on(staff) == [("20:00", "22:00", "cancelled")]
+    else:  # before overrides: an EXDATE
+        assert series_on(staff) == [] and calendar.get(SERIES).record["exdates"] == [SESSION]
+    assert day_plan(staff) == []  # the day plan has no cancelled concert
+    assert series_on(staff, "2024-01-13") == [("20:00", "22:00", "scheduled")]  # the others stay
+
+
+@pytest.mark.skipif(not overrides_stored(), reason="needs Event.overrides (K1's model)")
+def test_move_one_session_shows_the_new_time_to_visitors_and_day_plans(staff):
+    calendar = staff.app.extensions["planner"].calendar
+    moved = staff.post(f"/staff/events/{SERIES}/sessions/move",
+                       {"version": "1", "session": SESSION, "start": "2024-01-12T19:00", "end": "2024-01-12T21:00"},
+                       token_from=SERIES_PAGE)
+    assert moved.status_code == 302
+    assert series_on(staff) == [("19:00", "21:00", "scheduled")]
+    assert day_plan(staff) == [(SERIES, "19:00", "21:00")]
+    assert series_on(staff, "2024-01-13") == [("20:00", "22:00", "scheduled")]
+    assert calendar.history(SERIES)[-1].note == "moved the session of 2024-01-12 20:00 to 2024-01-12 19:00–21:00"
+    page = staff.get(SERIES_PAGE + "&lang=en").get_data(as_text=True)
+    assert "moved from 2024-01-12 20:00" in page
+    # a move to another day: gone from the 12th, on the 14th
+    staff.post(f"/staff/events/{SERIES}/sessions/move",
+               {"version": "2", "session": SESSION, "start": "2024-01-14T18:00", "end": "2024-01-14T19:30"},
+               token_from=SERIES_PAGE)
+    assert series_on(staff) == [] and series_on(staff, "2024-01-14") == [("18:00", "19:30", "scheduled")]
+
+
+def test_this_and_following_splits_the_series_into_two_versioned_events(staff):
+    calendar = staff.app.extensions["planner"].calendar
+    split = staff.post(f"/staff/events/{SERIES}/sessions/split",
+                       {"version": "1", "session": "2024-01-19T20:00:00+08:00", "start": "2024-01-19T19:00",
+                        "end": "2024-01-19T21:30"}, token_from=SERIES_PAGE)
+    new_id = f"{SERIES}-from-20240119"
+    assert split.status_code == 302 and split.headers["Location"].startswith(f"/staff/events/{new_id}")
+    original, continuation = calendar.get(SERIES), calendar.get(new_id)
+    assert original.version == 2 and "UNTIL=20240119T115959Z" in original.event.rrule
+    assert calendar.history(SERIES)[-1].note == f"this and following: continues as {new_id} from 2024-01-19 20:00"
+    assert continuation.version == 1 and "UNTIL=20240131T155959Z" in continuation.event.rrule
+    assert series_on(staff, "2024-01-13") == [("20:00", "22:00", "scheduled")]  # before: untouched
+    for day in ("2024-01-19", "2024-01-20", "2024-01-27"):
+        events = staff.get(f"/api/events?date={day}").get_json()["events"]
+        assert [(e["id"], e["start"][11:16], e["end"][11:16]) for e in events if e["id"].startswith(SERIES)] == [
+            (new_id, "19:00", "21:30")], day
+    assert staff.get("/api/events?date=2024-02-02").get_json()["events"] == [] or all(
+        not e["id"].startswith(SERIES) for e in staff.get("/api/events?date=2024-02-02").get_json()["events"])
+    # stale: the page showed version 1, the series is at 2 now
+    stale = staff.post(f"/staff/events/{SERIES}/sessions/split",
+                       {"version": "1", "session": "2024-01-13T20:00:00+08:00", "start": "2024-01-13T19:00",
+                        "end": "2024-01-13T21:00"}, token_from=SERIES_PAGE)
+    assert stale.status_code == 409 and calendar.get(SERIES).version == 2

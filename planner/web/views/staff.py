@@ -17,14 +17,16 @@ from flask import (Blueprint, Response, current_app, flash, redirect, render_tem
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from planner.domain.errors import BadRequest, DataError
+from planner.domain.errors import BadRequest, DataError, Problem
 from planner.domain.model import TZ
 from planner.store import Conflict
 from planner.store.ical import apply_import, export_calendar, plan_import, read_calendar
 from planner.store.merge import Merge, merge_records
-from planner.store.records import event_to_record
+from planner.store.records import FIELDS, event_to_record
+from planner.store.series_edits import cancel_session, move_session, split_series
 from planner.web.views.auth import requires
-from planner.web.presenters.event_forms import FORM_FIELDS, chosen_form, form_from_record, record_from_form
+from planner.web.presenters.event_forms import (FORM_FIELDS, chosen_form, form_from_record, local_input, local_iso,
+                                                 record_from_form)
 from planner.messages import calendar_name, joined, word
 from planner.web.i18n.core import _, current_lang
 from planner.web.links import query_of, url_with_query
@@ -107,15 +109,139 @@ def _parse_month(value: str | None) -> dt.date:
         raise BadRequest("month", "not_a_month", value=value) from None
 
 
+SESSIONS_SHOWN = 12
+
+
 @bp.get("/events/<event_id>")
 @requires("staff")
 def event(event_id: str):
     stored = state().calendar.get(event_id)
-    now = dt.datetime.now(TZ)
-    upcoming = stored.event.occurrences_between(now, now + dt.timedelta(days=366))[:10]
-    return render_template("staff/event.html", stored=stored, upcoming=upcoming,
-                           history=list(reversed(state().calendar.history(event_id))),
+    first = parse_date(request.args.get("from"), default=today())
+    since = _midnight(first)
+    upcoming = stored.event.occurrences_between(since, since + dt.timedelta(days=366))[:SESSIONS_SHOWN]
+    sessions = [{"occ": occ, "id": _recurrence_id(occ).isoformat(),
+                 "moved": _recurrence_id(occ) != occ.start,
+                 "status": getattr(occ, "status", None) or stored.event.status,
+                 "start": local_input(occ.start), "end": local_input(occ.end)} for occ in upcoming]
+    return render_template("staff/event.html", stored=stored, upcoming=upcoming, sessions=sessions,
+                           first=first, history=list(reversed(state().calendar.history(event_id))),
                            place=state().model.places.get(stored.event.venue_id))
+
+
+# --- one session of a series, and "this and following"
+
+
+def _recurrence_id(occ) -> dt.datetime:
+    """A session's original start (its own start before overrides existed)."""
+    return getattr(occ, "recurrence_id", None) or occ.start
+
+
+def _session(event, value: str | None):
+    """The session of a recurring ``event`` that was to start at ``value`` (ISO), or BadRequest."""
+    if not event.rrule and not getattr(event, "rdates", ()):
+        raise BadRequest("session", "not_a_series")
+    try:
+        wanted = dt.datetime.fromisoformat(value or "")
+    except ValueError:
+        raise BadRequest("session", "no_such_session", value=value) from None
+    if wanted.tzinfo is None:
+        raise BadRequest("session", "no_such_session", value=value)
+    around = event.occurrences_between(wanted - dt.timedelta(days=8), wanted + dt.timedelta(days=8))
+    for occ in around:
+        if _recurrence_id(occ) == wanted:
+            return occ
+    raise BadRequest("session", "no_such_session", value=value)
+
+
+def _times(form) -> tuple[dt.datetime, dt.datetime]:
+    """A session's new start and end from a form (Chengdu local time unless an offset is typed)."""
+    values = {}
+    for name in ("start", "end"):
+        try:
+            values[name] = dt.datetime.fromisoformat(local_iso(form.get(name, "")) or "")
+        except ValueError:
+            raise DataError([Problem(name, "expected a date and time")]) from None
+    if values["end"] <= values["start"]:
+        raise BadRequest("end", "must_be_after_start")
+    return values["start"], values["end"]
+
+
+def _opened(event_id: str, version: int) -> dict:
+    """The record of the version the staff member's page showed (the current one, or from the history)."""
+    stored = state().calendar.get(event_id)
+    if stored.version == version:
+        return stored.record
+    for entry in state().calendar.history(event_id):
+        if entry.version == version:
+            return {**entry.record, "id": event_id}
+    raise BadRequest("version", "missing_version")
+
+
+def _series_change(event_id: str, change, note: str):
+    """Apply ``change(record, event, occ)`` to the version the page showed and save it (merging when
+    someone saved meanwhile): the session's override or exception, through the versioned store."""
+    expected = _version(request.form.get("version"))
+    record = _opened(event_id, expected)
+    event = state().calendar.validate(record)
+    occ = _session(event, request.form.get("session"))
+    return _save_or_merge(event_id, change(record, occ), expected,
+                          note=note.format(when=f"{_recurrence_id(occ).astimezone(TZ):%Y-%m-%d %H:%M}"))
+
+
+@bp.post("/events/<event_id>/sessions/cancel")
+@requires("staff")
+def cancel_one_session(event_id: str):
+    return _series_change(event_id, lambda record, occ: cancel_session(record, _recurrence_id(occ)),
+                          "cancelled the session of {when}")
+
+
+@bp.post("/events/<event_id>/sessions/move")
+@requires("staff")
+def move_one_session(event_id: str):
+    start, end = _times(request.form)
+    if "overrides" not in FIELDS:
+        raise BadRequest("session", "not_a_series")
+    return _series_change(event_id, lambda record, occ: move_session(record, _recurrence_id(occ), start, end),
+                          f"moved the session of {{when}} to {start.astimezone(TZ):%Y-%m-%d %H:%M}–"
+                          f"{end.astimezone(TZ):%H:%M}")
+
+
+@bp.post("/events/<event_id>/sessions/split")
+@requires("staff")
+def split_from_session(event_id: str):
+    """"This and following": the series ends before the session; a new event continues from it with
+    the new times (both saved as versions: the original's history names the new event)."""
+    calendar = state().calendar
+    start, end = _times(request.form)
+    expected = _version(request.form.get("version"))
+    stored = calendar.get(event_id)
+    if stored.version != expected:  # a split is not merged: show both versions
+        raise Conflict(stored, stored.record, expected, _opened(event_id, expected))
+    occ = _session(stored.event, request.form.get("session"))
+    rid = _recurrence_id(occ)
+    if rid == stored.event.start:  # the first session: this and following is the whole series
+        record = {**stored.record, "start": start.isoformat(), "end": end.isoformat()}
+        return _save_or_merge(event_id, record, expected, note="this and following: the whole series")
+    from dateutil.rrule import rrulestr
+
+    before = len(rrulestr(stored.event.rrule, dtstart=stored.event.start).between(
+        stored.event.start, rid, inc=True)) - 1 if stored.event.rrule else 0
+    new_id = _free_id(f"{event_id}-from-{rid.astimezone(TZ):%Y%m%d}")
+    original, continuation = split_series(stored.record, rid, start, end, new_id, before)
+    calendar.validate(continuation)  # refused before anything is written
+    calendar.update(event_id, original, expected, current_user.name,
+                    note=f"this and following: continues as {new_id} from {rid.astimezone(TZ):%Y-%m-%d %H:%M}")
+    saved = calendar.create(continuation, current_user.name,
+                            note=f"continues {event_id} from {rid.astimezone(TZ):%Y-%m-%d %H:%M}")
+    flash(_("Saved (version %(v)s).", v=saved.version), "ok")
+    return redirect(url_for(".event", event_id=saved.id, **{"from": f"{start.astimezone(TZ):%Y-%m-%d}"}))
+
+
+def _free_id(base: str) -> str:
+    calendar, candidate, n = state().calendar, base, 2
+    while calendar.find(candidate) is not None:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

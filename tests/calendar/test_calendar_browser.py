@@ -83,3 +83,45 @@ def test_two_browsers_editing_one_event_get_a_conflict_not_an_overwrite(browser,
     assert [h.record["title_en"] for h in calendar.history(EVENT)][1:] == ["Sally's title", "Ada's title"]
     first.close()
     second.close()
+
+
+def _overrides_stored() -> bool:
+    from planner.store.schema import events
+
+    return "overrides" in events.c
+
+
+@pytest.mark.skipif(not _overrides_stored(), reason="needs Event.overrides in the store (K1's model)")
+def test_staff_move_one_session_of_a_weekly_series_and_a_visitors_plan_shows_the_new_time(
+        browser, make_app, users_of, serve, tmp_path):
+    """Issue 11, done means: a staff member moves one session of a weekly series in the browser and a
+    visitor's plan for that day shows the new time (the other sessions keep theirs)."""
+    series, session = "dj-new-year-music-season-2024", "2024-01-12T20:00:00+08:00"
+    app = make_app()
+    password = users_of(app)
+    base = serve(app)
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(staff, base, "sally", password, f"/staff/events/{series}?from=2024-01-10&lang=en")
+    row = page.locator(f'li[data-session="{session}"]')
+    row.locator("summary").click()
+    row.locator('input[name="start"]').fill("2024-01-12T19:00")
+    row.locator('input[name="end"]').fill("2024-01-12T21:00")
+    row.locator("button.move-session").click()
+    page.wait_for_load_state()
+    assert "Saved (version 2)" in page.locator(".flash").inner_text()
+    moved = page.locator('li[data-session="2024-01-12T20:00:00+08:00"]')
+    assert moved.locator("strong").inner_text() == "2024-01-12 19:00–21:00"
+    assert "moved from 2024-01-12 20:00" in moved.inner_text()
+    page.screenshot(path=str(tmp_path / "staff-session-moved.png"))
+
+    visitor = browser.new_context(viewport={"width": 412, "height": 860})
+    view = visitor.new_page()
+    view.goto(f"{base}/itinerary?date=2024-01-12&start=dj-east-live-house&start_time=17:00&end_time=23:30"
+              f"&must={series}&meal=0&shuttle=without&lang=en")
+    step = view.locator(f'#plan-without li.tl-visit[data-id="{series}"]')
+    assert step.count() == 1 and step.locator(".time").inner_text() == "19:00–21:00"
+    view.goto(f"{base}/itinerary?date=2024-01-13&start=dj-east-live-house&start_time=17:00&end_time=23:30"
+              f"&must={series}&meal=0&shuttle=without&lang=en")
+    assert view.locator(f'#plan-without li.tl-visit[data-id="{series}"] .time').inner_text() == "20:00–22:00"
+    staff.close()
+    visitor.close()

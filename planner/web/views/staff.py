@@ -234,7 +234,8 @@ def split_from_session(event_id: str):
     saved = calendar.create(continuation, current_user.name,
                             note=f"continues {event_id} from {rid.astimezone(TZ):%Y-%m-%d %H:%M}")
     flash(_("Saved (version %(v)s).", v=saved.version), "ok")
-    return redirect(url_for(".event", event_id=saved.id, **{"from": f"{start.astimezone(TZ):%Y-%m-%d}"}))
+    page = url_for(".event", event_id=saved.id)
+    return redirect(f"{page}?from={start.astimezone(TZ):%Y-%m-%d}")
 
 
 def _free_id(base: str) -> str:
@@ -343,8 +344,10 @@ def _conflict_page(exc: Conflict, merge: Merge, problems=None):
     clashes = []
     for clash in merge.clashes:
         in_form = clash.field in FORM_FIELDS
-        encode = ((lambda v, f=clash.field: form_from_record({f: v})[f]) if in_form
-                  else (lambda v: json.dumps(v, ensure_ascii=False)))
+
+        def encode(value, name: str = clash.field, in_form: bool = in_form) -> str:
+            return form_from_record({name: value})[name] if in_form else json.dumps(value, ensure_ascii=False)
+
         clashes.append({"field": clash.field, "label": word_of_field(clash.field), "base": clash.base,
                         "theirs": clash.theirs, "mine": clash.mine, "in_form": in_form,
                         "theirs_value": encode(clash.theirs), "mine_value": encode(clash.mine)})

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
 
 from planner.domain.fares import FareRules
 from planner.domain.transit import Feed
@@ -223,16 +222,46 @@ class Place(Sourced, Bilingual, Positioned):
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One dated session of an event."""
+    """One dated session of an event, shown in Asia/Shanghai.
+
+    ``recurrence_id`` is the session's original start in a series (in the event's own zone; None
+    for a single event), ``status`` the session's own status (an override's, else the event's).
+    """
 
     event_id: str
     start: dt.datetime
     end: dt.datetime
+    recurrence_id: dt.datetime | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionOverride:
+    """One changed session of a series (RFC 5545 3.8.4.4, RECURRENCE-ID).
+
+    ``recurrence_id`` is the session's original start in the event's zone; ``start``/``end`` its new
+    times (None: as in the series); ``status`` None keeps the series' status, ``"cancelled"``
+    cancels this session only; titles None keep the series' titles.
+    """
+
+    recurrence_id: dt.datetime
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    status: str | None = None
+    title_zh: str | None = None
+    title_en: str | None = None
 
 
 @dataclass(frozen=True)
 class Event(Sourced):
-    """An event at a venue, possibly recurring by an RFC 5545 RRULE."""
+    """An event at a venue, possibly recurring by an RFC 5545 RRULE and RDATEs.
+
+    ``start``/``end`` are aware date-times in the event's own zone (a floating time is
+    Asia/Shanghai): recurrence is evaluated there (:mod:`planner.domain.recurrence`) and sessions
+    are shown in Asia/Shanghai. ``rdates`` are extra starts (date-times, or ``(start, end)``
+    periods), ``exdates`` removed starts, ``overrides`` changed sessions. ``all_day``: the times
+    are local midnights and the event lasts whole days (shown as "all day").
+    """
 
     id: str = ""
     title_zh: str = ""
@@ -248,6 +277,24 @@ class Event(Sourced):
     price_cny: float | None = None
     capacity: int | None = None
     tags: tuple[str, ...] = ()
+    rdates: tuple[dt.datetime | tuple[dt.datetime, dt.datetime], ...] = ()
+    all_day: bool = False
+    overrides: tuple[SessionOverride, ...] = ()
+
+    def override_for(self, recurrence_id: dt.datetime) -> SessionOverride | None:
+        """The override of the session that was to start at ``recurrence_id``, if any."""
+        return next((o for o in self.overrides if o.recurrence_id == recurrence_id), None)
+
+    def for_session(self, occ: Occurrence) -> Event:
+        """The event as one of its sessions shows it: that session's own status and titles (an
+        override's), so readers of ``event.status`` see a cancelled session as cancelled."""
+        override = self.override_for(occ.recurrence_id) if occ.recurrence_id and self.overrides else None
+        status = occ.status or self.status
+        if override is None and status == self.status:
+            return self
+        return replace(self, status=status,
+                       title_zh=(override.title_zh if override else None) or self.title_zh,
+                       title_en=(override.title_en if override else None) or self.title_en)
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -269,15 +316,14 @@ class Event(Sourced):
         >>> ev.span()
         (datetime.date(2024, 2, 10), datetime.date(2024, 2, 24))
         """
-        first = self.start.astimezone(TZ).date()
-        if not self.rrule:
-            return first, self.end.astimezone(TZ).date()
-        rule = rrulestr(self.rrule, dtstart=self.start)
-        if "UNTIL" not in self.rrule.upper() and "COUNT" not in self.rrule.upper():
-            return first, None
-        starts = list(rule)
-        last = starts[-1] + (self.end - self.start) if starts else self.end
-        return first, last.astimezone(TZ).date()
+        from planner.domain.recurrence import all_sessions
+
+        if self.rrule and "UNTIL" not in self.rrule.upper() and "COUNT" not in self.rrule.upper():
+            return self.start.astimezone(TZ).date(), None
+        sessions, _capped = all_sessions(self)
+        if not sessions:
+            return self.start.astimezone(TZ).date(), self.end.astimezone(TZ).date()
+        return sessions[0].start.date(), max(o.end for o in sessions).date()
 
     def occurrences_between(self, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
         """Sessions that overlap ``[start, end)``, exceptions removed.
@@ -292,15 +338,9 @@ class Event(Sourced):
         ...     dt.datetime(2024, 2, 11, tzinfo=TZ), dt.datetime(2024, 2, 13, tzinfo=TZ))]
         [12]
         """
-        duration = self.end - self.start
-        earliest_start = start - duration
-        if not self.rrule:
-            starts = [self.start] if earliest_start < self.start < end else []
-        else:
-            rule = rrulestr(self.rrule, dtstart=self.start)
-            starts = rule.between(earliest_start, end, inc=False)
-        excluded = set(self.exdates)
-        return [Occurrence(self.id, s, s + duration) for s in starts if s not in excluded]
+        from planner.domain.recurrence import between
+
+        return between(self, start, end)
 
     def occurrences_on(self, day: dt.date) -> list[Occurrence]:
         """Sessions that take place (at least partly) on the local date ``day``."""
@@ -413,7 +453,7 @@ class Model:
 
     def events_on(self, day: dt.date) -> list[tuple[Event, Occurrence]]:
         """Every session on ``day``, sorted by start, cancelled ones included."""
-        found = [(ev, occ) for ev in self.events.values() for occ in ev.occurrences_on(day)]
+        found = [(ev.for_session(occ), occ) for ev in self.events.values() for occ in ev.occurrences_on(day)]
         return sorted(found, key=lambda pair: (pair[1].start, pair[0].id))
 
     def sessions_at(self, place_id: str, day: dt.date) -> list[tuple[Event, Occurrence]]:

@@ -12,7 +12,8 @@ is kept whole in ``event_versions``: the history, its diffs and restores.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 from typing import Any, Iterable, Mapping
 
 import sqlalchemy as sa
@@ -20,15 +21,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from planner.domain.caches import SharedCache
 from planner.domain.errors import DataError, NotFound, PlannerError, Problem
-from planner.domain.model import TZ, Event, Occurrence, Place, format_clock
+from planner.domain.model import TZ, Event, Occurrence, Place, SessionOverride, format_clock
+from planner.domain.recurrence import all_sessions
 from planner.store.db import from_db_time, is_postgres, read_connection, to_db_time, utcnow, write_transaction
-from planner.store.records import FIELDS, event_to_record, record_diff, slug, validate_record
-from planner.store.schema import NEVER_ENDS, event_versions, events
+from planner.store.records import FIELDS, event_to_record, record_diff, slug, validate_record, zone_name
+from planner.store.schema import event_sessions, event_versions, events
 
 UID_DOMAIN = "dongjiao-panda-planner"
 ACTIONS = ("seed", "create", "update", "cancel", "duplicate", "restore", "import")
-# Beyond this many sessions a rule counts as never ending (its rows are read for every date after it starts).
-_MAX_EXPANDED = 20_000
 
 
 def default_uid(event_id: str) -> str:
@@ -105,20 +105,40 @@ class Conflict(PlannerError):
 
 
 def last_end(event: Event) -> dt.datetime:
-    """The end of the event's last session, naive UTC; :data:`NEVER_ENDS` when it recurs forever."""
-    if not event.rrule:
-        return to_db_time(event.end)
-    from dateutil.rrule import rrulestr
+    """The end of the event's last session (within the maximum per series), naive UTC."""
+    sessions, _capped = all_sessions(event)
+    return to_db_time(max((o.end for o in sessions), default=event.end))
 
-    text = event.rrule.upper()
-    if "COUNT=" not in text and "UNTIL=" not in text:
-        return NEVER_ENDS
-    last = None
-    for i, start in enumerate(rrulestr(event.rrule, dtstart=event.start)):
-        if i >= _MAX_EXPANDED:
-            return NEVER_ENDS
-        last = start
-    return to_db_time((last or event.start) + (event.end - event.start))
+
+def session_rows(event: Event) -> list[dict]:
+    """The rows of ``event_sessions`` for the event: each session once per local date it touches."""
+    rows: dict[tuple, dict] = {}
+    for occ in all_sessions(event)[0]:
+        start_utc, end_utc = to_db_time(occ.start), to_db_time(occ.end)
+        last = (occ.end - dt.timedelta(microseconds=1)).date() if occ.end > occ.start else occ.start.date()
+        day = occ.start.date()
+        while day <= last:
+            rows[(day, start_utc)] = {
+                "event_id": event.id, "day": day, "start_utc": start_utc, "end_utc": end_utc,
+                "recurrence_id": occ.recurrence_id.isoformat() if occ.recurrence_id else None,
+                "status": occ.status or event.status}
+            day += dt.timedelta(days=1)
+    return list(rows.values())
+
+
+def _write_sessions(conn: Connection, event: Event, replace_old: bool) -> None:
+    if replace_old:
+        conn.execute(sa.delete(event_sessions).where(event_sessions.c.event_id == event.id))
+    rows = session_rows(event)
+    if rows:
+        conn.execute(sa.insert(event_sessions), rows)
+
+
+def refresh_all_sessions(conn: Connection) -> None:
+    """Rebuild ``event_sessions`` from every stored event (the migration that adds it runs this)."""
+    conn.execute(sa.delete(event_sessions))
+    for row in conn.execute(sa.select(events)).all():
+        _write_sessions(conn, _event_from_row(row), replace_old=False)
 
 
 def _row_values(event: Event) -> dict:
@@ -130,17 +150,33 @@ def _row_values(event: Event) -> dict:
         "exdates": [d.isoformat() for d in event.exdates], "status": event.status,
         "price_cny": event.price_cny, "capacity": event.capacity, "tags": list(event.tags),
         "source": event.source, "assumption": event.assumption,
+        "tzid": zone_name(event.start), "rdates": _record_series(event)["rdates"], "all_day": event.all_day,
+        "overrides": _record_series(event)["overrides"],
     }
 
 
+def _record_series(event: Event) -> dict:
+    record = event_to_record(replace(event, exdates=()))
+    return {"rdates": record["rdates"], "overrides": record["overrides"]}
+
+
 def _event_from_row(row) -> Event:
+    zone = ZoneInfo(row.tzid) if getattr(row, "tzid", None) else TZ
+    local = lambda text: dt.datetime.fromisoformat(text).astimezone(zone)  # noqa: E731
+    overrides = tuple(SessionOverride(local(o["recurrence_id"]), local(o["start"]) if o.get("start") else None,
+                                      local(o["end"]) if o.get("end") else None, o.get("status"),
+                                      o.get("title_zh"), o.get("title_en"))
+                      for o in (getattr(row, "overrides", None) or []))
+    rdates = tuple((local(r[0]), local(r[1])) if isinstance(r, list) else local(r)
+                   for r in (getattr(row, "rdates", None) or []))
     return Event(
         id=row.id, title_zh=row.title_zh, title_en=row.title_en,
         description_zh=row.description_zh, description_en=row.description_en, venue_id=row.venue_id,
-        start=from_db_time(row.start_utc, TZ), end=from_db_time(row.end_utc, TZ), rrule=row.rrule,
-        exdates=tuple(dt.datetime.fromisoformat(d).astimezone(TZ) for d in row.exdates),
+        start=from_db_time(row.start_utc, zone), end=from_db_time(row.end_utc, zone), rrule=row.rrule,
+        exdates=tuple(local(d) for d in row.exdates),
         status=row.status, price_cny=row.price_cny, capacity=row.capacity, tags=tuple(row.tags),
-        source=row.source, assumption=row.assumption,
+        source=row.source, assumption=row.assumption, rdates=rdates, all_day=bool(getattr(row, "all_day", False)),
+        overrides=overrides,
     )
 
 
@@ -212,24 +248,36 @@ class EventStore:
                             venue_id: str | None = None) -> list[tuple[Event, Occurrence]]:
         """Every session overlapping ``[start, end)``, sorted by start, cancelled ones included.
 
-        Only the rows whose span (first start to last end) overlaps the window
-        are read, and only those are expanded.
+        Read from ``event_sessions`` by local date (one index range), not expanded per request:
+        the sessions were stored when the event was saved.
         """
-        query = sa.select(events.c.id, events.c.version, events.c.updated_at).where(
-            events.c.start_utc < to_db_time(end), events.c.last_end > to_db_time(start))
+        first_day = start.astimezone(TZ).date()
+        last_day = (end - dt.timedelta(microseconds=1)).astimezone(TZ).date()
+        query = (sa.select(event_sessions.c.event_id, event_sessions.c.start_utc, event_sessions.c.end_utc,
+                           event_sessions.c.recurrence_id, event_sessions.c.status,
+                           events.c.version, events.c.updated_at)
+                 .join(events, events.c.id == event_sessions.c.event_id)
+                 .where(event_sessions.c.day >= first_day, event_sessions.c.day <= last_day,
+                        event_sessions.c.start_utc < to_db_time(end), event_sessions.c.end_utc > to_db_time(start)))
         if venue_id:
             query = query.where(events.c.venue_id == venue_id)
         with read_connection(self.engine) as conn:
-            chosen = {row.id: self._events.get(tuple(row)) for row in conn.execute(query)}
+            rows = conn.execute(query).all()
+            chosen = {row.event_id: self._events.get((row.event_id, row.version, row.updated_at)) for row in rows}
             missing = [event_id for event_id, event in chosen.items() if event is None]
             for chunk in _chunks(missing):
                 for row in conn.execute(sa.select(events).where(events.c.id.in_(chunk))):
                     chosen[row.id] = self._remember(row)
-        found: list[tuple[Event, Occurrence]] = []
-        for event in chosen.values():
-            if event is not None:  # None only for an event gone between the two reads
-                found.extend((event, occ) for occ in event.occurrences_between(start, end))
-        return sorted(found, key=lambda pair: (pair[1].start, pair[0].id))
+        found: dict[tuple[str, dt.datetime], tuple[Event, Occurrence]] = {}
+        for row in rows:
+            event = chosen.get(row.event_id)
+            if event is None or (row.event_id, row.start_utc) in found:
+                continue
+            zone = event.start.tzinfo
+            rid = dt.datetime.fromisoformat(row.recurrence_id).astimezone(zone) if row.recurrence_id else None
+            occ = Occurrence(event.id, from_db_time(row.start_utc, TZ), from_db_time(row.end_utc, TZ), rid, row.status)
+            found[(row.event_id, row.start_utc)] = (event.for_session(occ), occ)
+        return sorted(found.values(), key=lambda pair: (pair[1].start, pair[0].id))
 
     def events_on(self, day: dt.date) -> list[tuple[Event, Occurrence]]:
         """Every session on ``day``, sorted by start, cancelled ones included (as ``Model.events_on``)."""
@@ -424,6 +472,7 @@ class EventStore:
         conn.execute(sa.insert(events).values(
             id=event.id, uid=uid, version=1, created_at=now, created_by=user, updated_at=now, updated_by=user,
             **_row_values(event)))
+        _write_sessions(conn, event, replace_old=False)
         self._record_version(conn, event, 1, action, now, user, note)
         local = from_db_time(now, TZ)
         return StoredEvent(event, uid, 1, local, user, local, user)
@@ -447,6 +496,7 @@ class EventStore:
         if result.rowcount != 1:  # another writer got there between our read and this write
             raise Conflict(self._get(conn, event_id), wanted, expected_version,
                            self._version_record(conn, event_id, expected_version))
+        _write_sessions(conn, event, replace_old=True)
         self._record_version(conn, event, version, action, now, user, note)
         return StoredEvent(event, current.uid, version, current.created_at, current.created_by,
                            from_db_time(now, TZ), user)

@@ -23,11 +23,12 @@ from typing import Any, Callable, Iterable, Mapping
 
 from planner.domain.model import EVENT_STATUSES, TZ, Event, Place
 from planner.store.events import UID_DOMAIN, EventStore, StoredEvent
-from planner.store.records import event_to_record, record_diff, slug, validate_record
+from planner.store.records import event_to_record, record_diff, slug, validate_record, zone_name
 
 PRODID = "-//Dongjiao Memory and Panda Base planner//Event calendar//EN"
 _X = "X-PLANNER-"
 _TZID = "Asia/Shanghai"
+_BOM = "\ufeff"
 _NOT_EVENTS = {"VTODO": "a to-do", "VJOURNAL": "a journal entry", "VFREEBUSY": "free/busy time",
                "VAVAILABILITY": "availability"}
 
@@ -55,7 +56,7 @@ def export_calendar(stored: Iterable[StoredEvent], places: Mapping[str, Place], 
 
 
 def _vevent(item: StoredEvent, places: Mapping[str, Place], lang: str, event_url) -> Any:
-    from icalendar import Event as VEvent, vRecur, vText
+    from icalendar import Event as VEvent, vBinary, vRecur, vText
 
     event = item.event
     vevent = VEvent()
@@ -89,7 +90,11 @@ def _vevent(item: StoredEvent, places: Mapping[str, Place], lang: str, event_url
              "CAPACITY": None if event.capacity is None else str(event.capacity),
              "SOURCE": event.source, "ASSUMPTION": event.assumption}
     for key, value in extra.items():
-        if value:
+        if value and value.startswith(_BOM):
+            # icalendar decodes each value as UTF-8-SIG when writing, which drops a leading U+FEFF:
+            # such a value rides as BASE64 (RFC 5545 3.2.7), which keeps every character.
+            vevent.add(_X + key, vBinary(value.encode("utf-8")))
+        elif value:
             vevent.add(_X + key, vText(value), parameters={"VALUE": "TEXT"})
     return vevent
 
@@ -132,7 +137,9 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
         rejected.append(Rejected(filename, ("no VCALENDAR with events in the file",)))
     prodid = next((str(c.get("PRODID")) for c in components if c.name == "VCALENDAR" and c.get("PRODID")), None)
     source = f"imported from {filename}" + (f" ({prodid})" if prodid else "")
-    reader = _Reader(places, source, default_venue)
+    floating = next((str(c.get("X-WR-TIMEZONE")) for c in components
+                     if c.name == "VCALENDAR" and c.get("X-WR-TIMEZONE")), None)
+    reader = _Reader(places, source, default_venue, floating)
     masters: dict[str, tuple[str, dict]] = {}
     overrides: list[tuple[str, str, Any, dict]] = []
     seen: dict[str, str] = {}
@@ -167,15 +174,16 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
     for uid, label, recurrence_id, record in overrides:
         override_uid = f"{uid}/{recurrence_id:%Y%m%dT%H%M%S}"
         note = None
-        if uid in masters:
-            masters[uid][1]["exdates"].append(recurrence_id.isoformat())
-            note = f"changed session {recurrence_id:%Y-%m-%d %H:%M} of {masters[uid][0]}"
-            if record.get("status") == "cancelled":
-                continue
+        if uid in masters:  # RFC 5545 3.8.4.4: it replaces one session; its own RRULE starts nothing
+            master = masters[uid][1]
+            master["overrides"] = [o for o in master["overrides"] if o["recurrence_id"] != recurrence_id.isoformat()]
+            master["overrides"].append(_override(recurrence_id, record, master))
+            continue
         elif uid in rejected_uids:
             rejected.append(Rejected(label, (f"a changed session of UID {uid}, which was rejected",)))
             continue
         record["id"] = reader.event_id(override_uid, record)
+        record["rrule"], record["rdates"], record["exdates"] = None, [], []  # one session: its own rule starts nothing
         extra.append((override_uid, label, record, note))
     candidates = []
     for uid, label, record, note in [(u, lab, rec, None) for u, (lab, rec) in masters.items()] + extra:
@@ -183,13 +191,20 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
         if invalid or event is None:  # no event without a problem
             rejected.append(Rejected(label, tuple(str(p) for p in invalid)))
         else:
-            candidates.append(Candidate(uid, event, label, [note] if note else []))
+            notes = [note] if note else []
+            capped = _capped(event)
+            if capped:
+                notes.append(capped)
+            candidates.append(Candidate(uid, event, label, notes))
     return ParsedCalendar(candidates, rejected, items)
 
 
 def _decode(data: bytes | str) -> str:
+    """The text of a file, unfolded (RFC 5545 3.1) before decoding: a fold may split a UTF-8
+    character's octets, and line ends may be CRLF, CR or LF alone."""
     if isinstance(data, str):
-        return data
+        return _unfold(data.encode("utf-8", "surrogatepass")).decode("utf-8", "surrogatepass")
+    data = _unfold(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -197,6 +212,17 @@ def _decode(data: bytes | str) -> str:
 
         best = from_bytes(data).best()
         return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+def _unfold(data: bytes) -> bytes:
+    r"""Octets with every line end as LF and every fold (a line end then a space or tab) removed.
+
+    Examples
+    --------
+    >>> _unfold(b"SUMMARY:\xe2\x80\r\n \x94!\rUID:x\n")
+    b'SUMMARY:\xe2\x80\x94!\nUID:x\n'
+    """
+    return re.sub(rb"\n[ \t]", b"", data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
 
 
 _TOP_LEVEL = ("VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY")
@@ -271,8 +297,13 @@ def _text(value: Any) -> str | None:
     """The text of a property: vText is unescaped by icalendar, unknown X- values here."""
     if value is None:
         return None
-    from icalendar import vText
+    from icalendar import vBinary, vText
 
+    if isinstance(value, vBinary) or (hasattr(value, "params") and value.params.get("ENCODING") == "BASE64"):
+        import base64
+
+        raw = value.to_ical() if hasattr(value, "to_ical") else str(value).encode()
+        return base64.b64decode(raw).decode("utf-8", errors="replace")
     if isinstance(value, vText):
         return str(value)
     raw = value.to_ical().decode() if hasattr(value, "to_ical") else str(value)
@@ -280,8 +311,10 @@ def _text(value: Any) -> str | None:
 
 
 class _Reader:
-    def __init__(self, places: Mapping[str, Place], source: str, default_venue: str | None):
+    def __init__(self, places: Mapping[str, Place], source: str, default_venue: str | None,
+                 floating: str | None = None):
         self.places = places
+        self.floating = _zone(floating) or TZ  # floating times: X-WR-TIMEZONE, else Asia/Shanghai
         self.source = source
         self.default_venue = default_venue
         # Venues and attractions only (a gate's '南门' is in too many addresses), longest names first,
@@ -300,8 +333,6 @@ class _Reader:
         rrules = vevent.get("RRULE")
         if isinstance(rrules, list) and len(rrules) > 1:
             problems.append("RRULE: more than one recurrence rule in one event is not supported")
-        if vevent.get("RDATE") is not None:
-            problems.append("RDATE: extra dates beside the RRULE are not supported; add them as events")
         status = x.get("STATUS") if x.get("STATUS") in EVENT_STATUSES else (
             "cancelled" if str(vevent.get("STATUS", "")).upper() == "CANCELLED" else "scheduled")
         ours = "ID" in x  # exported by the planner: its X- properties say it all
@@ -314,6 +345,10 @@ class _Reader:
             "rrule": vevent["RRULE"].to_ical().decode() if rrules is not None and not isinstance(rrules, list)
             else None,
             "exdates": [d.isoformat() for d in self._exdates(vevent, start, problems)],
+            "rdates": self._rdates(vevent, start, problems),
+            "tzid": zone_name(start) if start else None,
+            "all_day": _is_date(vevent.get("DTSTART")),
+            "overrides": [],
             "status": status,
             "price_cny": _number(x.get("PRICE-CNY"), float), "capacity": _number(x.get("CAPACITY"), int),
             "tags": [str(c) for c in vevent.categories],
@@ -365,17 +400,21 @@ class _Reader:
     def _aware(self, value, name: str, vevent, problems: list[str],
                like: dt.datetime | None = None) -> dt.datetime | None:
         """A local date-time: dates as local midnight (or ``like``'s time), floating times as local."""
+        zone = like.tzinfo if like is not None else self.floating
         if isinstance(value, dt.datetime):
             if value.tzinfo is None:
                 tzid = vevent[name].params.get("TZID") if hasattr(vevent.get(name), "params") else None
                 if tzid:
                     problems.append(f"{name}: unknown time zone {tzid!r} (no VTIMEZONE for it in the file)")
                     return None
-                return value.replace(tzinfo=TZ)
-            return value.astimezone(TZ)
+                return value.replace(tzinfo=self.floating)
+            # the event's own zone, so that its rule and exceptions are evaluated there (RFC 5545 3.3.10)
+            own = _zone(getattr(value.tzinfo, "key", None)) or (_UTC if value.utcoffset() == dt.timedelta(0)
+                                                                   and value.tzname() in ("UTC", "Z") else None)
+            return value.astimezone(own or (zone if like is not None else TZ))
         if isinstance(value, dt.date):
             clock = like.timetz().replace(tzinfo=None) if like else dt.time()
-            return dt.datetime.combine(value, clock, TZ)
+            return dt.datetime.combine(value, clock, zone)
         problems.append(f"{name}: not a date or date-time: {value!r}")
         return None
 
@@ -387,6 +426,22 @@ class _Reader:
             aware = self._aware(value, "EXDATE", vevent, problems, start)
             if aware is not None:
                 found.append(aware)
+        return found
+
+    def _rdates(self, vevent, start: dt.datetime | None, problems: list[str]) -> list:
+        """RDATE values (dates, date-times, periods) in the event's zone, as record values."""
+        found: list = []
+        for begin, finish in vevent.rdates:
+            aware = self._aware(begin, "RDATE", vevent, problems, start)
+            if aware is None:
+                continue
+            if isinstance(finish, dt.timedelta):
+                finish = begin + finish
+            if finish is not None:
+                until = self._aware(finish, "RDATE", vevent, problems, start)
+                found.append([aware.isoformat(), until.isoformat()] if until else aware.isoformat())
+            else:
+                found.append(aware.isoformat())
         return found
 
     def _venue(self, vevent, x: Mapping, problems: list[str]) -> str | None:
@@ -417,6 +472,49 @@ def _point_of(vevent) -> tuple[float, float] | None:
         return (float(geo.latitude), float(geo.longitude))
     apple = re.search(r"geo:\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)", _text(vevent.get("X-APPLE-STRUCTURED-LOCATION")) or "")
     return (float(apple.group(1)), float(apple.group(2))) if apple else None
+
+
+def _zone(name: str | None) -> dt.tzinfo | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+_UTC = _zone("UTC")
+
+
+def _is_date(prop) -> bool:
+    value = getattr(prop, "dt", None)
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _override(recurrence_id: dt.datetime, record: Mapping, master: Mapping) -> dict:
+    """A changed session of ``master`` as a record override: only what differs from the series."""
+    status = record.get("status")
+    same_title = (record.get("title_zh"), record.get("title_en")) == (master.get("title_zh"), master.get("title_en"))
+    return {"recurrence_id": recurrence_id.isoformat(), "start": record.get("start"), "end": record.get("end"),
+            "status": None if status == master.get("status") else status,
+            "title_zh": None if same_title else record.get("title_zh"),
+            "title_en": None if same_title else record.get("title_en")}
+
+
+def _capped(event: Event) -> str | None:
+    """A note when the series has more sessions than the maximum, naming its rule."""
+    from planner.domain.recurrence import all_sessions, is_series, max_sessions
+
+    if not is_series(event):
+        return None
+    sessions, capped = all_sessions(event)
+    if not capped:
+        return None
+    return (f"RRULE {event.rrule}: more than {max_sessions()} sessions (the maximum per series, setting "
+            f"PLANNER_MAX_SESSIONS_PER_SERIES); only the first {max_sessions()} are kept, the last on "
+            f"{sessions[-1].start:%Y-%m-%d %H:%M}")
 
 
 def _number(text: str | None, kind):

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any, Mapping
 
 from planner.domain.errors import Problem
 from planner.domain.validation import Checker, event_from_record
-from planner.domain.model import TZ, Event, Place
+from planner.domain.model import EVENT_STATUSES, TZ, Event, Place, SessionOverride
 
 FIELDS = ("id", "title_zh", "title_en", "description_zh", "description_en", "venue", "start", "end",
-          "rrule", "exdates", "status", "price_cny", "capacity", "tags", "source", "assumption")
+          "rrule", "exdates", "status", "price_cny", "capacity", "tags", "source", "assumption",
+          "tzid", "rdates", "all_day", "overrides")
+#: What a record without the field means (records saved before the field existed lack it).
+DEFAULTS: dict[str, Any] = {"tzid": None, "rdates": [], "all_day": False, "overrides": []}
+_SHOWN_ZONE = "Asia/Shanghai"
 
 _PATH = "event"
 
@@ -42,7 +47,25 @@ def event_to_record(event: Event) -> dict:
         "rrule": event.rrule, "exdates": [d.isoformat() for d in event.exdates],
         "status": event.status, "price_cny": event.price_cny, "capacity": event.capacity,
         "tags": list(event.tags), "source": event.source, "assumption": event.assumption,
+        "tzid": zone_name(event.start), "rdates": [_rdate_text(r) for r in event.rdates],
+        "all_day": event.all_day, "overrides": [_override_record(o) for o in event.overrides],
     }
+
+
+def zone_name(value: dt.datetime) -> str | None:
+    """The IANA name of the zone a date-time is in, None for Asia/Shanghai (the default) or a bare offset."""
+    key = getattr(value.tzinfo, "key", None)
+    return None if key in (None, _SHOWN_ZONE) else key
+
+
+def _rdate_text(value: dt.datetime | tuple[dt.datetime, dt.datetime]) -> str | list[str]:
+    return [value[0].isoformat(), value[1].isoformat()] if isinstance(value, tuple) else value.isoformat()
+
+
+def _override_record(o: SessionOverride) -> dict:
+    return {"recurrence_id": o.recurrence_id.isoformat(), "start": o.start.isoformat() if o.start else None,
+            "end": o.end.isoformat() if o.end else None, "status": o.status,
+            "title_zh": o.title_zh, "title_en": o.title_en}
 
 
 def validate_record(record: Mapping, places: Mapping[str, Place]) -> tuple[Event | None, list[Problem]]:
@@ -54,7 +77,63 @@ def validate_record(record: Mapping, places: Mapping[str, Place]) -> tuple[Event
     else:
         record["rrule"] = None
     event = event_from_record(checker, record, _PATH, places)
+    if event is not None:
+        event = _series_fields(checker, record, event)
     return (None if checker.problems else event), checker.problems
+
+
+def _series_fields(checker: Checker, record: Mapping, event: Event) -> Event | None:
+    """The event in its own zone (``tzid``), with its extra dates, all-day flag and changed sessions."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    tzid = record.get("tzid") or _SHOWN_ZONE
+    try:
+        zone = ZoneInfo(str(tzid))
+    except (ZoneInfoNotFoundError, ValueError):
+        checker.add(record, f"{_PATH}.tzid", f"unknown time zone {tzid!r}")
+        return None
+
+    def local(value: Any, name: str) -> dt.datetime | None:
+        try:
+            parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dt.datetime) or parsed.tzinfo is None:
+            checker.add(record, f"{_PATH}.{name}", f"expected an ISO date-time with offset, got {value!r}")
+            return None
+        return parsed.astimezone(zone)
+
+    rdates: list = []
+    for value in record.get("rdates") or []:
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            begin, finish = local(value[0], "rdates"), local(value[1], "rdates")
+            if begin and finish:
+                rdates.append((begin, finish))
+        else:
+            single = local(value, "rdates")
+            if single:
+                rdates.append(single)
+    overrides: list[SessionOverride] = []
+    for item in record.get("overrides") or []:
+        if not isinstance(item, Mapping) or "recurrence_id" not in item:
+            checker.add(record, f"{_PATH}.overrides", f"expected {{recurrence_id, start, end, status}}, got {item!r}")
+            continue
+        rid = local(item["recurrence_id"], "overrides")
+        start = local(item["start"], "overrides") if item.get("start") else None
+        end = local(item["end"], "overrides") if item.get("end") else None
+        status = item.get("status")
+        if status is not None and status not in EVENT_STATUSES:
+            checker.add(record, f"{_PATH}.overrides", f"{status!r} is not one of {', '.join(EVENT_STATUSES)}")
+        if rid is not None:
+            overrides.append(SessionOverride(rid, start, end, status, item.get("title_zh"), item.get("title_en")))
+    if len({o.recurrence_id for o in overrides}) != len(overrides):
+        checker.add(record, f"{_PATH}.overrides", "one override per session (recurrence_id) only")
+    all_day = record.get("all_day", False)
+    if not isinstance(all_day, bool):
+        checker.add(record, f"{_PATH}.all_day", f"expected true or false, got {all_day!r}")
+    return replace(event, start=event.start.astimezone(zone), end=event.end.astimezone(zone),
+                   exdates=tuple(d.astimezone(zone) for d in event.exdates), rdates=tuple(rdates),
+                   all_day=bool(all_day), overrides=tuple(sorted(overrides, key=lambda o: o.recurrence_id)))
 
 
 def normalize_rrule(text: Any, checker: Checker) -> Any:
@@ -101,7 +180,8 @@ def normalize_rrule(text: Any, checker: Checker) -> Any:
 def record_diff(old: Mapping | None, new: Mapping) -> list[tuple[str, Any, Any]]:
     """``(field, old value, new value)`` for every field that differs, in record order."""
     old = old or {}
-    return [(f, old.get(f), new.get(f)) for f in FIELDS if old.get(f) != new.get(f)]
+    return [(f, old.get(f, DEFAULTS.get(f)), new.get(f, DEFAULTS.get(f))) for f in FIELDS
+            if old.get(f, DEFAULTS.get(f)) != new.get(f, DEFAULTS.get(f))]
 
 
 def slug(text: str, limit: int = 48) -> str:

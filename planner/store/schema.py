@@ -46,6 +46,22 @@ events = sa.Table(
     sa.Column("created_by", sa.String(100), nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("updated_by", sa.String(100), nullable=False),
+    sa.Column("tzid", sa.String(64)),  # the event's own zone (None: Asia/Shanghai)
+    sa.Column("rdates", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("all_day", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("overrides", sa.JSON, nullable=False, server_default="[]"),
+)
+
+# Every session of every event (at most the maximum per series), one row per local date
+# (Asia/Shanghai) it touches: refreshed on each save, so a date's sessions are one index read.
+event_sessions = sa.Table(
+    "event_sessions", metadata,
+    sa.Column("event_id", sa.String(100), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True, index=True),
+    sa.Column("start_utc", sa.DateTime, primary_key=True),
+    sa.Column("end_utc", sa.DateTime, nullable=False),
+    sa.Column("recurrence_id", sa.String(40)),  # ISO with offset, in the event's zone
+    sa.Column("status", sa.String(16), nullable=False),
 )
 
 # One row per accepted change: the whole event as it was saved, so any version can be shown,

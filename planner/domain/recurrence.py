@@ -1,0 +1,203 @@
+"""The sessions of an event: RFC 5545 recurrence expanded by ``recurring-ical-events``.
+
+An event is written as iCalendar components (the series' VEVENT and one VEVENT per
+overridden session, with RECURRENCE-ID) and the library expands them: RRULE, RDATE
+(dates, date-times, periods), EXDATE and RECURRENCE-ID (RANGE=THISANDFUTURE too),
+all in the event's own time zone (RFC 5545 3.3.10, 3.8.5.1), so a weekly 10:00 in
+New York stays 10:00 in New York across the clock change. Sessions are then shown
+in Asia/Shanghai.
+
+Bounded: a series has at most :data:`MAX_SESSIONS_PER_SERIES` sessions (the first
+ones, in order of start); RFC 5545 sets no limit, so this one is ours. Its reason:
+a daily programme for close to three years or a weekly one for nineteen is more than
+any venue plans, while a series one thousand sessions long still expands in a few
+milliseconds and keeps one day's answer fast whatever a file asks for (a
+``FREQ=SECONDLY;COUNT=1000000000`` rule would otherwise be a billion sessions). The
+setting ``PLANNER_MAX_SESSIONS_PER_SERIES`` changes it (:func:`set_max_sessions`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from planner.domain.model import Event, Occurrence
+
+SHOWN_IN = ZoneInfo("Asia/Shanghai")
+MAX_SESSIONS_PER_SERIES = 1000
+_settings = {"max_sessions": MAX_SESSIONS_PER_SERIES}
+
+
+def set_max_sessions(limit: int) -> None:
+    """Set the maximum number of sessions per series (the setting ``max_sessions_per_series``)."""
+    if limit < 1:
+        raise ValueError("the maximum number of sessions per series must be at least 1")
+    _settings["max_sessions"] = limit
+    _cutoff.cache_clear()
+
+
+def max_sessions() -> int:
+    return _settings["max_sessions"]
+
+
+def is_series(event: Event) -> bool:
+    """Whether the event has more than its one start (a rule, extra dates or changed sessions)."""
+    return bool(event.rrule or event.rdates or event.overrides)
+
+
+def components(event: Event) -> list[Any]:
+    """The event as iCalendar VEVENTs: the series, then one per overridden session.
+
+    Only what recurrence needs (UID, DTSTART, DTEND or DURATION, RRULE, RDATE, EXDATE,
+    RECURRENCE-ID, STATUS, SUMMARY of an override); the export adds the rest.
+    An all-day event is written with dates and a DURATION in days (nominal, RFC 5545
+    3.3.6: a day is a calendar day also across a clock change).
+    """
+    from icalendar import Event as VEvent
+    from icalendar import vRecur
+
+    master = VEvent()
+    master.add("uid", f"{event.id}@series")
+    _add_times(master, event.start, event.end, event.all_day)
+    if event.rrule:
+        master.add("rrule", vRecur.from_ical(event.rrule))
+    for value in event.rdates:
+        if isinstance(value, tuple):
+            master.add("rdate", [value])
+        else:
+            master.add("rdate", [_date_if(value, event.all_day)])
+    for value in event.exdates:
+        master.add("exdate", [_date_if(value, event.all_day)])
+    found = [master]
+    for override in event.overrides:
+        part = VEvent()
+        part.add("uid", f"{event.id}@series")
+        part.add("recurrence-id", _date_if(override.recurrence_id, event.all_day))
+        start = override.start or override.recurrence_id
+        end = override.end or start + (event.end - event.start)
+        _add_times(part, start, end, event.all_day)
+        if override.status is not None:
+            part.add("status", override.status.upper().replace("_", "-"))
+        found.append(part)
+    return found
+
+
+def _date_if(value: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
+    return value.date() if all_day and isinstance(value, dt.datetime) else value
+
+
+def _add_times(vevent: Any, start: dt.datetime, end: dt.datetime, all_day: bool) -> None:
+    if all_day:
+        vevent.add("dtstart", start.date())
+        vevent.add("duration", dt.timedelta(days=max(1, (end.date() - start.date()).days)))
+    else:
+        vevent.add("dtstart", start)
+        vevent.add("dtend", end)
+
+
+def _query(event: Event) -> Any:
+    import recurring_ical_events
+    from icalendar import Calendar
+
+    cal = Calendar()
+    for part in components(event):
+        cal.add_component(part)
+    return recurring_ical_events.of(cal, keep_recurrence_attributes=True)
+
+
+def _as_datetime(value: dt.date | dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=zone or SHOWN_IN)
+    return dt.datetime.combine(value, dt.time(), zone or SHOWN_IN)
+
+
+def _occurrence(event: Event, vevent: Any) -> Occurrence:
+    from planner.domain.model import Occurrence
+
+    zone = event.start.tzinfo
+    start = _as_datetime(vevent["DTSTART"].dt, zone)
+    if vevent.get("DTEND") is not None:
+        end = _as_datetime(vevent["DTEND"].dt, zone)
+    else:
+        end = _as_datetime(vevent["DTSTART"].dt + vevent["DURATION"].dt, zone)
+    rid = vevent.get("RECURRENCE-ID")
+    recurrence_id = _as_datetime(rid.dt, zone) if rid is not None else None
+    override = event.override_for(recurrence_id) if recurrence_id is not None else None
+    status = override.status if override is not None and override.status else None
+    return Occurrence(event.id, start.astimezone(SHOWN_IN), end.astimezone(SHOWN_IN),
+                      recurrence_id, status or event.status)
+
+
+def all_sessions(event: Event) -> tuple[list[Occurrence], bool]:
+    """Every session of the event up to the maximum, in order of start, and whether it was capped.
+
+    The library is asked window by window, each four times as long as the one before (a minute,
+    four, sixteen ...), so a rule of a session a second is stopped after a quarter of an hour of
+    sessions rather than expanded a day or a year at a time.
+    """
+    if not is_series(event):
+        return [_single(event)], False
+    limit = max_sessions()
+    query = _query(event)
+    low = _earliest(event)
+    horizon = low + dt.timedelta(days=366 * 200)
+    width = dt.timedelta(minutes=1)
+    found: list[Occurrence] = []
+    while low < horizon and len(found) <= limit:
+        high = low + width
+        window = [_occurrence(event, v) for v in query.between(low, high)]
+        found.extend(sorted((o for o in window if low <= o.start < high), key=lambda o: o.start))
+        low, width = high, width * 4
+    return found[:limit], len(found) > limit
+
+
+def _earliest(event: Event) -> dt.datetime:
+    """The earliest start the series may have: its first, an extra date's or a moved session's."""
+    starts = [event.start] + [r[0] if isinstance(r, tuple) else r for r in event.rdates]
+    starts += [o.start for o in event.overrides if o.start is not None]
+    return min(starts)
+
+
+def _single(event: Event) -> Occurrence:
+    from planner.domain.model import Occurrence
+
+    return Occurrence(event.id, event.start.astimezone(SHOWN_IN), event.end.astimezone(SHOWN_IN), None,
+                      event.status)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cutoff(event: Event) -> dt.datetime | None:
+    """The start of the last session within the maximum, when the series has more (else None)."""
+    sessions, capped = all_sessions(event)
+    return sessions[-1].start if capped else None
+
+
+def between(event: Event, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
+    """Sessions overlapping ``[start, end)`` among the first :func:`max_sessions`, by start.
+
+    Examples
+    --------
+    >>> from planner.domain.model import Event
+    >>> ny = ZoneInfo("America/New_York")
+    >>> ev = Event(id="x", start=dt.datetime(2024, 3, 4, 10, tzinfo=ny), end=dt.datetime(2024, 3, 4, 11, tzinfo=ny),
+    ...            rrule="FREQ=WEEKLY;COUNT=3", exdates=(dt.datetime(2024, 3, 11, 10, tzinfo=ny),))
+    >>> [f"{o.start:%m-%d %H:%M}" for o in between(ev, dt.datetime(2024, 3, 1, tzinfo=SHOWN_IN),
+    ...                                              dt.datetime(2024, 4, 1, tzinfo=SHOWN_IN))]
+    ['03-04 23:00', '03-18 22:00']
+    """
+    if not is_series(event):
+        single = _single(event)
+        return [single] if single.start < end and single.end > start else []
+    cutoff = _cutoff(event)
+    if cutoff is not None:
+        if start > cutoff + dt.timedelta(days=366):  # no session of the first ones reaches this far
+            return []
+        end = min(end, cutoff + dt.timedelta(microseconds=1))
+        if end <= start:
+            return [o for o in all_sessions(event)[0] if o.end > start and o.start < end]
+    found = [_occurrence(event, v) for v in _query(event).between(start, end)]
+    found = [o for o in found if o.start < end and o.end > start and (cutoff is None or o.start <= cutoff)]
+    return sorted(found, key=lambda o: o.start)

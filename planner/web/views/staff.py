@@ -185,7 +185,8 @@ def _series_change(event_id: str, change, note: str):
     event = state().calendar.validate(record)
     occ = _session(event, request.form.get("session"))
     return _save_or_merge(event_id, change(record, occ), expected,
-                          note=note.format(when=f"{_recurrence_id(occ).astimezone(TZ):%Y-%m-%d %H:%M}"))
+                          note=note.format(when=f"{_recurrence_id(occ).astimezone(TZ):%Y-%m-%d %H:%M}"),
+                          sessions_from=min(occ.start, _recurrence_id(occ)).astimezone(TZ).date())
 
 
 @bp.post("/events/<event_id>/sessions/cancel")
@@ -234,8 +235,7 @@ def split_from_session(event_id: str):
     saved = calendar.create(continuation, current_user.name,
                             note=f"continues {event_id} from {rid.astimezone(TZ):%Y-%m-%d %H:%M}")
     flash(_("Saved (version %(v)s).", v=saved.version), "ok")
-    page = url_for(".event", event_id=saved.id)
-    return redirect(f"{page}?from={start.astimezone(TZ):%Y-%m-%d}")
+    return redirect(_event_page(saved.id, start.astimezone(TZ).date()))
 
 
 def _free_id(base: str) -> str:
@@ -292,7 +292,8 @@ def edit_event(event_id: str):
     return _save_or_merge(event_id, record, expected)
 
 
-def _save_or_merge(event_id: str, record: dict, expected: int, action: str = "update", note: str | None = None):
+def _save_or_merge(event_id: str, record: dict, expected: int, action: str = "update", note: str | None = None,
+                   sessions_from: dt.date | None = None):
     """Save ``record`` over version ``expected``; when someone saved since, merge field by field.
 
     Fields only one side changed merge and are saved at once (a flash names
@@ -319,10 +320,16 @@ def _save_or_merge(event_id: str, record: dict, expected: int, action: str = "up
         flash(_("Saved (version %(v)s), merged with the changes %(user)s saved meanwhile: theirs kept for "
                 "%(theirs)s; yours for %(mine)s.", v=saved.version, user=exc.current.updated_by,
                 theirs=fields(merge.theirs), mine=fields(merge.mine)), "ok")
-        return redirect(url_for(".event", event_id=event_id))
+        return redirect(_event_page(event_id, sessions_from))
     flash(_("Saved (version %(v)s).", v=saved.version) if saved.version != expected
           else _("Nothing changed."), "ok")
-    return redirect(url_for(".event", event_id=event_id))
+    return redirect(_event_page(event_id, sessions_from))
+
+
+def _event_page(event_id: str, sessions_from: dt.date | None = None) -> str:
+    """The staff event page, its sessions listed from ``sessions_from`` (today when None)."""
+    page = url_for(".event", event_id=event_id)
+    return f"{page}?from={sessions_from}#sessions" if sessions_from else page
 
 
 def _canonical(record: dict) -> dict:

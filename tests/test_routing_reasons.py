@@ -131,10 +131,10 @@ def station_of(feed: Feed, stop_id: str) -> str:
     return (stop.parent_id or stop_id) if stop is not None else stop_id
 
 
-def continuations(feed: Feed, all_runs: list[Run]) -> dict[int, list[int]]:
+def continuations(feed: Feed, all_runs: list[Run], relax: bool = True) -> dict[int, list[int]]:
     """Run index -> runs the rider may stay on board into: the block's next trip on the same service day
-    (from where it ended, no earlier than it arrived); with transfers.txt links, any pairing they name, on
-    the same day or the next (a relaxation)."""
+    (from where it ended, no earlier than it arrived); with transfers.txt links and ``relax``, any pairing
+    they name, on the same day or the next (a relaxation)."""
     follows: dict[int, list[int]] = {}
     by_block: dict[tuple[str, dt.date], list[int]] = {}
     for i, run in enumerate(all_runs):
@@ -149,7 +149,7 @@ def continuations(feed: Feed, all_runs: list[Run]) -> dict[int, list[int]]:
                     ra.calls[-1][1] <= rb.calls[0][2]:
                 follows.setdefault(a, []).append(b)
     linked = {(r.from_trip, r.to_trip) for r in feed.transfer_rules if r.type == 4}
-    if linked or not exact(feed):  # relax: any pair of one block, any type 4 pairing, a day apart at most
+    if relax and (linked or not exact(feed)):  # relax: any pair of one block, any type 4 pairing, a day apart at most
         for i, ra in enumerate(all_runs):
             for j, rb in enumerate(all_runs):
                 same_block = feed.trips[ra.trip_id].block_id and \
@@ -262,11 +262,23 @@ def rule_aware_earliest(feed: Feed, options: Options, access: dict[str, int], eg
 
 
 def boardings(feed: Feed, day: dt.date, access: dict[str, int], first: dt.date, last: dt.date) -> list[int]:
-    """When leaving the origin catches a vehicle (a pickup with a drop-off later), ``day``'s base, sorted."""
+    """When leaving the origin catches a vehicle (a pickup with a drop-off later, on its trip or on the
+    block's next trips it runs on as, staying on board), ``day``'s base, sorted."""
+    all_runs = runs(feed, day, first, last)
+    follows = continuations(feed, all_runs, relax=False)  # (the random feeds keep no type 4: blocks only)
+    sets_down: dict[int, bool] = {}  # run -> whether a rider on board at its first call may get off later
+
+    def on_board_after(i: int, seen: frozenset[int] = frozenset()) -> bool:
+        if i not in sets_down:
+            sets_down[i] = any(c[4] for c in all_runs[i].calls[1:]) or any(
+                on_board_after(j, seen | {i}) for j in follows.get(i, ()) if j not in seen)
+        return sets_down[i]
+
     times = set()
-    for run in runs(feed, day, first, last):
+    for i, run in enumerate(all_runs):
         for pos, (stop, _, dep, board, _) in enumerate(run.calls):
-            if stop in access and board and any(c[4] for c in run.calls[pos + 1:]):
+            if stop in access and board and (any(c[4] for c in run.calls[pos + 1:]) or (
+                    pos < len(run.calls) - 1 and any(on_board_after(j) for j in follows.get(i, ())))):
                 times.add(dep - access[stop])
     return sorted(times)
 
@@ -519,6 +531,18 @@ def test_after_last_departure_names_the_real_last_and_next_boardings():
     feed.trips["back"] = Trip("back", "R", "ended")
     error = reason_for(planner_of(feed), "C", "D", DAY, 22 * 3600, NO_WALK)
     assert error.code == "not_connected"
+
+
+def test_the_last_departure_may_set_down_only_on_the_blocks_next_trip():
+    """Found by the random feeds: k0 leaves O at 00:00 and sets down nowhere, but runs on as k1 (one
+    block), which does: leaving at 00:01 comes after the last departure, 00:00, a real one."""
+    feed = small_feed({"k0": ("today", [("A", 0), ("B", 1)]), "k1": ("today", [("B", 2), ("C", 3)])},
+                      {"today": Service("today", (True,) * 7, DAY, DAY)})
+    feed.stop_times["k0"][1] = StopTime("B", 60, 60, 0, 1)  # no drop-off at B
+    for trip_id in ("k0", "k1"):
+        feed.trips[trip_id] = Trip(trip_id, "R", "today", block_id="K")
+    error = reason_for(planner_of(feed), "A", "C", DAY, 60, NO_WALK)
+    assert (error.code, error.params["last_departure_at"]) == ("after_last_departure", "2024-02-13T00:00:00+08:00")
 
 
 def test_none_before_feed_end():

@@ -162,6 +162,9 @@ def open_calendar(services: Services, *, hasher: Any = None) -> Database:
     """Open the database (migrating it unless told not to), seed the events of data/ once, go live."""
     settings = services.settings
     url = database_url(settings.database_url, settings.instance_dir)
+    from planner.domain.recurrence import set_max_sessions
+
+    set_max_sessions(settings.max_sessions_per_series)  # before any series is expanded (seeding stores sessions)
     db = open_database(url, services.model.places, migrate=settings.database_auto_migrate, hasher=hasher,
                        event_cache_size=settings.event_cache_size)
     db.events.seed_from(services.model.events.values())

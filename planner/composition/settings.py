@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     plan_cache_size: int = Field(default=256, ge=1, le=100_000)  # day plans by request and events, ~60 kB each
     feed_cache_size: int = Field(default=64, ge=1, le=10_000)  # iCalendar feeds as served
     event_cache_size: int = Field(default=10_000, ge=1, le=1_000_000)  # parsed event versions, ~5 kB each
+    # the sessions of one series at most (the first ones): RFC 5545 sets no limit; planner/domain/recurrence.py
+    # says why 1000 (a daily programme for close to three years; a billion-session rule stays cheap)
+    max_sessions_per_series: int = Field(default=1000, ge=1, le=100_000)
     # day plans: the value model's weights (README, "Day plans"; planner/itinerary/values.py says why)
     value_attraction: float = Field(default=3.0, ge=0)  # a standing attraction's base value
     value_venue: float = Field(default=2.0, ge=0)

@@ -51,6 +51,8 @@ def export_calendar(stored: Iterable[StoredEvent], places: Mapping[str, Place], 
     cal.add("x-published-ttl", "PT1H")
     for item in stored:
         cal.add_component(_vevent(item, places, lang, event_url))
+        for override in item.event.overrides:  # RFC 5545 3.8.4.4: one component per changed session
+            cal.add_component(_override_vevent(item, override, places, lang))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -68,12 +70,13 @@ def _vevent(item: StoredEvent, places: Mapping[str, Place], lang: str, event_url
     vevent.add("summary", event.title(lang), parameters={"LANGUAGE": "en" if lang == "en" else "zh-CN"})
     if event.description(lang):
         vevent.add("description", event.description(lang))
-    vevent.add("dtstart", event.start)
-    vevent.add("dtend", event.end)
+    _add_times(vevent, event.start, event.end, event.all_day)
     if event.rrule:
         vevent.add("rrule", vRecur.from_ical(event.rrule))
+    for rdate in event.rdates:
+        vevent.add("rdate", [rdate] if isinstance(rdate, tuple) else [_day_if(rdate, event.all_day)])
     if event.exdates:
-        vevent.add("exdate", list(event.exdates))
+        vevent.add("exdate", [_day_if(d, event.all_day) for d in event.exdates])
     vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
     place = places.get(event.venue_id)
     if place is not None:
@@ -93,6 +96,52 @@ def _vevent(item: StoredEvent, places: Mapping[str, Place], lang: str, event_url
         if value and value.startswith(_BOM):
             # icalendar decodes each value as UTF-8-SIG when writing, which drops a leading U+FEFF:
             # such a value rides as BASE64 (RFC 5545 3.2.7), which keeps every character.
+            vevent.add(_X + key, vBinary(value.encode("utf-8")))
+        elif value:
+            vevent.add(_X + key, vText(value), parameters={"VALUE": "TEXT"})
+    return vevent
+
+
+def _day_if(value: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
+    return value.date() if all_day else value
+
+
+def _add_times(vevent, start: dt.datetime, end: dt.datetime, all_day: bool) -> None:
+    if all_day:  # dates (RFC 5545 3.6.1): the event's days, shown as all day
+        vevent.add("dtstart", start.date())
+        vevent.add("dtend", end.date() if end.date() > start.date() else start.date() + dt.timedelta(days=1))
+    else:
+        vevent.add("dtstart", start)
+        vevent.add("dtend", end)
+
+
+def _override_vevent(item: StoredEvent, override, places: Mapping[str, Place], lang: str) -> Any:
+    """A changed session: the series' UID, RECURRENCE-ID its original start, its own times, status, titles."""
+    from icalendar import Event as VEvent, vText
+
+    event = item.event
+    start = override.start or override.recurrence_id
+    end = override.end or start + (event.end - event.start)
+    status = override.status or event.status
+    title_zh, title_en = override.title_zh or event.title_zh, override.title_en or event.title_en
+    vevent = VEvent()
+    vevent.add("uid", item.uid)
+    vevent.add("dtstamp", item.updated_at.astimezone(dt.timezone.utc))
+    vevent.add("recurrence-id", _day_if(override.recurrence_id, event.all_day))
+    vevent.add("sequence", item.version - 1)
+    vevent.add("summary", title_en if lang == "en" else title_zh,
+               parameters={"LANGUAGE": "en" if lang == "en" else "zh-CN"})
+    _add_times(vevent, start, end, event.all_day)
+    vevent.add("status", "CANCELLED" if status == "cancelled" else "CONFIRMED")
+    place = places.get(event.venue_id)
+    if place is not None:
+        vevent.add("location", f"{place.name_zh} ({place.name_en})")
+    extra = {"VENUE": event.venue_id, "STATUS": status, "TITLE-ZH": title_zh, "TITLE-EN": title_en,
+             "SOURCE": event.source, "ASSUMPTION": event.assumption}
+    for key, value in extra.items():
+        if value and value.startswith(_BOM):
+            from icalendar import vBinary
+
             vevent.add(_X + key, vBinary(value.encode("utf-8")))
         elif value:
             vevent.add(_X + key, vText(value), parameters={"VALUE": "TEXT"})
@@ -497,7 +546,15 @@ def _override(recurrence_id: dt.datetime, record: Mapping, master: Mapping) -> d
     """A changed session of ``master`` as a record override: only what differs from the series."""
     status = record.get("status")
     same_title = (record.get("title_zh"), record.get("title_en")) == (master.get("title_zh"), master.get("title_en"))
-    return {"recurrence_id": recurrence_id.isoformat(), "start": record.get("start"), "end": record.get("end"),
+    start, end = record.get("start"), record.get("end")
+    try:  # the series' own times for this session are no change
+        length = dt.datetime.fromisoformat(master["end"]) - dt.datetime.fromisoformat(master["start"])
+        if start and end and dt.datetime.fromisoformat(start) == recurrence_id and \
+                dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start) == length:
+            start = end = None
+    except (TypeError, ValueError, KeyError):
+        pass
+    return {"recurrence_id": recurrence_id.isoformat(), "start": start, "end": end,
             "status": None if status == master.get("status") else status,
             "title_zh": None if same_title else record.get("title_zh"),
             "title_en": None if same_title else record.get("title_en")}

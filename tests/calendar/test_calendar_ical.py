@@ -221,3 +221,51 @@ def test_leading_byte_order_marks_inside_values_survive_export(model, value):
     stored = StoredEvent(event, "bom@example.org", 1, start, "a", start, "b")
     [candidate] = read_calendar(export_calendar([stored], model.places, name="x"), model.places).candidates
     assert candidate.event == event
+
+
+def _stable_lines(data: bytes) -> list[bytes]:
+    """The feed's lines without what counts the store's own writes (DTSTAMP, CREATED, LAST-MODIFIED, SEQUENCE)."""
+    unfolded = re.sub(rb"\r\n[ \t]", b"", data)
+    return [line for line in unfolded.split(b"\r\n")
+            if not re.match(rb"(DTSTAMP|CREATED|LAST-MODIFIED|SEQUENCE)[;:]", line)]
+
+
+def test_export_import_export_keeps_series_overrides_and_sessions(store, database, model):
+    """Issue 11: overrides as RECURRENCE-ID components, exceptions as EXDATE; export -> import into a fresh
+    database -> export gives the same sessions and the same calendar apart from the write times."""
+    series = "dj-new-year-music-season-2024"
+    record = store.get(series).record
+    record["exdates"] = ["2024-01-19T20:00:00+08:00"]
+    record["rdates"] = ["2024-02-03T15:00:00+08:00", ["2024-02-04T15:00:00+08:00", "2024-02-04T16:30:00+08:00"]]
+    record["overrides"] = [
+        {"recurrence_id": "2024-01-12T20:00:00+08:00", "start": "2024-01-12T19:00:00+08:00",
+         "end": "2024-01-12T21:00:00+08:00", "status": None, "title_zh": None, "title_en": None},
+        {"recurrence_id": "2024-01-13T20:00:00+08:00", "start": None, "end": None, "status": "cancelled",
+         "title_zh": None, "title_en": None},
+        {"recurrence_id": "2024-01-20T20:00:00+08:00", "start": None, "end": None, "status": None,
+         "title_zh": "特别场", "title_en": "Special night"}]
+    store.update(series, record, 1, "sally")
+    store.create({"id": "ny-stream", "title_zh": "直播", "title_en": "Stream", "venue": "dj-east-live-house",
+                  "start": "2024-03-04T10:00:00-05:00", "end": "2024-03-04T11:00:00-05:00", "tzid": "America/New_York",
+                  "rrule": "FREQ=WEEKLY;COUNT=3", "exdates": ["2024-03-11T10:00:00-04:00"], "assumption": "a test"},
+                 "sally")
+    store.create({"id": "market", "title_zh": "市集", "title_en": "Market", "venue": "dj-locomotive-square",
+                  "start": "2024-03-24T00:00:00+08:00", "end": "2024-03-26T00:00:00+08:00", "all_day": True,
+                  "assumption": "a test"}, "sally")
+    window = (dt.datetime(2023, 6, 1, tzinfo=TZ), dt.datetime(2025, 6, 1, tzinfo=TZ))
+
+    def sessions():
+        return sorted((ev.id, o.start, o.end, o.status, ev.title_en, o.recurrence_id)
+                      for ev, o in store.occurrences_between(*window))
+
+    before, first = sessions(), export_calendar(store.all(), model.places, name="Programme")
+    assert ("ny-stream", dt.datetime(2024, 3, 18, 22, tzinfo=TZ)) in [(s[0], s[1]) for s in before]
+    assert b"RECURRENCE-ID;TZID=Asia/Shanghai:20240112T200000" in first and b"EXDATE;TZID=Asia/Shanghai:20240119T" in first
+    assert b"DTSTART;TZID=America/New_York:20240304T100000" in first and b"DTSTART;VALUE=DATE:20240324" in first
+    from planner.store.db import downgrade, upgrade
+
+    downgrade(database.engine, "base")
+    upgrade(database.engine)
+    report = import_calendar(store, first, filename="programme.ics", user="sally")
+    assert not report.plan.rejected and sessions() == before
+    assert _stable_lines(export_calendar(store.all(), model.places, name="Programme")) == _stable_lines(first)

@@ -183,7 +183,9 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
     text = _decode(data)
     components, rejected = _components(text)
     if not components and not rejected:
-        rejected.append(Rejected(filename, ("no VCALENDAR with events in the file",)))
+        rejected.append(Rejected(filename, (
+            "no VCALENDAR with events in the file (RFC 5545 3.6: an iCalendar object MUST include at least one "
+            "calendar component)",)))
     prodid = next((str(c.get("PRODID")) for c in components if c.name == "VCALENDAR" and c.get("PRODID")), None)
     source = f"imported from {filename}" + (f" ({prodid})" if prodid else "")
     floating = next((str(c.get("X-WR-TIMEZONE")) for c in components
@@ -424,7 +426,7 @@ class _Reader:
 
     def _times(self, vevent, problems: list[str]) -> tuple[dt.datetime | None, dt.datetime | None]:
         if vevent.get("DTSTART") is None:
-            problems.append("DTSTART: missing, the event has no start")
+            problems.append("DTSTART: missing, the event has no start (RFC 5545 3.6.1: DTSTART is REQUIRED)")
             return None, None
         broken = {name for name, _ in getattr(vevent, "errors", [])}
         if "DTSTART" in broken:
@@ -440,10 +442,9 @@ class _Reader:
         elif vevent.get("DURATION") is not None:
             end = start + vevent.decoded("DURATION")
         elif not isinstance(raw_start, dt.datetime):
-            end = start + dt.timedelta(days=1)  # an all-day event without an end lasts its day
+            end = start + dt.timedelta(days=1)  # RFC 5545 3.6.1: a date start without an end lasts its day
         else:
-            problems.append("DTEND: missing (and no DURATION): the event has no length")
-            end = None
+            end = start  # RFC 5545 3.6.1: a date-time start without an end "ends on the same date and time"
         return start, end
 
     def _aware(self, value, name: str, vevent, problems: list[str],

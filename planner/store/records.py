@@ -76,7 +76,13 @@ def validate_record(record: Mapping, places: Mapping[str, Place]) -> tuple[Event
         record["rrule"] = normalize_rrule(record["rrule"], checker)
     else:
         record["rrule"] = None
+    instant = record.get("start") is not None and record.get("start") == record.get("end")
+    if instant:  # RFC 5545 3.6.1: an event of a date-time start alone lasts 0 s; the checker wants an end after it
+        record["end"] = (dt.datetime.fromisoformat(record["start"]) + dt.timedelta(seconds=1)).isoformat() \
+            if isinstance(record["start"], str) else record["end"]
     event = event_from_record(checker, record, _PATH, places)
+    if event is not None and instant:
+        event = replace(event, end=event.start)
     if event is not None:
         event = _series_fields(checker, record, event)
     return (None if checker.problems else event), checker.problems
@@ -159,6 +165,12 @@ def normalize_rrule(text: Any, checker: Checker) -> Any:
     rule = text.strip()
     if rule.upper().startswith("RRULE:"):
         rule = rule[6:]
+    # RFC 7529: RSCALE=GREGORIAN (with SKIP=OMIT, its default) is the plain rule; other calendars are refused
+    parts = [p for p in rule.split(";") if p.upper() not in ("RSCALE=GREGORIAN", "SKIP=OMIT")]
+    if any(p.upper().startswith("RSCALE=") for p in parts):
+        checker.add({}, f"{_PATH}.rrule", "RSCALE: only the Gregorian calendar is supported (RFC 7529)")
+        return text
+    rule = ";".join(parts)
     if "\n" in rule or ":" in rule:
         checker.add({}, f"{_PATH}.rrule", "one RRULE only (FREQ=...;...): put excluded sessions in exdates")
         return text

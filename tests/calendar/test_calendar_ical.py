@@ -16,6 +16,7 @@ from planner.store.events import StoredEvent
 from planner.store.ical import apply_import, export_calendar, import_calendar, plan_import, read_calendar
 
 FILES = Path(__file__).parent / "files"
+CASES_ICS = Path(__file__).parent.parent / "fixtures" / "ics"
 
 
 def read(name: str, model, **kwargs):
@@ -109,19 +110,21 @@ def test_apple_calendar_export(model):
 def test_broken_items_are_rejected_one_by_one_with_reasons(model):
     parsed = read("broken.ics", model)
     # RDATE is read since issue 11 (it was refused)
-    assert [c.event.title_en for c in parsed.candidates] == ["Open mic", "Extra dates"]
+    # and a date-time start without an end lasts 0 s (RFC 5545 3.6.1; it was refused)
+    assert [c.event.title_en for c in parsed.candidates] == ["Open mic", "Extra dates", "No end"]
+    no_end = by_title(parsed)["No end"]
+    assert no_end.start == no_end.end == dt.datetime(2024, 3, 25, 20, tzinfo=TZ)
     assert [o.start.day for o in by_title(parsed)["Extra dates"].occurrences_between(
         dt.datetime(2024, 3, 1, tzinfo=TZ), dt.datetime(2024, 4, 1, tzinfo=TZ))] == [24, 30]
     why = reasons(parsed)
-    assert why["No start at all"] == "DTSTART: missing, the event has no start"
+    assert why["No start at all"] == "DTSTART: missing, the event has no start (RFC 5545 3.6.1: DTSTART is REQUIRED)"
     assert "2024-13-45" in why["Thirteenth month"]
     assert why["Ends before it starts"] == "end: must be after start"
     assert "unknown time zone 'Mars/Olympus_Mons'" in why["Martian time"]
-    assert "no length" in why["No end"]
     assert why["Whenever"].startswith("RRULE:")
     assert "appears twice" in why["Open mic again (same UID)"]
     assert why["Buy strings"] == "a to-do (VTODO), not an event"
-    assert parsed.items == 10 and len(parsed.rejected) == 8
+    assert parsed.items == 10 and len(parsed.rejected) == 7
 
 
 def test_a_file_cut_short_keeps_its_whole_items(model):
@@ -260,7 +263,8 @@ def test_export_import_export_keeps_series_overrides_and_sessions(store, databas
 
     before, first = sessions(), export_calendar(store.all(), model.places, name="Programme")
     assert ("ny-stream", dt.datetime(2024, 3, 18, 22, tzinfo=TZ)) in [(s[0], s[1]) for s in before]
-    assert b"RECURRENCE-ID;TZID=Asia/Shanghai:20240112T200000" in first and b"EXDATE;TZID=Asia/Shanghai:20240119T" in first
+    assert b"RECURRENCE-ID;TZID=Asia/Shanghai:20240112T200000" in first
+    assert b"EXDATE;TZID=Asia/Shanghai:20240119T" in first
     assert b"DTSTART;TZID=America/New_York:20240304T100000" in first and b"DTSTART;VALUE=DATE:20240324" in first
     from planner.store.db import downgrade, upgrade
 
@@ -269,3 +273,13 @@ def test_export_import_export_keeps_series_overrides_and_sessions(store, databas
     report = import_calendar(store, first, filename="programme.ics", user="sally")
     assert not report.plan.rejected and sessions() == before
     assert _stable_lines(export_calendar(store.all(), model.places, name="Programme")) == _stable_lines(first)
+
+
+def test_rscale_gregorian_is_the_plain_rule_and_other_calendars_are_refused(model):
+    ics = (CASES_ICS / "recurrence-id-override.ics").read_bytes()
+    gregorian = ics.replace(b"RRULE:FREQ=WEEKLY;COUNT=4", b"RRULE:RSCALE=GREGORIAN;FREQ=WEEKLY;COUNT=4;SKIP=OMIT", 1)
+    [candidate] = read_calendar(gregorian, model.places).candidates
+    assert candidate.event.rrule == "FREQ=WEEKLY;COUNT=4"
+    chinese = ics.replace(b"RRULE:FREQ=WEEKLY;COUNT=4", b"RRULE:RSCALE=CHINESE;FREQ=YEARLY", 1)
+    [rejected] = read_calendar(chinese, model.places).rejected
+    assert "only the Gregorian calendar" in rejected.reasons[0]

@@ -1240,3 +1240,24 @@ def test_router_stays_on_board_only_where_the_reference_says(case):
     found = before_end(raptor.earliest_arrival(tt, origin, dest, q.depart_s, max_rides=3), days)
     assert pareto(reference(feed, NO_WALK, q, 3, days)) == []
     assert [(j.arr_s, j.rides) for j in found] == []
+
+
+def test_the_straight_line_bound_never_exceeds_a_hop_that_takes_no_time():
+    """GTFS times are whole seconds, so real feeds have hops that cover ground in 0 s (Cairns has
+    thousands): no speed bounds them, and the straight-line bound must then say 0, not 1 s (two such
+    hops in a row cover twice the distance of the longest in the same no time)."""
+    feed = Feed()
+    feed.stops["S"] = Stop("S", "S", 30.67, 104.10)
+    feed.stops["A"] = Stop("A", "A", 30.68, 104.10)  # 1.1 km north
+    feed.stops["T"] = Stop("T", "T", 30.69, 104.10)  # 1.1 km further
+    feed.services = {"daily": SERVICES["daily"]}
+    feed.routes["R"] = Route("R", "R", "", 3)
+    feed.trips["r"] = Trip("r", "R", "daily")
+    feed.stop_times["r"] = [StopTime("S", 36000, 36000), StopTime("A", 36000, 36000),
+                            StopTime("T", 36000, 36000)]  # 10:00 -> 10:00 -> 10:00
+    tt = build_timetable(feed, DAY, WalkRules())
+    s, t = tt.index["S"], tt.index["T"]
+    dest = raptor.Endpoint(((t, 0, 0),), 30.69, 104.10)
+    assert raptor._lower_bounds(tt, dest)[s] == 0  # the ride really takes 0 s
+    origin = raptor.Endpoint(((s, 0, 0),), 30.67, 104.10)
+    assert [(j.arr_s, j.rides) for j in raptor.earliest_arrival(tt, origin, dest, 35000)] == [(36000, 1)]

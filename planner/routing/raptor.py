@@ -566,9 +566,18 @@ def max_speed_m_s(tt: Timetable) -> float:
         fastest = max(basis.fastest_m_s, walking.fastest_m_s, _fastest_ride(tt, [p for p in tt.patterns if p.segments]))
     for (stop, other), (secs, _) in (tt.rules.walks() if tt.rules is not None else {}).items():
         metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
-        fastest = max(fastest, metres / max(1, secs))  # a rule's walk may be quicker than walking
+        fastest = max(fastest, _speed_m_s(metres, secs))  # a rule's walk may be quicker than walking
     tt.fastest_m_s = fastest * 1.01 + 0.01  # margin for the flat-earth approximation
     return tt.fastest_m_s
+
+
+def _speed_m_s(metres: float, secs: int) -> float:
+    """A hop's straight-line speed; infinite for a hop that covers ground in no time (GTFS times are whole
+    seconds, and real feeds have such hops: Cairns has thousands), so that the straight-line bound then
+    says nothing rather than too much (a bound must never exceed the time a journey really takes)."""
+    if secs > 0:
+        return metres / secs
+    return math.inf if metres > 0 else 0.0
 
 
 def _fastest_ride(tt: Timetable, patterns: list[Pattern]) -> float:
@@ -579,7 +588,7 @@ def _fastest_ride(tt: Timetable, patterns: list[Pattern]) -> float:
                 for a, b in zip(pattern.stops, pattern.stops[1:])]
         for arrivals, departures in zip(pattern.arrivals, pattern.departures):
             for pos, metres in enumerate(hops):
-                fastest = max(fastest, metres / max(1, arrivals[pos + 1] - departures[pos]))
+                fastest = max(fastest, _speed_m_s(metres, arrivals[pos + 1] - departures[pos]))
     return fastest
 
 
@@ -588,7 +597,7 @@ def _fastest_walk(tt: Timetable, footpaths: list[list[tuple[int, int, int]]]) ->
     for stop, paths in enumerate(footpaths):
         for other, secs, _ in paths:
             metres = _flat_m(tt.stop_lat[stop], tt.stop_lon[stop], tt.stop_lat[other], tt.stop_lon[other])
-            fastest = max(fastest, metres / max(1, secs))
+            fastest = max(fastest, _speed_m_s(metres, secs))
     return fastest
 
 
@@ -613,7 +622,7 @@ def _basis_hops(basis: FeedBasis) -> dict[tuple[int, int], int]:
 
 def _fastest_basis(tt: Timetable, basis: FeedBasis) -> float:
     lat, lon = tt.stop_lat, tt.stop_lon
-    return max((_flat_m(lat[a], lon[a], lat[b], lon[b]) / max(1, secs) for (a, b), secs in _basis_hops(basis).items()),
+    return max((_speed_m_s(_flat_m(lat[a], lon[a], lat[b], lon[b]), secs) for (a, b), secs in _basis_hops(basis).items()),
                default=0.0)
 
 
@@ -621,7 +630,7 @@ def _lower_bounds(tt: Timetable, dest: Endpoint) -> list[int]:
     """Seconds no journey from each stop to the destination can beat: the straight line at the
     fastest speed of the timetable."""
     speed = max(max_speed_m_s(tt), 1e-6)
-    egress_speed = max(speed, max((_flat_m(tt.stop_lat[s], tt.stop_lon[s], dest.lat, dest.lon) / max(1, secs)
+    egress_speed = max(speed, max((_speed_m_s(_flat_m(tt.stop_lat[s], tt.stop_lon[s], dest.lat, dest.lon), secs)
                                    for s, secs, _ in dest.links), default=0.0) * 1.01)
     return [int(_flat_m(lat, lon, dest.lat, dest.lon) / egress_speed)
             for lat, lon in zip(tt.stop_lat, tt.stop_lon)]

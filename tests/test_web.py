@@ -321,3 +321,15 @@ def test_an_empty_evening_is_a_note_not_a_failure(client):
     page = client.get("/itinerary?lang=en&date=2024-12-09&start=dongjiao-memory&start_time=14:00"
                       "&end_time=21:00&interests=music&meal=0&shuttle=without").get_data(as_text=True)
     assert '<p class="plan-note"><strong>Note:</strong> no show at Dongjiao Memory' in page
+
+
+def test_the_value_settings_reach_the_apps_day_plans(tmp_path):
+    """PLANNER_VALUE_* settings are the app's value model: with no rest break set, a relaxed day has none."""
+    from planner.web import create_app
+
+    app = create_app({"TESTING": True, "TILE_URL": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+                      "IMPORT_DIR": str(tmp_path / "imports"), "VALUE_REST_MIN": 0})
+    body = {"date": "2024-12-10", "start": "panda-south-gate", "start_time": "08:00", "end_time": "17:00",
+            "interests": ["pandas"], "pace": "relaxed", "meal": False, "shuttle": "without"}
+    plan = app.test_client().post("/api/itineraries?lang=en", json=body).get_json()["plans"]["without"]
+    assert plan["steps"] and not [s for s in plan["steps"] if s["kind"] == "rest"]

@@ -34,7 +34,7 @@ VARIANTS = {"without": False, "with": True}
 def day_planner() -> DayPlanner:
     planner = state()
     # the model's events are the calendar database's; plans are kept by request and that day's events
-    return CachedDayPlanner(planner.plans, planner.model, planner.journeys)
+    return CachedDayPlanner(planner.plans, planner.model, planner.journeys, values=planner.settings.value_model())
 
 
 def request_from(wanted: ItineraryRequest, json_body: bool) -> tuple[DayRequest, str]:

@@ -37,6 +37,7 @@ def set_max_sessions(limit: int) -> None:
         raise ValueError("the maximum number of sessions per series must be at least 1")
     _settings["max_sessions"] = limit
     _cutoff.cache_clear()
+    all_sessions.cache_clear()
 
 
 def max_sessions() -> int:
@@ -143,12 +144,27 @@ def _occurrence(event: Event, found: Any) -> Occurrence:
                       recurrence_id, status or event.status)
 
 
+_PERIOD = {"SECONDLY": dt.timedelta(seconds=1), "MINUTELY": dt.timedelta(minutes=1),
+           "HOURLY": dt.timedelta(hours=1), "DAILY": dt.timedelta(days=1), "WEEKLY": dt.timedelta(days=7),
+           "MONTHLY": dt.timedelta(days=31), "YEARLY": dt.timedelta(days=366)}
+
+
+def _first_width(event: Event) -> dt.timedelta:
+    """The first window: one period of the rule (its FREQ times INTERVAL), a minute at least."""
+    rule = dict(part.split("=", 1) for part in (event.rrule or "").upper().split(";") if "=" in part)
+    period = _PERIOD.get(rule.get("FREQ", ""), dt.timedelta(minutes=1))
+    interval = int(rule["INTERVAL"]) if rule.get("INTERVAL", "").isdigit() else 1
+    return max(period * min(interval, 1000), dt.timedelta(minutes=1))
+
+
+@functools.lru_cache(maxsize=4096)
 def all_sessions(event: Event) -> tuple[list[Occurrence], bool]:
     """Every session of the event up to the maximum, in order of start, and whether it was capped.
 
-    The library is asked window by window, each four times as long as the one before (a minute,
-    four, sixteen ...), so a rule of a session a second is stopped after a quarter of an hour of
-    sessions rather than expanded a day or a year at a time.
+    The library is asked window by window, each four times as long as the one before (from one
+    period of the rule: a second, a minute ... a year), so a rule of a session a second is stopped
+    after a quarter of an hour of sessions rather than expanded a day or a year at a time.
+    Cached by event (a frozen value): importing and storing an event expand it once.
     """
     if not is_series(event):
         return [_single(event)], False
@@ -156,14 +172,14 @@ def all_sessions(event: Event) -> tuple[list[Occurrence], bool]:
     query = _query(event)
     low = _earliest(event)
     horizon = low + dt.timedelta(days=366 * 200)
-    width = dt.timedelta(minutes=1)
+    width = _first_width(event)
     found: list[Occurrence] = []
     while low < horizon and len(found) <= limit:
         high = low + width
         window = [_occurrence(event, v) for v in _between(query, low, high)]
         found.extend(sorted((o for o in window if low <= o.start < high), key=lambda o: o.start))
         low, width = high, width * 4
-    return found[:limit], len(found) > limit
+    return list(found[:limit]), len(found) > limit
 
 
 def _earliest(event: Event) -> dt.datetime:

@@ -371,11 +371,7 @@ class EventStore:
         for each one refused (an id or UID taken meanwhile, or a conflict): those write nothing."""
         created, updated, refused = [], [], []
         with write_transaction(self.engine) as conn:
-            for event, uid in new:
-                try:
-                    created.append(self._insert(conn, event, uid or default_uid(event.id), user, action, note).id)
-                except DataError as exc:
-                    refused.append((event.id, "; ".join(map(str, exc.problems))))
+            created, refused = self._insert_many(conn, list(new), user, action, note)
             for event_id, record, expected, label in updates:
                 try:
                     if self._update(conn, event_id, record, expected, user, action, note).version != expected:
@@ -461,6 +457,39 @@ class EventStore:
         while candidate in taken:
             candidate, n = f"{base}-{n}", n + 1
         return candidate
+
+    def _insert_many(self, conn: Connection, new: list[tuple[Event, str | None]], user: str, action: str,
+                     note: str | None) -> tuple[list[str], list[tuple[str, str]]]:
+        """Insert events with one statement per table (executemany): an id or UID taken is refused."""
+        wanted = [(event, uid or default_uid(event.id)) for event, uid in new]
+        taken_ids: set[str] = set()
+        taken_uids: set[str] = set()
+        for chunk in _chunks(wanted):
+            taken_ids.update(conn.execute(sa.select(events.c.id).where(
+                events.c.id.in_([e.id for e, _ in chunk]))).scalars())
+            taken_uids.update(conn.execute(sa.select(events.c.uid).where(
+                events.c.uid.in_([u for _, u in chunk]))).scalars())
+        now = utcnow()
+        rows, versions, sessions, created, refused = [], [], [], [], []
+        for event, uid in wanted:
+            if event.id in taken_ids:
+                refused.append((event.id, f"id: an event with id {event.id!r} exists already"))
+                continue
+            if uid in taken_uids:
+                refused.append((event.id, f"uid: an event with UID {uid!r} exists already"))
+                continue
+            taken_ids.add(event.id)
+            taken_uids.add(uid)
+            rows.append({"id": event.id, "uid": uid, "version": 1, "created_at": now, "created_by": user,
+                         "updated_at": now, "updated_by": user, **_row_values(event)})
+            versions.append({"event_id": event.id, "version": 1, "action": action, "record": event_to_record(event),
+                             "changed_at": now, "changed_by": user, "note": note})
+            sessions.extend(session_rows(event))
+            created.append(event.id)
+        for table, values in ((events, rows), (event_versions, versions), (event_sessions, sessions)):
+            for chunk in _chunks(values, 2000):
+                conn.execute(sa.insert(table), chunk)
+        return created, refused
 
     def _insert(self, conn: Connection, event: Event, uid: str, user: str, action: str,
                 note: str | None) -> StoredEvent:

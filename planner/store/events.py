@@ -369,7 +369,7 @@ class EventStore:
         """Insert validated events (with their UIDs) and apply updates ``(id, record, expected version,
         label)`` in one transaction. Returns the ids created, the ids updated, and ``(label, reason)``
         for each one refused (an id or UID taken meanwhile, or a conflict): those write nothing."""
-        created, updated, refused = [], [], []
+        updated: list[str] = []
         with write_transaction(self.engine) as conn:
             created, refused = self._insert_many(conn, list(new), user, action, note)
             for event_id, record, expected, label in updates:
@@ -470,7 +470,11 @@ class EventStore:
             taken_uids.update(conn.execute(sa.select(events.c.uid).where(
                 events.c.uid.in_([u for _, u in chunk]))).scalars())
         now = utcnow()
-        rows, versions, sessions, created, refused = [], [], [], [], []
+        rows: list[dict] = []
+        versions: list[dict] = []
+        sessions: list[dict] = []
+        created: list[str] = []
+        refused: list[tuple[str, str]] = []
         for event, uid in wanted:
             if event.id in taken_ids:
                 refused.append((event.id, f"id: an event with id {event.id!r} exists already"))

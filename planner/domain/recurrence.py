@@ -226,6 +226,7 @@ def between(event: Event, start: dt.datetime, end: dt.datetime) -> list[Occurren
         end = min(end, cutoff + dt.timedelta(microseconds=1))
         if end <= start:
             return [o for o in all_sessions(event)[0] if o.end > start and o.start < end]
-    found = [_occurrence(event, v) for v in _between(_query(event), start, end)]
+    zone = event.start.tzinfo  # the library evaluates UTC start times in the window's zone: give it the event's
+    found = [_occurrence(event, v) for v in _between(_query(event), start.astimezone(zone), end.astimezone(zone))]
     found = [o for o in found if o.start < end and o.end > start and (cutoff is None or o.start <= cutoff)]
     return sorted(found, key=lambda o: o.start)

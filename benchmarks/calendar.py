@@ -82,11 +82,8 @@ def series_file(places, venues: list[str], events: int, series: int, overrides: 
                            start=start, end=start + dt.timedelta(minutes=rng.choice([60, 90, 120])), rrule=rule,
                            exdates=(start + dt.timedelta(days=7),) if rule and rng.random() < 0.2 else (),
                            tags=("benchmark",), source="benchmarks/calendar.py"))
-    for n in range(overrides):  # one session of a series moved by an hour, or cancelled
-        i = rng.randrange(series)
+    for n, i in enumerate(rng.sample(range(series), min(overrides, series))):  # a session moved or cancelled
         event = found[i]
-        if event.overrides:
-            continue
         rid = event.start + dt.timedelta(days=14 if "WEEKLY" in (event.rrule or "") else 2)
         if event.rrule and "INTERVAL=2" in event.rrule:
             rid = event.start + dt.timedelta(days=14)

@@ -64,15 +64,20 @@ def hidden_fields(page: str) -> dict:
     return fields
 
 
+def _two_editors(app, users_of, browser_for):
+    """Sally and Ada logged in, each with the edit form of version 1 open: (sally, ada, her form, his form,
+    the edit path)."""
+    password = users_of(app)
+    sally, ada = browser_for(app), browser_for(app)
+    sally.login("sally", password)
+    ada.login("ada", password)
+    return sally, ada, edit_form(sally), edit_form(ada), f"/staff/events/{EVENT}/edit"
+
+
 def test_two_editors_changing_different_fields_both_keep_their_changes(sqlite_app, users_of, browser_for):
     """Point 5: Sally changes the title, Ada (from the same version) the price and the tags: Ada's save
     merges, nothing of Sally's is reverted, and the history names the merge."""
-    password = users_of(sqlite_app)
-    sally, ada = browser_for(sqlite_app), browser_for(sqlite_app)
-    sally.login("sally", password)
-    ada.login("ada", password)
-    sally_form, ada_form = edit_form(sally), edit_form(ada)  # both open version 1
-    token = f"/staff/events/{EVENT}/edit"
+    sally, ada, sally_form, ada_form, token = _two_editors(sqlite_app, users_of, browser_for)
     assert sally.post(token, {**sally_form, "title_en": "Sally's title"}, token_from=token).status_code == 302
     merged = ada.post(f"{token}?lang=en", {**ada_form, "price_cny": "66", "tags": "art, calligraphy"},
                       token_from=token)
@@ -90,12 +95,7 @@ def test_two_editors_changing_different_fields_both_keep_their_changes(sqlite_ap
 
 
 def test_two_editors_of_one_field_choose_per_field_and_nothing_else_is_lost(sqlite_app, users_of, browser_for):
-    password = users_of(sqlite_app)
-    sally, ada = browser_for(sqlite_app), browser_for(sqlite_app)
-    sally.login("sally", password)
-    ada.login("ada", password)
-    sally_form, ada_form = edit_form(sally), edit_form(ada)  # both open version 1
-    token = f"/staff/events/{EVENT}/edit"
+    sally, ada, sally_form, ada_form, token = _two_editors(sqlite_app, users_of, browser_for)
     assert sally.post(token, {**sally_form, "title_en": "Sally's title", "capacity": "80", "price_cny": "50"},
                       token_from=token).status_code == 302
     clash = ada.post(f"{token}?lang=en", {**ada_form, "title_en": "<b>Ada's</b> title", "price_cny": "70",

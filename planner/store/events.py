@@ -391,6 +391,36 @@ class EventStore:
         with write_transaction(self.engine) as conn:
             return self._update(conn, event_id, changes, expected_version, user, action, note)
 
+    def split(self, event_id: str, original: Mapping, expected_version: int, continuation: Mapping, user: str,
+              *, at: dt.datetime) -> tuple[StoredEvent, StoredEvent]:
+        """"This and following" in one transaction: update the series ``event_id`` (cut with UNTIL) and
+        create the event ``continuation`` that continues it from ``at`` (a session's original start).
+
+        Both writes succeed or neither does: a Conflict (the series moved on from
+        ``expected_version``), a DataError (either record invalid, or the new id or its UID
+        taken) or any failure of the second write leaves the series, its history and its
+        sessions as they were. Each history entry names the other event; ``event_sessions``
+        is rebuilt for both.
+
+        Returns
+        -------
+        (original, continuation) : the series at its new version and the new event at version 1.
+
+        Examples
+        --------
+        >>> # store.split("jazz", cut, 3, {**cut, "id": "jazz-from-20250321", ...}, "sally",
+        >>> #             at=dt.datetime.fromisoformat("2025-03-21T20:00:00+08:00"))
+        """
+        when = f"{at.astimezone(TZ):%Y-%m-%d %H:%M}"
+        new_record = dict(continuation)
+        with write_transaction(self.engine) as conn:
+            new_event = self.validate(new_record)  # refused before anything is written
+            cut = self._update(conn, event_id, original, expected_version, user, "update",
+                               f"this and following: continues as {new_event.id} from {when}")
+            created = self._insert(conn, new_event, default_uid(new_event.id), user, "create",
+                                   f"continues {event_id} from {when}")
+        return cut, created
+
     def cancel(self, event_id: str, expected_version: int, user: str) -> StoredEvent:
         return self.update(event_id, {"status": "cancelled"}, expected_version, user, action="cancel")
 

@@ -381,3 +381,63 @@ def test_this_and_following_splits_the_series_into_two_versioned_events(staff):
                        {"version": "1", "session": "2024-01-13T20:00:00+08:00", "start": "2024-01-13T19:00",
                         "end": "2024-01-13T21:00"}, token_from=SERIES_PAGE)
     assert stale.status_code == 409 and calendar.get(SERIES).version == 2
+
+
+def _series_state(client) -> tuple:
+    """What a failed split must leave as it was: the series' version, rule, history and sessions."""
+    calendar = client.app.extensions["planner"].calendar
+    stored = calendar.get(SERIES)
+    days = ("2024-01-13", "2024-01-19", "2024-01-20", "2024-01-27")
+    return (stored.version, stored.event.rrule, len(calendar.history(SERIES)),
+            [series_on(client, day) for day in days])
+
+
+def test_this_and_following_writes_both_events_or_neither(cal_app, users_of, browser_for, monkeypatch):
+    """On SQLite and PostgreSQL: when writing the continuing event fails after the series was cut,
+    the series keeps its version, rule, history and sessions, and no new event exists."""
+    from planner.store.events import EventStore
+
+    browser = browser_for(cal_app)
+    browser.login("sally", users_of(cal_app))
+    calendar = cal_app.extensions["planner"].calendar
+    before = _series_state(browser)
+    assert before[0] == 1 and before[3][1] == [("20:00", "22:00", "scheduled")]
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(EventStore, "_insert", fail)
+    data = {"version": "1", "session": "2024-01-19T20:00:00+08:00", "start": "2024-01-19T19:00",
+            "end": "2024-01-19T21:30"}
+    with pytest.raises(RuntimeError):
+        browser.post(f"/staff/events/{SERIES}/sessions/split", data, token_from=SERIES_PAGE)
+    monkeypatch.undo()
+    assert _series_state(browser) == before
+    assert calendar.find(f"{SERIES}-from-20240119") is None
+    # and it works once writing works
+    browser.post(f"/staff/events/{SERIES}/sessions/split", data, token_from=SERIES_PAGE)
+    new_id = f"{SERIES}-from-20240119"
+    assert calendar.get(SERIES).version == 2 and calendar.get(new_id).version == 1
+    assert calendar.history(new_id)[-1].note == f"continues {SERIES} from 2024-01-19 20:00"
+
+
+def test_a_split_whose_new_id_is_taken_changes_nothing(store):
+    """On SQLite and PostgreSQL: the store's split refuses a continuation whose id exists (taken
+    between the page's check and the save) and leaves the series as it was."""
+    from planner.domain.errors import DataError
+    from planner.store.series_edits import split_series
+
+    taken = store.duplicate(SERIES, "sally", new_id="taken").id
+    stored = store.get(SERIES)
+    rid = dt.datetime.fromisoformat("2024-01-19T20:00:00+08:00")
+    original, continuation = split_series(stored.record, rid, rid, rid + dt.timedelta(hours=2), taken, 2)
+    on_the_20th = lambda: [o.start for ev, o in store.events_on(dt.date(2024, 1, 20)) if ev.id == SERIES]  # noqa: E731
+    sessions = on_the_20th()
+    assert sessions
+    with pytest.raises(DataError):
+        store.split(SERIES, original, stored.version, continuation, "sally", at=rid)
+    after = store.get(SERIES)
+    assert (after.version, after.event.rrule, len(store.history(SERIES))) == (
+        stored.version, stored.event.rrule, len(store.history(SERIES)))
+    assert on_the_20th() == sessions
+    assert store.get(taken).version == 1

@@ -229,11 +229,8 @@ def split_from_session(event_id: str):
         stored.event.start, rid, inc=True)) - 1 if stored.event.rrule else 0
     new_id = _free_id(f"{event_id}-from-{rid.astimezone(TZ):%Y%m%d}")
     original, continuation = split_series(stored.record, rid, start, end, new_id, before)
-    calendar.validate(continuation)  # refused before anything is written
-    calendar.update(event_id, original, expected, current_user.name,
-                    note=f"this and following: continues as {new_id} from {rid.astimezone(TZ):%Y-%m-%d %H:%M}")
-    saved = calendar.create(continuation, current_user.name,
-                            note=f"continues {event_id} from {rid.astimezone(TZ):%Y-%m-%d %H:%M}")
+    # one transaction: if the new event cannot be written, the series is not cut either
+    _cut, saved = calendar.split(event_id, original, expected, continuation, current_user.name, at=rid)
     flash(_("Saved (version %(v)s).", v=saved.version), "ok")
     return redirect(_event_page(saved.id, start.astimezone(TZ).date()))
 

@@ -102,6 +102,8 @@ class Session(BaseModel):
     site: str
     start: str
     end: str
+    all_day: bool = Field(description="An all-day event (RFC 5545 DTSTART;VALUE=DATE): start and end are the "
+                          "midnights of its days, to be shown as 'all day', not as times.")
     status: str = Field(description="scheduled, cancelled or sold_out.")
     price_cny: float | None
     capacity: int | None

@@ -57,7 +57,7 @@ def occurrence_info(model: Model, event: Event, occ: Occurrence, lang: str) -> d
         "id": event.id, "title": event.title(lang), "title_zh": event.title_zh, "title_en": event.title_en,
         "description": event.description(lang), "venue": venue.id, "venue_name": venue.name(lang),
         "site": venue.site_id, "start": occ.start.isoformat(), "end": occ.end.isoformat(),
-        "status": event.status, "price_cny": event.price_cny, "capacity": event.capacity,
+        "all_day": event.all_day, "status": event.status, "price_cny": event.price_cny, "capacity": event.capacity,
         "tags": list(event.tags), "source": event.source, "assumption": event.assumption,
     }
 
@@ -66,9 +66,11 @@ def events_on(model: Model, day: dt.date, lang: str) -> list[dict]:
     return [occurrence_info(model, ev, occ, lang) for ev, occ in model.events_on(day)]
 
 
-def events_by_id(sessions: list[dict], statuses: tuple[str, ...] = ("scheduled",)) -> list[dict]:
+def events_by_id(sessions: list[dict], statuses: tuple[str, ...] = ("scheduled",),
+                 all_day: str = "all day") -> list[dict]:
     """One entry per event of a day's sessions (as :func:`events_on` gives them), in order of its first
-    session: ``id``, ``title``, ``venue_name``, ``status`` and ``times`` (``HH:MM-HH:MM`` per session).
+    session: ``id``, ``title``, ``venue_name``, ``status`` and ``times`` (``HH:MM-HH:MM`` per session,
+    ``all_day`` for a session of an all-day event: its midnights are no times of day).
 
     The day-plan form lists these as must-sees; ``static/js/forms.js`` builds the same from ``/api/events``.
 
@@ -86,7 +88,8 @@ def events_by_id(sessions: list[dict], statuses: tuple[str, ...] = ("scheduled",
         if session["status"] not in statuses:
             continue
         entry = found.setdefault(session["id"], {key: session[key] for key in ("id", "title", "venue_name", "status")})
-        entry.setdefault("times", []).append(f"{session['start'][11:16]}-{session['end'][11:16]}")
+        times = all_day if session.get("all_day") else f"{session['start'][11:16]}-{session['end'][11:16]}"
+        entry.setdefault("times", []).append(times)
     return list(found.values())
 
 
@@ -130,7 +133,8 @@ def programme_at(model: Model, place_id: str, day: dt.date, lang: str) -> list[d
             "id": event.id, "title": event.title(lang), "status": event.status,
             "first": first.isoformat(), "last": last.isoformat() if last else None,
             "on_day": bool(event.occurrences_on(day)),
-            "next": later[0].start.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if later else None,
+            "next": later[0].start.astimezone(TZ).strftime("%Y-%m-%d" if event.all_day else "%Y-%m-%d %H:%M")
+            if later else None,
         })
     return found
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from planner.domain.errors import BadRequest
 from planner.itinerary.daytrip import DayPlan, DayPlanner, DayRequest, compare_shuttle
 from planner.itinerary.plan_cache import CachedDayPlanner
-from planner.web.i18n.core import current_lang
+from planner.web.i18n.core import _, current_lang
 from planner.web.api_models import ItineraryRequest, QueryModel, RequestInvalid, parse_json, parse_query
 from planner.web.api_responses import ItineraryAnswer
 from planner.web.openapi import documented
@@ -140,7 +140,7 @@ def itinerary_page():
         places=[(s.id, s.name_zh, s.name_en) for s in model.sites.values()]
         + [(p.id, p.name_zh, p.name_en) for p in model.places.values()],
         attractions=[(p, catalog.hours_on(p, day)) for p in model.places.values() if p.kind != "gate"],
-        day_events=catalog.events_by_id(catalog.events_on(model, day, lang)),
+        day_events=catalog.events_by_id(catalog.events_on(model, day, lang), all_day=_("All day")),
         tags=sorted({t for p in model.places.values() for t in p.tags} - {"entrance"}),
         query=query,
     )

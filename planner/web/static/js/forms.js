@@ -58,7 +58,7 @@
     sessions.forEach(function (s) {
       if (s.status !== "scheduled") { return; }
       if (!byId[s.id]) { byId[s.id] = { title: s.title, times: [] }; order.push(s.id); }
-      byId[s.id].times.push(s.start.slice(11, 16) + "-" + s.end.slice(11, 16));
+      byId[s.id].times.push(s.all_day ? form.dataset.allDay : s.start.slice(11, 16) + "-" + s.end.slice(11, 16));
     });
     chips.textContent = "";
     order.forEach(function (id) {

@@ -164,4 +164,18 @@ def export_events(file: Path | None, venue: str | None, lang: str, data_dir: Pat
         click.echo(f"{len(stored)} event(s) written to {file}")
 
 
+@events.command("refresh-sessions")
+@data_dir_option
+@database_option
+def refresh_sessions(data_dir: Path | None, database_url: str | None) -> None:
+    """Rebuild the stored sessions of every event under the current settings (run it after changing
+    PLANNER_MAX_SESSIONS_PER_SERIES, then restart the server: stored sessions are not rebuilt on start)."""
+    from planner.domain.recurrence import max_sessions
+
+    planner = _state(data_dir, database_url)
+    count, series, rows = planner.calendar.refresh_sessions()
+    click.echo(f"Rebuilt the sessions of {count} event(s), {series} of them series: {rows} session row(s) written "
+               f"(at most {max_sessions()} sessions per series).")
+
+
 COMMANDS = (create_user, set_password, db, events)

@@ -134,11 +134,29 @@ def _write_sessions(conn: Connection, event: Event, replace_old: bool) -> None:
         conn.execute(sa.insert(event_sessions), rows)
 
 
-def refresh_all_sessions(conn: Connection) -> None:
-    """Rebuild ``event_sessions`` from every stored event (the migration that adds it runs this)."""
+def refresh_all_sessions(conn: Connection) -> tuple[int, int, int]:
+    """Rebuild ``event_sessions`` and each event's ``last_end`` from every stored event, under the
+    current maximum of sessions per series (the migration that adds the table runs this; so does
+    ``planner events refresh-sessions`` after the setting changed).
+
+    Returns
+    -------
+    (events, series, rows) : how many events were read, how many of them are series (a rule, extra
+        dates or changed sessions), and how many session rows were written (one per session and
+        local date it touches).
+    """
+    from planner.domain.recurrence import is_series
+
     conn.execute(sa.delete(event_sessions))
-    for row in conn.execute(sa.select(events)).all():
-        _write_sessions(conn, _event_from_row(row), replace_old=False)
+    stored = [_event_from_row(row) for row in conn.execute(sa.select(events)).all()]
+    rows = [session for event in stored for session in session_rows(event)]
+    for chunk in _chunks(rows, 2000):
+        conn.execute(sa.insert(event_sessions), chunk)
+    ends = [{"event_id": event.id, "last_end": last_end(event)} for event in stored]
+    for chunk in _chunks(ends, 2000):
+        conn.execute(sa.update(events).where(events.c.id == sa.bindparam("event_id"))
+                     .values(last_end=sa.bindparam("last_end")), chunk)
+    return len(stored), sum(1 for event in stored if is_series(event)), len(rows)
 
 
 def _row_values(event: Event) -> dict:
@@ -442,6 +460,12 @@ class EventStore:
                 raise NotFound("no_event_version", id=event_id, version=version)
             return self._update(conn, event_id, record, expected_version, user, "restore",
                                 f"restored version {version}")
+
+    def refresh_sessions(self) -> tuple[int, int, int]:
+        """Rebuild every event's stored sessions under the current settings, in one transaction;
+        returns ``(events, series, session rows)`` (see :func:`refresh_all_sessions`)."""
+        with write_transaction(self.engine) as conn:
+            return refresh_all_sessions(conn)
 
     def seed_from(self, model_events: Iterable[Event], user: str = "seed") -> int:
         """Add the events whose id the store does not hold yet; returns how many. Run it twice: no duplicates."""

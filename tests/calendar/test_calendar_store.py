@@ -274,3 +274,38 @@ def test_new_password_or_disabling_ends_sessions(accounts):
     assert accounts.by_session_token(renewed.session_token) is None and not disabled.can("staff")
     with pytest.raises(LoginFailed):
         accounts.authenticate("sally", "another good password", "10.0.0.1")
+
+
+def test_refresh_sessions_command_rebuilds_stored_sessions_under_the_setting(store, db_url, runner, monkeypatch):
+    """On SQLite and PostgreSQL: `planner events refresh-sessions` rebuilds the sessions stored
+    under an earlier PLANNER_MAX_SESSIONS_PER_SERIES (saved with 30, refreshed with 10, then back)."""
+    from planner.domain.recurrence import max_sessions, set_max_sessions
+    from planner.main import main
+    from planner.store.schema import event_sessions
+
+    store.create(new_record(id="daily-talk", rrule="FREQ=DAILY;COUNT=30", exdates=[]), "sally")
+    events, series = store.count(), sum(1 for s in store.all() if s.event.rrule or s.event.rdates)
+
+    def stored() -> int:
+        with store.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(event_sessions)
+                                .where(event_sessions.c.event_id == "daily-talk")).scalar_one()
+
+    assert stored() == 30
+    before = max_sessions()
+    try:
+        monkeypatch.setenv("PLANNER_MAX_SESSIONS_PER_SERIES", "10")
+        result = runner.invoke(main, ["events", "refresh-sessions", "--database-url", db_url])
+        assert result.exit_code == 0, result.output
+        assert f"Rebuilt the sessions of {events} event(s), {series} of them series" in result.output
+        assert "(at most 10 sessions per series)" in result.output
+        assert stored() == 10
+        last = dt.datetime(2025, 3, 16, 22, tzinfo=TZ)  # the 10th day's end: the last stored session
+        assert [o.end for ev, o in store.occurrences_between(last - dt.timedelta(hours=2), last + dt.timedelta(
+            days=30)) if ev.id == "daily-talk"] == [last]
+        monkeypatch.delenv("PLANNER_MAX_SESSIONS_PER_SERIES")
+        again = runner.invoke(main, ["events", "refresh-sessions", "--database-url", db_url])
+        assert again.exit_code == 0 and "(at most 1000 sessions per series)" in again.output
+        assert stored() == 30
+    finally:
+        set_max_sessions(before)

@@ -38,16 +38,23 @@ _NOT_EVENTS = {"VTODO": "a to-do", "VJOURNAL": "a journal entry", "VFREEBUSY": "
 
 def export_calendar(stored: Iterable[StoredEvent], places: Mapping[str, Place], *, name: str,
                     lang: str = "zh", event_url: Callable[[str], str] | None = None) -> bytes:
-    """An iCalendar file of the events, titles in ``lang`` (both languages ride along in X- properties)."""
+    """An iCalendar file of the events, titles in ``lang`` (both languages ride along in X- properties).
+
+    X-WR-TIMEZONE (Asia/Shanghai) is written only when every time carries a named zone other than UTC:
+    readers that honour it (Google, the x-wr-timezone step of recurring-ical-events) turn "Z" times into
+    that zone before expanding, so a UTC weekly rule would fall on other days or hours there.
+    """
     from icalendar import Calendar
 
+    stored = list(stored)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", _TZID)
+    if not any(_has_utc_times(item.event) for item in stored):
+        cal.add("x-wr-timezone", _TZID)
     cal.add("x-published-ttl", "PT1H")
     for item in stored:
         cal.add_component(_vevent(item, places, lang, event_url))
@@ -100,6 +107,22 @@ def _vevent(item: StoredEvent, places: Mapping[str, Place], lang: str, event_url
         elif value:
             vevent.add(_X + key, vText(value), parameters={"VALUE": "TEXT"})
     return vevent
+
+
+_UTC_KEYS = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal",
+                       "GMT", "Etc/GMT", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT0", "Greenwich", "Etc/Greenwich"})
+
+
+def _has_utc_times(event: Event) -> bool:
+    """Whether any time of the event is written in UTC ("Z") or as a bare offset rather than a named zone."""
+    if event.all_day:
+        return False
+    times = [event.start, event.end, *event.exdates]
+    for rdate in event.rdates:
+        times += list(rdate) if isinstance(rdate, tuple) else [rdate]
+    for override in event.overrides:
+        times += [t for t in (override.recurrence_id, override.start, override.end) if t is not None]
+    return any(getattr(t.tzinfo, "key", None) in (None, *_UTC_KEYS) for t in times)
 
 
 def _day_if(value: dt.datetime, all_day: bool) -> dt.date | dt.datetime:

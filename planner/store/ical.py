@@ -216,6 +216,7 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
     reader = _Reader(places, source, default_venue, floating)
     masters: dict[str, tuple[str, dict]] = {}
     overrides: list[tuple[str, str, Any, dict]] = []
+    futures: list[tuple[str, str, Any, dict]] = []  # RECURRENCE-ID;RANGE=THISANDFUTURE
     seen: dict[str, str] = {}
     rejected_uids: set[str] = set()
     items = 0
@@ -237,7 +238,8 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
             rejected_uids.add(uid)
             continue
         if recurrence_id is not None:
-            overrides.append((uid, label, recurrence_id, record))
+            future = str(component["RECURRENCE-ID"].params.get("RANGE", "")).upper() == "THISANDFUTURE"
+            (futures if future else overrides).append((uid, label, recurrence_id, record))
             continue
         if uid in seen:
             rejected.append(Rejected(label, (f"UID {uid} appears twice in the file (first: {seen[uid]})",)))
@@ -245,6 +247,7 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
         seen[uid] = label
         masters[uid] = (label, record)
     extra: list[tuple[str, str, dict, str | None]] = []
+    overrides += [f for f in futures if f[0] not in masters]  # no series here: one session, as any other
     for uid, label, recurrence_id, record in overrides:
         override_uid = f"{uid}/{recurrence_id:%Y%m%dT%H%M%S}"
         note = None
@@ -259,6 +262,11 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
         record["id"] = reader.event_id(override_uid, record)
         record["rrule"], record["rdates"], record["exdates"] = None, [], []  # one session: its own rule starts nothing
         extra.append((override_uid, label, record, note))
+    latest: dict[str, str] = {}  # a series' UID -> the key of its latest part, after splits
+    for uid, label, recurrence_id, record in sorted((f for f in futures if f[0] in masters), key=lambda f: f[2]):
+        problem = _split_future(masters, latest, uid, label, recurrence_id, record, reader)
+        if problem:
+            rejected.append(Rejected(label, (problem,)))
     candidates = []
     for uid, label, record, note in [(u, lab, rec, None) for u, (lab, rec) in masters.items()] + extra:
         event, invalid = validate_record(record, places)
@@ -582,6 +590,109 @@ def _override(recurrence_id: dt.datetime, record: Mapping, master: Mapping) -> d
             "status": None if status == master.get("status") else status,
             "title_zh": None if same_title else record.get("title_zh"),
             "title_en": None if same_title else record.get("title_en")}
+
+
+_BY_PARTS_FIXED = ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS", "BYHOUR", "BYMINUTE", "BYSECOND")
+
+
+def _split_future(masters: dict[str, tuple[str, dict]], latest: dict[str, str], uid: str, label: str,
+                  recurrence_id: dt.datetime, record: dict, reader: _Reader) -> str | None:
+    """Apply a RECURRENCE-ID;RANGE=THISANDFUTURE override (RFC 5545 3.2.13, 3.8.4.4): its changes (the shift
+    of its start, its length, titles, status, ...) hold for that session and every later one.
+
+    The series is split as staff's "this and following" does: the original ends before the session (COUNT
+    or UNTIL), and an event with the override's properties continues from it with the same rule (COUNT what
+    is left; BYDAY moved by the days of the shift), taking the later RDATEs, EXDATEs and changed sessions,
+    moved by the same shift. Its UID is the series' with the session's start (``uid/YYYYMMDDTHHMMSS``).
+    Returns why it cannot be applied, or None. A later THISANDFUTURE of the same UID changes the latest part.
+    """
+    from dateutil.rrule import rrulestr
+
+    from planner.domain.recurrence import max_sessions
+
+    key = latest.get(uid, uid)  # after an earlier split of this series, the part that holds the session
+    label_master, master = masters[key]
+    if not master.get("rrule") or not master.get("start"):
+        return "RECURRENCE-ID;RANGE=THISANDFUTURE: the series has no RRULE to continue"
+    zone = _zone(master.get("tzid")) or TZ  # the series' zone, where its rule is evaluated; kept by the continuation
+    start = dt.datetime.fromisoformat(master["start"]).astimezone(zone)
+    length = dt.datetime.fromisoformat(master["end"]) - start
+    recurrence_id = recurrence_id.astimezone(zone)
+    new_start = (dt.datetime.fromisoformat(record["start"]) if record.get("start") else recurrence_id).astimezone(zone)
+    new_end = (dt.datetime.fromisoformat(record["end"]) if record.get("end") else new_start + length).astimezone(zone)
+    # a wall-clock shift, applied by wall-clock arithmetic: later sessions move by the same local hours
+    shift = new_start.replace(tzinfo=None) - recurrence_id.replace(tzinfo=None)
+    local = new_start
+    parts = [p for p in master["rrule"].split(";") if p]
+    names = {p.split("=", 1)[0].upper(): p.split("=", 1)[1] for p in parts}
+    day_shift = (local.date() - recurrence_id.date()).days
+    time_moved = local.time() != recurrence_id.time()
+    fixed = [n for n in _BY_PARTS_FIXED if n in names and (day_shift or time_moved)]
+    if fixed or (day_shift and "BYDAY" in names and any(c.isdigit() for c in names["BYDAY"])):
+        return (f"RECURRENCE-ID;RANGE=THISANDFUTURE: a shift of {shift} cannot be carried by RRULE "
+                f"{master['rrule']} ({', '.join(fixed) or 'BYDAY with an ordinal'}); the series is kept unchanged")
+    before = 0
+    try:
+        for occurrence in rrulestr(master["rrule"], dtstart=start):
+            if occurrence >= recurrence_id or before > max_sessions():
+                break
+            before += 1
+    except (ValueError, TypeError) as exc:
+        return f"RECURRENCE-ID;RANGE=THISANDFUTURE: RRULE {master['rrule']} could not be split ({exc})"
+    later_parts = [p for p in parts if p.split("=", 1)[0].upper() not in ("COUNT", "UNTIL", "BYDAY")]
+    if "BYDAY" in names:
+        week = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+        days = [week[(week.index(d) + day_shift) % 7] for d in names["BYDAY"].split(",")]
+        later_parts.append("BYDAY=" + ",".join(days))
+    if "COUNT" in names:
+        left = int(names["COUNT"]) - before
+        if left <= 0:
+            return "RECURRENCE-ID;RANGE=THISANDFUTURE: the session is not one of the series' (after its COUNT)"
+        later_parts.append(f"COUNT={left}")
+    elif "UNTIL" in names:
+        later_parts.append(_shifted_until(names["UNTIL"], shift))
+
+    def moved(value: str) -> str:
+        return (dt.datetime.fromisoformat(value).astimezone(zone) + shift).isoformat()
+
+    def later(value: str | list) -> bool:
+        return dt.datetime.fromisoformat(value[0] if isinstance(value, list) else value) >= recurrence_id
+
+    continuing = {**master, **{k: v for k, v in record.items() if k not in ("id", "rrule", "exdates", "rdates",
+                                                                            "overrides", "start", "end", "tzid",
+                                                                            "all_day")}}
+    continuing.update({
+        "start": new_start.isoformat(), "end": new_end.isoformat(), "tzid": zone_name(new_start),
+        "rrule": ";".join(later_parts),
+        "exdates": [moved(d) for d in master["exdates"] if later(d)],
+        "rdates": [[moved(r[0]), moved(r[1])] if isinstance(r, list) else moved(r)
+                   for r in master["rdates"] if later(r)],
+        "overrides": [{**o, "recurrence_id": moved(o["recurrence_id"])}
+                      for o in master["overrides"] if later(o["recurrence_id"])],
+    })
+    if before == 0:  # from the first session on: the whole series changes
+        continuing["id"] = master["id"]
+        masters[key] = (label_master, continuing)
+        return None
+    master["exdates"] = [d for d in master["exdates"] if not later(d)]
+    master["rdates"] = [r for r in master["rdates"] if not later(r)]
+    master["overrides"] = [o for o in master["overrides"] if not later(o["recurrence_id"])]
+    master["rrule"] = ";".join([p for p in parts if p.split("=", 1)[0].upper() not in ("COUNT", "UNTIL")]
+                               + [f"COUNT={before}"])
+    new_key = f"{uid}/{recurrence_id:%Y%m%dT%H%M%S}"
+    continuing["id"] = reader.event_id(new_key, continuing)
+    masters[new_key] = (label, continuing)
+    latest[uid] = new_key
+    return None
+
+
+def _shifted_until(until: str, shift: dt.timedelta) -> str:
+    """UNTIL moved by the shift of the sessions it bounds (a date stays a date)."""
+    if "T" not in until:
+        day = dt.datetime.strptime(until, "%Y%m%d") + dt.timedelta(days=shift.days)
+        return f"UNTIL={day:%Y%m%d}"
+    fmt = "%Y%m%dT%H%M%SZ" if until.endswith("Z") else "%Y%m%dT%H%M%S"
+    return f"UNTIL={dt.datetime.strptime(until, fmt) + shift:{fmt}}"
 
 
 def _capped(event: Event) -> str | None:

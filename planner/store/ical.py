@@ -199,6 +199,11 @@ class ParsedCalendar:
     items: int  # components read (events and others)
 
 
+#: The title of an imported event without SUMMARY (Chinese, English), and what its record says about it.
+UNTITLED = ("未命名活动", "Untitled event")
+UNTITLED_NOTE = "the file gives the event no SUMMARY (optional in RFC 5545): the title is a placeholder for staff to correct"
+
+
 def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: str = "calendar.ics",
                   default_venue: str | None = None) -> ParsedCalendar:
     """Every event of an iCalendar file as a valid candidate or a rejection with reasons. Never raises
@@ -438,7 +443,11 @@ class _Reader:
             "assumption": x.get("ASSUMPTION"),
         }
         if not summary and not (x.get("TITLE-ZH") and x.get("TITLE-EN")):
-            problems.append("SUMMARY: the event has no title")
+            # RFC 5545 3.6.1: SUMMARY is OPTIONAL in a VEVENT, so an event without one is kept, titled
+            # for staff to name (the assumption says so)
+            record["title_zh"] = record["title_zh"] or UNTITLED[0]
+            record["title_en"] = record["title_en"] or UNTITLED[1]
+            record["assumption"] = "; ".join(filter(None, (record["assumption"], UNTITLED_NOTE)))
         record["id"] = self.event_id(uid, record, x.get("ID"))
         recurrence_id = None
         if vevent.get("RECURRENCE-ID") is not None:

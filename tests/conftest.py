@@ -83,3 +83,15 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def root_logging():
+    """Whatever a test (or the CLI it runs) configures on the root logger is undone after it."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield root
+    root.handlers[:] = handlers
+    root.setLevel(level)

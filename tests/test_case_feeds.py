@@ -9,7 +9,6 @@ deadline (07); then a parent station named as the origin (tests/fixtures/cases/s
 from __future__ import annotations
 
 import json
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,16 +21,6 @@ CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 GTFS = CASES / "gtfs"
 STATION = CASES / "station"
 NOT_UTF8 = re.compile(r"^warning: .*stops\.txt.*not UTF-8", re.MULTILINE)
-
-
-@pytest.fixture
-def root_logging():
-    """The CLI configures the root logger (warnings to stderr): undone after each test."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield root
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @dataclass

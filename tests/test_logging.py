@@ -14,16 +14,6 @@ BAD_STOP = "bad-stop,Bad,nowhere,north,104.0\n"  # a latitude that is no number:
 
 
 @pytest.fixture
-def root_logging():
-    """Whatever a test configures on the root logger is undone after it."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield root
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-@pytest.fixture
 def broken_feed(data_dir):
     """A copy of the data whose GTFS stops.txt has a row the reader skips, with a warning."""
     with (data_dir / "gtfs" / "stops.txt").open("a", encoding="utf-8") as stops:

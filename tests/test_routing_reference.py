@@ -1024,13 +1024,8 @@ def test_reference_continues_type_4_on_the_next_service_day():
     q = _stops_query(feed, "A", "C", 22 * 60 - DAY_S // 60)  # leaving Monday night: Tuesday has no morning trip
     assert reference(feed, NO_WALK, q, 3) == [INF] + [DAY_S + 5 * 3600 + 1800] * 3  # so Tuesday night's
     # a to-trip leaving after the from-trip arrives is the same service day's, or none: not the next day's
-    feed = Feed()
-    _line(feed, "ABC")
-    feed.services = {"today-only": SERVICES["today-only"], "tomorrow-only": SERVICES["tomorrow-only"]}
-    _trip(feed, "evening", "R", ("A", 20 * 60), ("B", 20 * 60 + 30), service="today-only")
-    _trip(feed, "late", "R", ("B", 21 * 60), ("C", 21 * 60 + 30), service="tomorrow-only")
-    feed.transfer_rules = [TransferRule("B", "B", type=3), TransferRule(from_trip="evening", to_trip="late", type=4)]
-    assert reference(feed, NO_WALK, _stops_query(feed, "A", "C", 19 * 60), 2, window_days=3) == [INF, INF, INF]
+    feed, query, window_days = _overnight_only_when_leaving_before_arriving()
+    assert reference(feed, NO_WALK, query, 2, window_days=window_days) == [INF, INF, INF]
 
 
 def test_reference_runs_services_of_one_day_only_on_that_day():

@@ -380,6 +380,14 @@ def _label(component, n: int) -> str:
     return f"{component.name} {n} ({details})" if details else f"{component.name} {n}"
 
 
+def _decoded_or_none(component: Any, name: str) -> Any:
+    """A property's value as icalendar decodes it, or None where it cannot (a broken value)."""
+    try:
+        return component.decoded(name)
+    except Exception:  # noqa: BLE001 - icalendar raises several kinds for a broken value
+        return None
+
+
 def _text(value: Any) -> str | None:
     """The text of a property: vText is unescaped by icalendar, unknown X- values here."""
     if value is None:
@@ -480,7 +488,14 @@ class _Reader:
         elif vevent.get("DTEND") is not None:
             end = self._aware(vevent.decoded("DTEND"), "DTEND", vevent, problems)
         elif vevent.get("DURATION") is not None:
-            end = start + vevent.decoded("DURATION")
+            duration = _decoded_or_none(vevent, "DURATION")
+            if not isinstance(duration, dt.timedelta):
+                if "DURATION" in broken:
+                    return start, None  # already reported
+                problems.append(f"DURATION: {vevent.get('DURATION')!s:.40} is not a duration "
+                                "(RFC 5545 3.3.6: dur-value, e.g. PT1H30M or P1D)")
+                return start, None
+            end = start + duration
         elif not isinstance(raw_start, dt.datetime):
             end = start + dt.timedelta(days=1)  # RFC 5545 3.6.1: a date start without an end lasts its day
         else:

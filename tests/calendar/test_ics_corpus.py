@@ -31,7 +31,7 @@ REFUSED = {
     "rfc_7529.ics": "RSCALE",  # the Chinese and Hebrew calendars
     "america_new_york_forward_reference.ics": "DTSTART",  # DTSTART given twice
     "issue_1081_invalid_rrule_freq.ics": "RRULE",  # FREQ=INVALID_TYPE_CAUSES_ERROR
-    "invalid_duration.ics": "could not be read",
+    "invalid_duration.ics": "DURATION: ",  # P999999999999999999W: refused naming DURATION
     "broken_dtstart.ics": "DTSTART",  # a DTSTART that is not a date-time (the library keeps it as text)
     "issue_1081_invalid_start_and_end.ics": "DTSTART",
     "issue_1081_invalid_start_valid_end.ics": "DTSTART",  # a DURATION that is not one (the message is not yet the RFC's)
@@ -82,3 +82,16 @@ def test_an_event_without_summary_is_kept_with_a_placeholder_title(model):
     [candidate] = parsed.candidates
     assert (candidate.event.title_zh, candidate.event.title_en) == UNTITLED
     assert "no SUMMARY" in (candidate.event.assumption or "")
+
+
+@pytest.mark.parametrize("value", ["1H", "P1X", "soon"])
+def test_a_duration_that_is_not_one_is_refused_in_the_rfcs_words(model, value):
+    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:A\r\n"
+           f"DTSTAMP:20240101T000000Z\r\nDTSTART:20240301T100000Z\r\nDURATION:{value}\r\nEND:VEVENT\r\n"
+           "BEGIN:VEVENT\r\nUID:b@x\r\nSUMMARY:B\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240302T100000Z\r\n"
+           "DURATION:PT1H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    parsed = read_calendar(ics, model.places, default_venue="dj-chengdu-stage")
+    [rejected] = parsed.rejected
+    assert any(reason.startswith("DURATION") and "unsupported operand" not in reason
+               for reason in rejected.reasons), rejected.reasons
+    assert [c.uid for c in parsed.candidates] == ["b@x"]  # the rest of the file still imports

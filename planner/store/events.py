@@ -117,10 +117,12 @@ def session_rows(event: Event) -> list[dict]:
         start_utc, end_utc = to_db_time(occ.start), to_db_time(occ.end)
         last = (occ.end - dt.timedelta(microseconds=1)).date() if occ.end > occ.start else occ.start.date()
         day = occ.start.date()
+        recurrence_id = occ.recurrence_id.isoformat() if occ.recurrence_id else None
+        key = recurrence_id or occ.start.isoformat()
         while day <= last:
-            rows[(day, start_utc)] = {
-                "event_id": event.id, "day": day, "start_utc": start_utc, "end_utc": end_utc,
-                "recurrence_id": occ.recurrence_id.isoformat() if occ.recurrence_id else None,
+            rows[(day, start_utc, key)] = {
+                "event_id": event.id, "day": day, "start_utc": start_utc, "session_key": key, "end_utc": end_utc,
+                "recurrence_id": recurrence_id,
                 "status": occ.status or event.status}
             day += dt.timedelta(days=1)
     return list(rows.values())
@@ -272,7 +274,7 @@ class EventStore:
         first_day = start.astimezone(TZ).date()
         last_day = (end - dt.timedelta(microseconds=1)).astimezone(TZ).date()
         query = (sa.select(event_sessions.c.event_id, event_sessions.c.start_utc, event_sessions.c.end_utc,
-                           event_sessions.c.recurrence_id, event_sessions.c.status,
+                           event_sessions.c.session_key, event_sessions.c.recurrence_id, event_sessions.c.status,
                            events.c.version, events.c.updated_at)
                  .join(events, events.c.id == event_sessions.c.event_id)
                  .where(event_sessions.c.day >= first_day, event_sessions.c.day <= last_day,
@@ -286,15 +288,16 @@ class EventStore:
             for chunk in _chunks(missing):
                 for row in conn.execute(sa.select(events).where(events.c.id.in_(chunk))):
                     chosen[row.id] = self._remember(row)
-        found: dict[tuple[str, dt.datetime], tuple[Event, Occurrence]] = {}
+        # a session over several days has a row per day: one each (two sessions may share an instant)
+        found: dict[tuple[str, dt.datetime, str], tuple[Event, Occurrence]] = {}
         for row in rows:
             event = chosen.get(row.event_id)
-            if event is None or (row.event_id, row.start_utc) in found:
+            if event is None or (row.event_id, row.start_utc, row.session_key) in found:
                 continue
             zone = event.start.tzinfo
             rid = dt.datetime.fromisoformat(row.recurrence_id).astimezone(zone) if row.recurrence_id else None
             occ = Occurrence(event.id, from_db_time(row.start_utc, TZ), from_db_time(row.end_utc, TZ), rid, row.status)
-            found[(row.event_id, row.start_utc)] = (event.for_session(occ), occ)
+            found[(row.event_id, row.start_utc, row.session_key)] = (event.for_session(occ), occ)
         return sorted(found.values(), key=lambda pair: (pair[1].start, pair[0].id))
 
     def events_on(self, day: dt.date) -> list[tuple[Event, Occurrence]]:

@@ -59,6 +59,9 @@ event_sessions = sa.Table(
     sa.Column("event_id", sa.String(100), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("day", sa.Date, primary_key=True, index=True),
     sa.Column("start_utc", sa.DateTime, primary_key=True),
+    # which session: its recurrence id, else its start (ISO with offset, in the event's zone); two sessions
+    # may share an instant (a moved one onto another's time: RFC 5545 keeps both)
+    sa.Column("session_key", sa.String(40), primary_key=True),
     sa.Column("end_utc", sa.DateTime, nullable=False),
     sa.Column("recurrence_id", sa.String(40)),  # ISO with offset, in the event's zone
     sa.Column("status", sa.String(16), nullable=False),

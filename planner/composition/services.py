@@ -163,8 +163,10 @@ def open_calendar(services: Services, *, hasher: Any = None) -> Database:
     settings = services.settings
     url = database_url(settings.database_url, settings.instance_dir)
     from planner.domain.recurrence import set_max_sessions
+    from planner.store.ical import set_import_workers
 
     set_max_sessions(settings.max_sessions_per_series)  # before any series is expanded (seeding stores sessions)
+    set_import_workers(settings.import_workers, settings.import_parallel_from)
     db = open_database(url, services.model.places, migrate=settings.database_auto_migrate, hasher=hasher,
                        event_cache_size=settings.event_cache_size)
     db.events.seed_from(services.model.events.values())

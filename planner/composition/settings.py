@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # the sessions of one series at most (the first ones): RFC 5545 sets no limit; planner/domain/recurrence.py
     # says why 1000 (a daily programme for close to three years; a billion-session rule stays cheap)
     max_sessions_per_series: int = Field(default=1000, ge=1, le=100_000)
+    # .ics files of at least import_parallel_from VEVENTs are read by import_workers processes (0: one per
+    # CPU, 1: none): parsing is most of an import's time (planner/store/ical.py, benchmarks/calendar.py)
+    import_workers: int = Field(default=0, ge=0, le=64)
+    import_parallel_from: int = Field(default=1000, ge=1)
     # day plans: the value model's weights (README, "Day plans"; planner/itinerary/values.py says why)
     value_attraction: float = Field(default=3.0, ge=0)  # a standing attraction's base value
     value_venue: float = Field(default=2.0, ge=0)

@@ -23,6 +23,8 @@ import itertools
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from planner.domain.caches import SharedCache
+
 if TYPE_CHECKING:
     from planner.domain.model import Event, Occurrence
 
@@ -37,7 +39,7 @@ def set_max_sessions(limit: int) -> None:
         raise ValueError("the maximum number of sessions per series must be at least 1")
     _settings["max_sessions"] = limit
     _cutoff.cache_clear()
-    all_sessions.cache_clear()
+    _EXPANDED.clear()
 
 
 def max_sessions() -> int:
@@ -157,17 +159,30 @@ def _first_width(event: Event) -> dt.timedelta:
     return max(period * min(interval, 1000), dt.timedelta(minutes=1))
 
 
-@functools.lru_cache(maxsize=4096)
+#: Expanded series by event (a frozen value), so importing and storing an event expand it once.
+_EXPANDED: SharedCache[tuple[list[Occurrence], bool]] = SharedCache(4096)
+
+
 def all_sessions(event: Event) -> tuple[list[Occurrence], bool]:
     """Every session of the event up to the maximum, in order of start, and whether it was capped.
 
     The library is asked window by window, each four times as long as the one before (from one
     period of the rule: a second, a minute ... a year), so a rule of a session a second is stopped
     after a quarter of an hour of sessions rather than expanded a day or a year at a time.
-    Cached by event (a frozen value): importing and storing an event expand it once.
+    Cached by event: importing and storing an event expand it once.
     """
     if not is_series(event):
         return [_single(event)], False
+    return _EXPANDED.get_or_build(event, lambda: _expand(event))
+
+
+def remember_sessions(event: Event, expanded: tuple[list[Occurrence], bool]) -> None:
+    """Keep what :func:`all_sessions` gave for ``event`` in another process (an import's worker),
+    so that storing the event does not expand it again."""
+    _EXPANDED.put(event, expanded)
+
+
+def _expand(event: Event) -> tuple[list[Occurrence], bool]:
     limit = max_sessions()
     query = _query(event)
     low = _earliest(event)

@@ -161,23 +161,18 @@ def refresh_all_sessions(conn: Connection) -> tuple[int, int, int]:
     return len(stored), sum(1 for event in stored if is_series(event)), len(rows)
 
 
-def _row_values(event: Event) -> dict:
+def _row_values(event: Event, record: Mapping | None = None) -> dict:
+    """The ``events`` columns of an event; ``record``: its :func:`event_to_record`, when made already."""
+    record = record if record is not None else event_to_record(event)
     return {
         "title_zh": event.title_zh, "title_en": event.title_en,
         "description_zh": event.description_zh, "description_en": event.description_en,
         "venue_id": event.venue_id, "start_utc": to_db_time(event.start), "end_utc": to_db_time(event.end),
-        "last_end": last_end(event), "rrule": event.rrule,
-        "exdates": [d.isoformat() for d in event.exdates], "status": event.status,
-        "price_cny": event.price_cny, "capacity": event.capacity, "tags": list(event.tags),
-        "source": event.source, "assumption": event.assumption,
-        "tzid": zone_name(event.start), "rdates": _record_series(event)["rdates"], "all_day": event.all_day,
-        "overrides": _record_series(event)["overrides"],
+        "last_end": last_end(event), "rrule": event.rrule, "exdates": record["exdates"], "status": event.status,
+        "price_cny": event.price_cny, "capacity": event.capacity, "tags": record["tags"],
+        "source": event.source, "assumption": event.assumption, "tzid": record["tzid"],
+        "rdates": record["rdates"], "all_day": event.all_day, "overrides": record["overrides"],
     }
-
-
-def _record_series(event: Event) -> dict:
-    record = event_to_record(replace(event, exdates=()))
-    return {"rdates": record["rdates"], "overrides": record["overrides"]}
 
 
 def _event_from_row(row) -> Event:
@@ -541,9 +536,10 @@ class EventStore:
                 continue
             taken_ids.add(event.id)
             taken_uids.add(uid)
+            record = event_to_record(event)
             rows.append({"id": event.id, "uid": uid, "version": 1, "created_at": now, "created_by": user,
-                         "updated_at": now, "updated_by": user, **_row_values(event)})
-            versions.append({"event_id": event.id, "version": 1, "action": action, "record": event_to_record(event),
+                         "updated_at": now, "updated_by": user, **_row_values(event, record)})
+            versions.append({"event_id": event.id, "version": 1, "action": action, "record": record,
                              "changed_at": now, "changed_by": user, "note": note})
             sessions.extend(session_rows(event))
             created.append(event.id)

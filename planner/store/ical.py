@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import os
 import re
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
@@ -29,6 +32,7 @@ PRODID = "-//Dongjiao Memory and Panda Base planner//Event calendar//EN"
 _X = "X-PLANNER-"
 _TZID = "Asia/Shanghai"
 _BOM = "\ufeff"
+log = logging.getLogger(__name__)
 _NOT_EVENTS = {"VTODO": "a to-do", "VJOURNAL": "a journal entry", "VFREEBUSY": "free/busy time",
                "VAVAILABILITY": "availability"}
 
@@ -207,8 +211,25 @@ UNTITLED_NOTE = "the file gives the event no SUMMARY (optional in RFC 5545): the
 def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: str = "calendar.ics",
                   default_venue: str | None = None) -> ParsedCalendar:
     """Every event of an iCalendar file as a valid candidate or a rejection with reasons. Never raises
-    on bad input: a file that cannot be read at all is one rejection."""
-    text = _decode(data)
+    on bad input: a file that cannot be read at all is one rejection.
+
+    A large file (:func:`set_import_workers`) is read by worker processes, each a share of its
+    events with every part of one UID together (a series, its changed sessions), with the same
+    result as reading it here: parsing is most of an import's time, and Python parses on one core.
+    """
+    text = _unused_removed(_decode(data))
+    shares = _shares(text)
+    if shares:
+        parsed = _read_in_workers(shares, places, filename, default_venue)
+        if parsed is not None:
+            return parsed
+    return _read_text(text, places, filename, default_venue)
+
+
+def _read_text(text: str, places: Mapping[str, Place], filename: str, default_venue: str | None,
+               numbers: list[int] | None = None) -> ParsedCalendar:
+    """:func:`read_calendar` of decoded text; ``numbers``: the items' numbers in the whole file, when
+    the text is a share of it."""
     components, rejected = _components(text)
     if not components and not rejected:
         rejected.append(Rejected(filename, (
@@ -229,7 +250,7 @@ def read_calendar(data: bytes | str, places: Mapping[str, Place], *, filename: s
         if component.name != "VEVENT" and component.name not in _NOT_EVENTS:
             continue  # the calendar itself, its time zones and their parts
         items += 1
-        label = _label(component, items)
+        label = _label(component, numbers[items - 1] if numbers and items <= len(numbers) else items)
         if component.name in _NOT_EVENTS:
             rejected.append(Rejected(label, (f"{_NOT_EVENTS[component.name]} ({component.name}), not an event",)))
             continue
@@ -313,6 +334,136 @@ def _unfold(data: bytes) -> bytes:
 
 
 _TOP_LEVEL = ("VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY")
+
+#: Properties the reader never uses: left out before parsing (a fifth of a typical export's lines,
+#: most of a meeting's), so neither their parsing costs time nor a broken one refuses an event.
+_UNUSED = re.compile(r"^(?:DTSTAMP|CREATED|LAST-MODIFIED|SEQUENCE|ATTENDEE|ORGANIZER)[;:][^\n]*\n?", re.M | re.I)
+
+
+def _unused_removed(text: str) -> str:
+    """Unfolded text without the lines of :data:`_UNUSED` properties.
+
+    Examples
+    --------
+    >>> _unused_removed("BEGIN:VEVENT\nDTSTAMP:20250101T000000Z\nUID:a\nattendee;CN=X:mailto:x@y\nEND:VEVENT\n")
+    'BEGIN:VEVENT\nUID:a\nEND:VEVENT\n'
+    """
+    return _UNUSED.sub("", text)
+
+
+# --- reading a large file in worker processes
+
+#: ``workers``: processes that read a large file (0: one per CPU; 1: none); ``parallel_from``: the
+#: number of VEVENTs from which a file is large (below it, starting the workers costs more than they save).
+_import_settings = {"workers": 0, "parallel_from": 1000}
+_pool: Any = None
+_pool_lock = threading.Lock()
+
+
+def set_import_workers(workers: int, parallel_from: int = 1000) -> None:
+    """Set how large files are read (settings ``import_workers`` and ``import_parallel_from``)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None and workers != _import_settings["workers"]:
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+        _import_settings.update(workers=workers, parallel_from=parallel_from)
+
+
+def _workers() -> int:
+    return _import_settings["workers"] or os.cpu_count() or 1
+
+
+def _shares(text: str) -> list[tuple[str, list[int]]] | None:
+    """A large file cut into calendars of its own, one per worker's task, with the numbers its items
+    have in the file; None when the file is small, holds several VCALENDARs or is damaged (read whole).
+
+    Each share has the calendar's properties (PRODID, X-WR-TIMEZONE), every VTIMEZONE, and whole UIDs:
+    a series, its changed sessions and a UID given twice stay together, so each share reads as the
+    whole file would.
+    """
+    workers = _workers()
+    if workers < 2 or len(re.findall(r"^BEGIN:VEVENT\s*$", text, re.M | re.I)) < _import_settings["parallel_from"]:
+        return None
+    if len(re.findall(r"^BEGIN:VCALENDAR\s*$", text, re.M | re.I)) != 1:
+        return None
+    first = re.search(r"^BEGIN:(?:%s)\s*$" % "|".join(_TOP_LEVEL), text, re.M | re.I)
+    blocks, cut = _blocks(text)
+    if cut or first is None:
+        return None
+    header = "\n".join(line for line in text[:first.start()].splitlines()
+                       if line.strip() and line.strip().upper() != "BEGIN:VCALENDAR")
+    zones = [block for kind, block in blocks if kind == "VTIMEZONE"]
+    items = [block for kind, block in blocks if kind != "VTIMEZONE"]
+    groups: dict[str, list[int]] = {}
+    for n, block in enumerate(items):
+        groups.setdefault(_block_uid(block) or f"#{n}", []).append(n)
+    count = workers * 2
+    parts: list[list[int]] = [[] for _ in range(count)]
+    for g, members in enumerate(groups.values()):  # in turn: a file's series often come together
+        parts[g % count].extend(members)
+    shares = []
+    for part in parts:
+        if part:
+            part.sort()
+            body = "\n".join([header, *zones, *(items[n] for n in part)])
+            shares.append((f"BEGIN:VCALENDAR\n{body}\nEND:VCALENDAR\n", [n + 1 for n in part]))
+    return shares
+
+
+def _block_uid(block: str) -> str | None:
+    """The UID of a top-level item given as text (not one of an alarm inside it)."""
+    own = re.sub(r"^BEGIN:(?!VEVENT|VTODO|VJOURNAL|VFREEBUSY|VAVAILABILITY)([^\n]*)\n.*?^END:\1\s*$", "", block,
+                 flags=re.M | re.S | re.I)
+    found = re.search(r"^UID(?:;[^:\n]*)?:(.*)$", own, re.M | re.I)
+    return found.group(1).strip() if found else None
+
+
+def _read_in_workers(shares: list[tuple[str, list[int]]], places: Mapping[str, Place], filename: str,
+                     default_venue: str | None) -> ParsedCalendar | None:
+    """The shares read by the worker pool, merged; None when the pool cannot work (read it here)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from planner.domain.recurrence import max_sessions, remember_sessions
+
+    global _pool
+    try:
+        with _pool_lock:
+            if _pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                # spawn, not fork: a web server's threads may hold locks a forked child would inherit
+                _pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"))
+            pool = _pool
+        futures = [pool.submit(_read_share, text, numbers, dict(places), filename, default_venue, max_sessions())
+                   for text, numbers in shares]
+        results = [future.result() for future in futures]
+    except (BrokenProcessPool, OSError, RuntimeError) as exc:
+        log.warning("reading %s in worker processes failed (%s): reading it in this one", filename, exc)
+        with _pool_lock:
+            _pool = None
+        return None
+    merged = ParsedCalendar([], [], 0)
+    for parsed, expanded in results:
+        for candidate, sessions in zip(parsed.candidates, expanded):
+            if sessions is not None:
+                remember_sessions(candidate.event, sessions)
+        merged.candidates += parsed.candidates
+        merged.rejected += parsed.rejected
+        merged.items += parsed.items
+    return merged
+
+
+def _read_share(text: str, numbers: list[int], places: Mapping[str, Place], filename: str,
+                default_venue: str | None, session_limit: int) -> tuple[ParsedCalendar, list]:
+    """In a worker: one share read, with each series' sessions (expanded there, kept by the parent)."""
+    from planner.domain.recurrence import all_sessions, is_series, max_sessions, set_max_sessions
+
+    if max_sessions() != session_limit:
+        set_max_sessions(session_limit)
+    parsed = _read_text(text, places, filename, default_venue, numbers)
+    return parsed, [all_sessions(c.event) if is_series(c.event) else None for c in parsed.candidates]
 
 
 def _components(text: str) -> tuple[list, list[Rejected]]:
@@ -819,3 +970,4 @@ def import_calendar(store: EventStore, data: bytes | str, *, filename: str, user
     if dry_run:
         return ImportReport(plan, dry_run=True)
     return apply_import(store, plan, user, note=f"imported from {filename}")
+

@@ -40,6 +40,24 @@ def test_an_all_day_event_reads_all_day_on_the_pages_and_in_the_api(sqlite_app, 
     assert "全天" in client.get(f"/?date={DAY}&lang=zh").get_data(as_text=True)
 
 
+def test_staff_pages_show_an_all_day_event_as_all_day(sqlite_app, users_of):
+    from tests.calendar.conftest import Browser
+
+    password = users_of(sqlite_app)
+    _fair(sqlite_app, days=3)
+    staff = Browser(sqlite_app)
+    assert staff.login("sally", password).status_code == 302
+    # the month shows all three days; the week (Monday to Sunday) the Saturday and Sunday
+    for url, days in ((f"/staff/month?month={DAY:%Y-%m}&lang=en", 3), (f"/staff/week?date={DAY}&lang=en", 2)):
+        page = staff.get(url).get_data(as_text=True)
+        items = re.findall(r'<li class="status-scheduled" data-event="craft-fair">.*?</li>', page, re.S)
+        assert len(items) == days, url
+        assert all("All day" in item and "00:00" not in item for item in items), url
+    page = staff.get("/staff/events/craft-fair?lang=en").get_data(as_text=True)
+    assert "2024-07-13 – 2024-07-15 All day" in page  # RFC 5545: DTEND;VALUE=DATE is the day after the last
+    assert "00:00" not in page.split("<h2")[0]
+
+
 def test_an_all_day_event_is_a_window_over_the_venues_hours(model):
     for days in (1, 3):  # on its only day, and on the middle day of three
         start = dt.datetime.combine(DAY - dt.timedelta(days=days // 2), dt.time(), TZ)

@@ -179,3 +179,16 @@ def describe_rule(rule: HoursRule, lang: str) -> str:
         if rule.last_entry_s is not None:
             what = gettext("%(hours)s (last entry %(time)s)", lang, hours=what, time=clock(rule.last_entry_s))
     return gettext("%(when)s: %(what)s", lang, when=when, what=what)
+
+
+def all_day_span(start: dt.datetime, end: dt.datetime) -> str:
+    """The days an all-day event covers (RFC 5545: its end date is the day after its last).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> all_day_span(dt.datetime(2025, 3, 1), dt.datetime(2025, 3, 2)), all_day_span(dt.datetime(2025, 3, 1), dt.datetime(2025, 3, 4))
+    ('2025-03-01', '2025-03-01 – 2025-03-03')
+    """
+    last = max(start.date(), (end - dt.timedelta(days=1)).date())
+    return f"{start:%Y-%m-%d}" if last == start.date() else f"{start:%Y-%m-%d} – {last:%Y-%m-%d}"

@@ -56,7 +56,7 @@ def _sessions_by_day(start: dt.date, end: dt.date, venue: str | None) -> dict[dt
     for event, occ in state().calendar.occurrences_between(_midnight(start), _midnight(end), venue):
         place = places.get(event.venue_id)
         item = {"id": event.id, "title": event.title(lang), "status": event.status,
-                "time": f"{occ.start:%H:%M}–{occ.end:%H:%M}", "start": occ.start,
+                "time": _("All day") if event.all_day else f"{occ.start:%H:%M}–{occ.end:%H:%M}", "start": occ.start,
                 "venue": place.name(lang) if place else event.venue_id}
         day = max(occ.start.date(), start)
         while day < end and _midnight(day) < occ.end:

@@ -341,7 +341,7 @@ _UNUSED = re.compile(r"^(?:DTSTAMP|CREATED|LAST-MODIFIED|SEQUENCE|ATTENDEE|ORGAN
 
 
 def _unused_removed(text: str) -> str:
-    """Unfolded text without the lines of :data:`_UNUSED` properties.
+    r"""Unfolded text without the lines of :data:`_UNUSED` properties.
 
     Examples
     --------

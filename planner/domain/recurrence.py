@@ -72,7 +72,7 @@ def components(event: Event) -> list[Any]:
             master.add("rdate", [value])
         else:
             master.add("rdate", [_date_if(value, event.all_day)])
-    for value in event.exdates:
+    for value in event.exdates if event.all_day else ():  # timed ones: see _kept
         master.add("exdate", [_date_if(value, event.all_day)])
     found = [master]
     for override in event.overrides:
@@ -191,10 +191,24 @@ def _expand(event: Event) -> tuple[list[Occurrence], bool]:
     found: list[Occurrence] = []
     while low < horizon and len(found) <= limit:
         high = low + width
-        window = [_occurrence(event, v) for v in _between(query, low, high)]
+        window = _kept(event, [_occurrence(event, v) for v in _between(query, low, high)])
         found.extend(sorted((o for o in window if low <= o.start < high), key=lambda o: o.start))
         low, width = high, width * 4
     return list(found[:limit]), len(found) > limit
+
+
+def _kept(event: Event, found: list[Occurrence]) -> list[Occurrence]:
+    """The sessions not excluded by a timed EXDATE (RFC 5545 3.8.5.1: the instance with that start).
+
+    The library is not given timed EXDATEs: it matches each one against a session's start both in UTC
+    and as a local wall-clock time without zone (recurring-ical-events 3.8, ``to_recurrence_ids``), so an
+    EXDATE at 15:00 in New York also removed a session at 10:00 there (15:00 UTC). Removing the sessions
+    whose original start is the EXDATE's instant is the RFC's rule.
+    """
+    if event.all_day or not event.exdates:
+        return found
+    excluded = set(event.exdates)  # aware date-times: equal when the same instant, whatever their zone
+    return [o for o in found if o.recurrence_id not in excluded]
 
 
 def _earliest(event: Event) -> dt.datetime:
@@ -242,6 +256,7 @@ def between(event: Event, start: dt.datetime, end: dt.datetime) -> list[Occurren
         if end <= start:
             return [o for o in all_sessions(event)[0] if o.end > start and o.start < end]
     zone = event.start.tzinfo  # the library evaluates UTC start times in the window's zone: give it the event's
-    found = [_occurrence(event, v) for v in _between(_query(event), start.astimezone(zone), end.astimezone(zone))]
+    found = _kept(event, [_occurrence(event, v)
+                          for v in _between(_query(event), start.astimezone(zone), end.astimezone(zone))])
     found = [o for o in found if o.start < end and o.end > start and (cutoff is None or o.start <= cutoff)]
     return sorted(found, key=lambda o: o.start)

@@ -803,9 +803,8 @@ def _split_future(masters: dict[str, tuple[str, dict]], latest: dict[str, str], 
     day_shift = (local.date() - recurrence_id.date()).days
     time_moved = local.time() != recurrence_id.time()
     fixed = [n for n in _BY_PARTS_FIXED if n in names and (day_shift or time_moved)]
-    if fixed or (day_shift and "BYDAY" in names and any(c.isdigit() for c in names["BYDAY"])):
-        return (f"RECURRENCE-ID;RANGE=THISANDFUTURE: a shift of {shift} cannot be carried by RRULE "
-                f"{master['rrule']} ({', '.join(fixed) or 'BYDAY with an ordinal'}); the series is kept unchanged")
+    later_dates: list[str] = []
+    as_dates = bool(fixed or (day_shift and "BYDAY" in names and any(c.isdigit() for c in names["BYDAY"])))
     before = 0
     try:
         for occurrence in rrulestr(master["rrule"], dtstart=start):
@@ -814,8 +813,13 @@ def _split_future(masters: dict[str, tuple[str, dict]], latest: dict[str, str], 
             before += 1
     except (ValueError, TypeError) as exc:
         return f"RECURRENCE-ID;RANGE=THISANDFUTURE: RRULE {master['rrule']} could not be split ({exc})"
+    if as_dates:  # the rule cannot say where the moved sessions fall: they continue as dates (RDATE)
+        problem, later_dates = _continue_as_dates(master, start, zone, recurrence_id, shift, new_start)
+        if problem:
+            return problem
+        parts = [p for p in parts if p.split("=", 1)[0].upper() not in ("COUNT", "UNTIL")]
     later_parts = [p for p in parts if p.split("=", 1)[0].upper() not in ("COUNT", "UNTIL", "BYDAY")]
-    if "BYDAY" in names:
+    if "BYDAY" in names and not as_dates:
         week = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
         days = [week[(week.index(d) + day_shift) % 7] for d in names["BYDAY"].split(",")]
         later_parts.append("BYDAY=" + ",".join(days))
@@ -838,10 +842,10 @@ def _split_future(masters: dict[str, tuple[str, dict]], latest: dict[str, str], 
                                                                             "all_day")}}
     continuing.update({
         "start": new_start.isoformat(), "end": new_end.isoformat(), "tzid": zone_name(new_start),
-        "rrule": ";".join(later_parts),
-        "exdates": [moved(d) for d in master["exdates"] if later(d)],
-        "rdates": [[moved(r[0]), moved(r[1])] if isinstance(r, list) else moved(r)
-                   for r in master["rdates"] if later(r)],
+        "rrule": None if as_dates else ";".join(later_parts),
+        "exdates": [] if as_dates else [moved(d) for d in master["exdates"] if later(d)],
+        "rdates": later_dates if as_dates else [
+            [moved(r[0]), moved(r[1])] if isinstance(r, list) else moved(r) for r in master["rdates"] if later(r)],
         "overrides": [{**o, "recurrence_id": moved(o["recurrence_id"])}
                       for o in master["overrides"] if later(o["recurrence_id"])],
     })
@@ -859,6 +863,34 @@ def _split_future(masters: dict[str, tuple[str, dict]], latest: dict[str, str], 
     masters[new_key] = (label, continuing)
     latest[uid] = new_key
     return None
+
+
+def _continue_as_dates(master: dict, start: dt.datetime, zone: dt.tzinfo, recurrence_id: dt.datetime,
+                       shift: dt.timedelta, new_start: dt.datetime) -> tuple[str | None, list[str]]:
+    """The later sessions of a THISANDFUTURE split whose rule cannot carry the shift (BYMONTHDAY, BYHOUR, an
+    ordinal BYDAY ...): each later start of the rule and RDATE, less the EXDATEs, moved by the wall-clock
+    shift, as RDATEs of the continuation (at most the maximum per series); or why it cannot be done."""
+    from dateutil.rrule import rrulestr
+
+    from planner.domain.recurrence import max_sessions
+
+    def local(value: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(value).astimezone(zone)
+
+    excluded = {local(d) for d in master["exdates"]}
+    starts: list[dt.datetime] = []
+    try:
+        for occurrence in rrulestr(master["rrule"], dtstart=start):
+            if len(starts) > max_sessions():
+                break
+            if occurrence >= recurrence_id and occurrence not in excluded:
+                starts.append(occurrence)
+    except (ValueError, TypeError) as exc:
+        return f"RECURRENCE-ID;RANGE=THISANDFUTURE: RRULE {master['rrule']} could not be split ({exc})", []
+    extra = [local(r[0] if isinstance(r, list) else r) for r in master["rdates"]]
+    starts = sorted({*starts, *(r for r in extra if r >= recurrence_id and r not in excluded)})[:max_sessions()]
+    moved = [(s.replace(tzinfo=None) + shift).replace(tzinfo=zone) for s in starts]
+    return None, [m.isoformat() for m in moved if m != new_start]
 
 
 def _shifted_until(until: str, shift: dt.timedelta) -> str:

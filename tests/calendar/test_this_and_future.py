@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 import recurring_ical_events
+from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from planner.domain.model import TZ
@@ -89,3 +91,73 @@ def test_the_split_series_round_trips_through_export(store, model):
                                model.places, name="x", lang="en")
     again = read_calendar(exported, model.places, filename="again.ics")
     assert not again.rejected and sessions([c.event for c in again.candidates], window) == ours
+
+
+MONTHLY = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:{uid}
+DTSTAMP:20240101T000000Z
+DTSTART;TZID=America/New_York:{start}
+DTEND;TZID=America/New_York:{end}
+RRULE:{rule}
+EXDATE;TZID=America/New_York:{exdate}
+SUMMARY:Members' night
+LOCATION:Dongjiao East Live House
+END:VEVENT
+BEGIN:VEVENT
+UID:{uid}
+DTSTAMP:20240101T000000Z
+RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=America/New_York:{moved_from}
+DTSTART;TZID=America/New_York:{moved_to}
+DTEND;TZID=America/New_York:{moved_end}
+SUMMARY:Members' night (later)
+LOCATION:Dongjiao East Live House
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.mark.parametrize("rule, start, exdate, moved_from, moved_to", [
+    # the 15th of each month: moved a day and an hour later from April (across the clock change in March)
+    ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=8", "20240115T190000", "20240615T190000", "20240415T190000", "20240416T200000"),
+    # the second Saturday: moved to the Sunday after from March
+    ("FREQ=MONTHLY;BYDAY=2SA;COUNT=7", "20240113T190000", "20240511T190000", "20240309T190000", "20240310T190000"),
+    # at 10:00 and 15:00 daily (BYHOUR), no end: moved half an hour later from a day's last session
+    ("FREQ=DAILY;BYHOUR=10,15", "20240301T100000", "20240302T150000", "20240303T150000", "20240303T153000"),
+])
+def test_a_shift_the_rule_cannot_carry_continues_as_dates_like_the_library(model, rule, start, exdate,
+                                                                          moved_from, moved_to):
+    """RFC 5545 3.8.4.4: every later session moves by the override's shift; where the rule's parts would
+    put them back (BYMONTHDAY, an ordinal BYDAY, BYHOUR) the continuation lists its sessions (RDATE)."""
+    fmt = "%Y%m%dT%H%M%S"
+    plus_hour = lambda text: (dt.datetime.strptime(text, fmt) + dt.timedelta(hours=1)).strftime(fmt)  # noqa: E731
+    ics = MONTHLY.format(uid="night@example.com", rule=rule, start=start, end=plus_hour(start), exdate=exdate,
+                         moved_from=moved_from, moved_to=moved_to, moved_end=plus_hour(moved_to)).replace("\n", "\r\n")
+    parsed = read_calendar(ics, model.places, filename="night.ics", default_venue="dj-east-live-house")
+    assert not parsed.rejected, parsed.rejected
+    window = (dt.datetime(2024, 1, 1, tzinfo=TZ), dt.datetime(2024, 4, 1, tzinfo=TZ) + dt.timedelta(days=300))
+    ours = sessions([c.event for c in parsed.candidates], window)
+    # brute force, in the RFC's words: the rule's sessions in New York time, less the EXDATE; from the
+    # RECURRENCE-ID on, each moved by the override's wall-clock shift and titled as the override
+    ny = ZoneInfo(NY)
+    local = lambda text: dt.datetime.strptime(text, fmt).replace(tzinfo=ny)  # noqa: E731
+    shift = dt.datetime.strptime(moved_to, fmt) - dt.datetime.strptime(moved_from, fmt)
+    expected = []
+    for s in rrulestr(rule, dtstart=local(start)):
+        if s >= window[1] + dt.timedelta(days=2) or s == local(exdate):
+            if s >= window[1] + dt.timedelta(days=2):
+                break
+            continue
+        later = s >= local(moved_from)
+        s = (s.replace(tzinfo=None) + shift).replace(tzinfo=ny) if later else s
+        if window[0] <= s < window[1]:
+            expected.append((s, s + dt.timedelta(hours=1), "Members' night (later)" if later else "Members' night"))
+    assert len(ours) > 5
+    assert ours == expected
+    if "BYHOUR" not in rule:  # the library agrees where a day has one session (it matches a RECURRENCE-ID by
+        # its date too, and so would also replace the 10:00 session of the day the override names)
+        theirs = sorted((c["DTSTART"].dt, c["DTEND"].dt, str(c["SUMMARY"]))
+                        for c in recurring_ical_events.of(Calendar.from_ical(ics)).between(*window))
+        assert ours == theirs

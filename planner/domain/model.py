@@ -371,6 +371,25 @@ class ShuttlePeriod:
 
 
 @dataclass(frozen=True)
+class DemandAssumptions:
+    """Who would ride the shuttle: the stated assumptions a day's demand is built from.
+
+    Day types are those of :mod:`planner.domain.daytypes`; curves hold 24 hourly weights (any scale).
+    """
+
+    visitors_per_day: dict[str, int]  # Panda Base visitors by day type
+    dongjiao_visitors_per_day: dict[str, int]  # Dongjiao Memory visitors by day type
+    ride_share: float  # share of the smaller site's visitors who would ride, each way
+    outbound_curve: tuple[float, ...]  # 24 weights: when the day's outbound riders reach their stop
+    inbound_curve: tuple[float, ...]  # 24 weights, inbound
+    show_audience_default: int  # audience of a show whose event states no capacity
+    show_ride_share: float  # share of a show's audience riding the shuttle after it
+    surge_spread_s: int  # a show's riders reach the stop uniformly over this long after its end
+    notes_en: dict[str, str] = field(default_factory=dict)  # field -> source or "Assumption: ..."
+    notes_zh: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Shuttle(Sourced, Bilingual):
     """The proposed direct shuttle between Dongjiao Memory and the Panda Base."""
 
@@ -386,6 +405,19 @@ class Shuttle(Sourced, Bilingual):
     capacity_passengers: int = 0
     fleet_size: int = 0
     fare_cny: float = 0.0
+    #: day type (planner.domain.daytypes) -> direction -> periods; a day type not here runs ``timetable``
+    timetable_by_day_type: dict[str, dict[str, tuple[ShuttlePeriod, ...]]] = field(default_factory=dict)
+    #: standard deviation of the run time by hour (the planning model's variability)
+    run_time_sd_s_by_hour: dict[int, int] = field(default_factory=dict)
+    layover_s: int = 0  # least time at a terminal between two trips of one vehicle
+    dwell_base_s: int = 0  # doors open and close at a stop with boardings
+    dwell_per_boarding_s: float = 0.0
+    cost_per_vehicle_hour_cny: float = 0.0
+    cost_per_km_cny: float = 0.0
+    demand: DemandAssumptions | None = None
+    #: field name -> its source or assumption, in both languages (shown to planners)
+    notes_en: dict[str, str] = field(default_factory=dict)
+    notes_zh: dict[str, str] = field(default_factory=dict)
 
     def run_time_s(self, depart_s: int) -> int:
         """End-to-end run time for a departure at ``depart_s`` (hourly profile)."""
@@ -395,9 +427,16 @@ class Shuttle(Sourced, Bilingual):
             max(h for h in hours if h <= hour)
         ]
 
-    def departures_s(self, direction: str) -> list[int]:
+    def periods(self, direction: str, day_type: str | None = None) -> tuple[ShuttlePeriod, ...]:
+        """The periods of ``direction`` on a day of ``day_type`` (``None``: the default timetable)."""
+        by_type = self.timetable_by_day_type.get(day_type or "")
+        if by_type is not None:
+            return by_type.get(direction, ())
+        return self.timetable.get(direction, ())
+
+    def departures_s(self, direction: str, day_type: str | None = None) -> list[int]:
         return sorted(
-            {d for period in self.timetable.get(direction, ()) for d in period.departures_s()}
+            {d for period in self.periods(direction, day_type) for d in period.departures_s()}
         )
 
 

@@ -23,6 +23,7 @@ from planner.itinerary.plan_cache import PlanCache
 from planner.routing.compare import Comparison
 from planner.routing.journeys import CacheSizes, JourneyPlanner
 from planner.routing.network import build_graph, hang_events
+from planner.simulation.scenario import scenario_from_shuttle
 from planner.sources.datafiles import load_model, load_params
 from planner.sources.gtfs import Feed
 from planner.store import Database, EventStore, UserStore, database_url, open_database
@@ -159,7 +160,8 @@ def log_gtfs_warnings(warnings: Iterable[str], where: Path | str) -> None:
 
 
 def open_calendar(services: Services, *, hasher: Any = None) -> Database:
-    """Open the database (migrating it unless told not to), seed the events of data/ once, go live."""
+    """Open the database (migrating it unless told not to), seed the events and the shuttle proposal of
+    data/ once, go live."""
     settings = services.settings
     url = database_url(settings.database_url, settings.instance_dir)
     from planner.domain.recurrence import set_max_sessions
@@ -170,6 +172,7 @@ def open_calendar(services: Services, *, hasher: Any = None) -> Database:
     db = open_database(url, services.model.places, migrate=settings.database_auto_migrate, hasher=hasher,
                        event_cache_size=settings.event_cache_size)
     db.events.seed_from(services.model.events.values())
+    db.scenarios.seed_from(scenario_from_shuttle(services.model.shuttle))  # the proposal, once
     services.database = db
     services.model = live_model(services.model, db.events)
     log.info("database %s", db.engine.url.render_as_string(hide_password=True))

@@ -1,4 +1,4 @@
-"""The planner's database: the event calendar staff keep, and the accounts.
+"""The planner's database: the event calendar staff keep, the accounts, the shuttle scenarios.
 
 SQLAlchemy Core over SQLite (default) or PostgreSQL, migrated by Alembic; no
 Flask here. :func:`open_database` gives the stores over a migrated database.
@@ -14,10 +14,12 @@ from sqlalchemy.engine import Engine
 from planner.domain.model import Place
 from planner.store.db import make_engine, normalize_url, upgrade
 from planner.store.events import Conflict, EventStore, HistoryEntry, StoredEvent
+from planner.store.scenarios import ScenarioConflict, ScenarioStore, StoredScenario
 from planner.store.users import ROLES, LoginFailed, LoginLocked, User, UserStore
 
 __all__ = ["Conflict", "Database", "EventStore", "HistoryEntry", "LoginFailed", "LoginLocked", "ROLES",
-           "StoredEvent", "User", "UserStore", "database_url", "open_database"]
+           "ScenarioConflict", "ScenarioStore", "StoredEvent", "StoredScenario", "User", "UserStore", "database_url",
+           "open_database"]
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Database:
     engine: Engine
     events: EventStore
     users: UserStore
+    scenarios: ScenarioStore
 
     def close(self) -> None:
         self.engine.dispose()
@@ -45,8 +48,10 @@ def database_url(configured: str | None, instance_dir: str | Path) -> str:
 def open_database(url: str, places: Mapping[str, Place], *, migrate: bool = True, hasher=None,
                   event_cache_size: int = 10_000) -> Database:
     """The stores over ``url``, migrated to the newest schema first unless ``migrate`` is False;
-    the event store keeps up to ``event_cache_size`` parsed event versions."""
+    the event store keeps up to ``event_cache_size`` parsed event versions. Scenario stops may name
+    any of ``places``."""
     engine = make_engine(url)
     if migrate:
         upgrade(engine)
-    return Database(engine, EventStore(engine, places, cache_size=event_cache_size), UserStore(engine, hasher))
+    return Database(engine, EventStore(engine, places, cache_size=event_cache_size), UserStore(engine, hasher),
+                    ScenarioStore(engine, set(places)))

@@ -101,3 +101,40 @@ login_failures = sa.Table(
     sa.Index(None, "name", "ip", "at"),
     sa.Index(None, "ip", "at"),
 )
+
+# Shuttle scenarios (planner/simulation/scenario.py): the whole scenario as its JSON record, as
+# scenario_to_record writes it, validated by scenario_from_record on every write. ``deleted`` keeps
+# a deleted scenario's row (and so its history) and lets a restore bring it back.
+scenarios = sa.Table(
+    "scenarios", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+# One row per accepted change of a scenario, as event_versions keeps events'.
+scenario_versions = sa.Table(
+    "scenario_versions", metadata,
+    sa.Column("scenario_id", sa.String(100), sa.ForeignKey("scenarios.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+    sa.Column("changed_by", sa.String(100), nullable=False),
+    sa.Column("note", sa.Text),
+)
+
+# Which scenario is the shuttle of the comparison and the day plans: one row per ``slot``
+# (only "shuttle" today); no row means the proposal.
+selected_scenario = sa.Table(
+    "selected_scenario", metadata,
+    sa.Column("slot", sa.String(32), primary_key=True),
+    sa.Column("scenario_id", sa.String(100), sa.ForeignKey("scenarios.id"), nullable=False),
+    sa.Column("selected_at", sa.DateTime, nullable=False),
+    sa.Column("selected_by", sa.String(100), nullable=False),
+)

@@ -264,36 +264,21 @@ def scenario_from_shuttle(shuttle: Shuttle) -> Scenario:
                                                   for p in shuttle.periods(direction, day)))
                 for direction in DIRECTIONS}
 
-    run_times = tuple(RunTime(hour, mean, shuttle.run_time_sd_s_by_hour.get(hour, round(mean * _PROVISIONAL_CV)))
+    if shuttle.demand is None:
+        raise ValueError(f"shuttle {shuttle.id!r} states no demand assumptions (data/shuttle.yaml: demand)")
+    run_times = tuple(RunTime(hour, mean, shuttle.run_time_sd_s_by_hour.get(hour, 0))
                       for hour, mean in sorted(shuttle.run_time_s_by_hour.items()))
-    notes_en = {**_PROVISIONAL_NOTES_EN, **shuttle.notes_en}
-    notes_zh = {**_PROVISIONAL_NOTES_ZH, **shuttle.notes_zh}
     return Scenario(
         id=shuttle.id, name_zh=shuttle.name_zh, name_en=shuttle.name_en,
         stops=tuple(ScenarioStop(s.id, s.name_zh, s.name_en, s.lat, s.lon, s.place_id or None)
                     for s in shuttle.stops),
         path=tuple(shuttle.path), service={day: service(day) for day in DAY_TYPES}, run_times=run_times,
         fleet_size=shuttle.fleet_size, capacity_passengers=shuttle.capacity_passengers,
-        layover_s=shuttle.layover_s or 480, dwell_base_s=shuttle.dwell_base_s or 10,
-        dwell_per_boarding_s=shuttle.dwell_per_boarding_s or 3.0, fare_cny=shuttle.fare_cny,
-        cost_per_vehicle_hour_cny=shuttle.cost_per_vehicle_hour_cny or 90.0,
-        cost_per_km_cny=shuttle.cost_per_km_cny or 3.5,
-        demand=shuttle.demand or _PROVISIONAL_DEMAND, notes_en=notes_en, notes_zh=notes_zh,
+        layover_s=shuttle.layover_s, dwell_base_s=shuttle.dwell_base_s,
+        dwell_per_boarding_s=shuttle.dwell_per_boarding_s, fare_cny=shuttle.fare_cny,
+        cost_per_vehicle_hour_cny=shuttle.cost_per_vehicle_hour_cny, cost_per_km_cny=shuttle.cost_per_km_cny,
+        demand=shuttle.demand, notes_en=dict(shuttle.notes_en), notes_zh=dict(shuttle.notes_zh),
     )
-
-
-# Used only while data/shuttle.yaml lacks a field (the loader fills them all from the file).
-_PROVISIONAL_CV = 0.15
-_PROVISIONAL_DEMAND = DemandAssumptions(
-    visitors_per_day={"weekday": 18000, "weekend": 34000, "holiday": 54000},
-    dongjiao_visitors_per_day={"weekday": 15000, "weekend": 35000, "holiday": 100000},
-    ride_share=0.02,
-    outbound_curve=(0, 0, 0, 0, 0, 0, 2, 20, 22, 18, 12, 8, 6, 6, 5, 3, 0, 0, 0, 0, 0, 0, 0, 0),
-    inbound_curve=(0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 5, 8, 10, 10, 12, 14, 16, 15, 8, 0, 0, 0, 0, 0),
-    show_audience_default=400, show_ride_share=0.05, surge_spread_s=1200,
-)
-_PROVISIONAL_NOTES_EN = {"demand": "Assumption: provisional values until data/shuttle.yaml states them."}
-_PROVISIONAL_NOTES_ZH = {"demand": "假设：data/shuttle.yaml 写明之前的临时数值。"}
 
 
 # ---------------------------------------------------------------- variants (for the sweep)
@@ -384,7 +369,7 @@ class _Reader:
             if default is ...:
                 self.add(where, "missing")
                 return None
-            return default  # type: ignore[no-any-return]
+            return default
         try:
             return parse(record[key])
         except _Invalid as exc:
@@ -536,7 +521,7 @@ def scenario_from_record(record: Mapping[str, Any], place_ids: Collection[str] |
 
 
 def _stops(r: _Reader, top: Mapping[str, Any], place_ids: Collection[str] | None) -> tuple[ScenarioStop, ...]:
-    stops = []
+    stops: list[ScenarioStop] = []
     items = r.items(top, "stops", "", MAX_STOPS, least=2)
     if "stops" not in top:
         r.add("stops", "missing")

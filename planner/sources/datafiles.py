@@ -18,7 +18,8 @@ from planner.domain.errors import DataError, Problem
 from planner.domain.fares import FareRules
 from planner.sources.gtfs import GtfsError, read_feed
 from planner.domain.model import (
-    PLACE_KINDS, PROGRAMMES, Event, Model, NetworkParams, OpeningHours, Place, Shuttle, ShuttlePeriod,
+    PLACE_KINDS, PROGRAMMES, DemandAssumptions, Event, Model, NetworkParams, OpeningHours, Place, Shuttle,
+    ShuttlePeriod,
     ShuttleStop, Site, TaxiParams,
 )
 from planner.domain.validation import (
@@ -172,6 +173,7 @@ def load_shuttle(path: Path, places: dict[str, Place]) -> tuple[Shuttle | None, 
     stops = tuple(filter(None, (_shuttle_stop(checker, rec, p, places) for p, rec in stop_records)))
     if len(stop_records) < 2:
         checker.add(doc, "stops", "a shuttle needs at least two stops")
+    notes_en, notes_zh = _notes(checker, doc, "notes", _SHUTTLE_NOTES)
     shuttle = Shuttle(
         id=checker.field(doc, "", "id", identifier) or "",
         name_zh=checker.field(doc, "", "name_zh", text) or "",
@@ -184,9 +186,130 @@ def load_shuttle(path: Path, places: dict[str, Place]) -> tuple[Shuttle | None, 
         capacity_passengers=checker.field(doc.get("vehicle") or {}, "vehicle", "capacity_passengers", whole(1)) or 0,
         fleet_size=checker.field(doc, "", "fleet_size", whole(1)) or 0,
         fare_cny=checker.field(doc, "", "fare_cny", number(0), 0.0) or 0.0,
+        timetable_by_day_type=_timetables_by_day_type(checker, doc),
+        run_time_sd_s_by_hour=_run_time_sds(checker, doc),
+        layover_s=round((checker.field(doc, "", "layover_min", number(0, 120)) or 0) * 60),
+        dwell_base_s=checker.field(doc, "", "dwell_base_s", whole(0, 600)) or 0,
+        dwell_per_boarding_s=checker.field(doc, "", "dwell_per_boarding_s", number(0, 60)) or 0.0,
+        cost_per_vehicle_hour_cny=checker.field(doc, "", "cost_per_vehicle_hour_cny", number(0, 100_000)) or 0.0,
+        cost_per_km_cny=checker.field(doc, "", "cost_per_km_cny", number(0, 10_000)) or 0.0,
+        demand=_demand(checker, doc),
+        notes_en=notes_en,
+        notes_zh=notes_zh,
         **sourced(checker, doc, "(top)"),
     )
     return (None if checker.problems else shuttle), checker.problems
+
+
+#: Numbers of shuttle.yaml whose source or reasoning planners see, in both languages (``notes``).
+_SHUTTLE_NOTES = ("stops", "path", "run_times", "service", "layover_s", "dwell_base_s", "dwell_per_boarding_s",
+                  "capacity_passengers", "fleet_size", "fare_cny", "cost_per_vehicle_hour_cny", "cost_per_km_cny")
+_DEMAND_NOTES = ("visitors_per_day", "dongjiao_visitors_per_day", "ride_share", "outbound_curve", "inbound_curve",
+                 "show_audience_default", "show_ride_share", "surge_spread_s")
+_DAY_TYPES = ("weekday", "weekend", "holiday")  # planner.domain.daytypes.DAY_TYPES
+
+
+def _notes(checker: Checker, doc: Record, key: str, required: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
+    """``(notes_en, notes_zh)`` from ``key``: a mapping of field name to ``{en, zh}``, one for each of
+    ``required`` (every number shown to planners says where it comes from)."""
+    table = doc.get(key)
+    found: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
+    if not isinstance(table, dict):
+        checker.add(doc, key, "expected a mapping of field name to {en, zh}")
+        return found["en"], found["zh"]
+    for name in required:
+        if name not in table:
+            checker.add(table, f"{key}.{name}", "missing: every number needs its source or assumption")
+    for name, note in table.items():
+        if not isinstance(note, dict):
+            checker.add(table, f"{key}.{name}", "expected {en: ..., zh: ...}")
+            continue
+        for lang in ("en", "zh"):
+            value = checker.field(note, f"{key}.{name}", lang, text)
+            if value is not None:
+                found[lang][str(name)] = value
+    return found["en"], found["zh"]
+
+
+def _hourly(checker: Checker, doc: Record, key: str, low: float, high: float) -> dict[int, int]:
+    """A mapping of hour (0-23) to minutes within ``low..high``, as seconds."""
+    table = doc.get(key)
+    if not isinstance(table, dict) or not table:
+        checker.add(doc, key, "expected a mapping of hour (0-23) to minutes")
+        return {}
+    result: dict[int, int] = {}
+    for hour, minutes in table.items():
+        if not (isinstance(hour, int) and 0 <= hour <= 23):
+            checker.add(table, f"{key}.{hour}", "hours are whole numbers 0-23")
+        elif isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not low <= minutes <= high:
+            checker.add(table, f"{key}.{hour}", f"expected minutes {low:g}-{high:g}, got {minutes!r}")
+        else:
+            result[hour] = round(minutes * 60)
+    return result
+
+
+def _run_time_sds(checker: Checker, doc: Record) -> dict[int, int]:
+    sds = _hourly(checker, doc, "run_time_sd_min_by_hour", 0, 90)
+    means = doc.get("run_time_min_by_hour")
+    if isinstance(means, dict) and sds and set(sds) != {h for h in means if isinstance(h, int)}:
+        checker.add(doc, "run_time_sd_min_by_hour", "give the same hours as run_time_min_by_hour")
+    return sds
+
+
+def _timetables_by_day_type(checker: Checker, doc: Record) -> dict[str, dict[str, tuple[ShuttlePeriod, ...]]]:
+    """Optional ``timetable_by_day_type``: day type -> a timetable like ``timetable`` (the others run that one)."""
+    table = doc.get("timetable_by_day_type")
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        checker.add(doc, "timetable_by_day_type", "expected a mapping of day type (weekday, weekend, holiday)")
+        return {}
+    result = {}
+    for day, timetable in table.items():
+        if day not in _DAY_TYPES:
+            checker.add(table, f"timetable_by_day_type.{day}", f"day types are {', '.join(_DAY_TYPES)}")
+        elif isinstance(timetable, dict):
+            result[day] = _shuttle_timetable(checker, {"timetable": timetable}, f"timetable_by_day_type.{day}")
+        else:
+            checker.add(table, f"timetable_by_day_type.{day}", "expected a mapping of direction to periods")
+    return result
+
+
+def _curve(value: Any) -> tuple[float, ...]:
+    if not isinstance(value, list) or len(value) != 24:
+        raise Invalid(f"expected a list of 24 hourly weights, got {value!r}")
+    weights = tuple(number(0, 1e6)(w) for w in value)
+    if not sum(weights) > 0:
+        raise Invalid("at least one hour needs a weight above 0")
+    return weights
+
+
+def _by_day_type(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict) or set(value) != set(_DAY_TYPES):
+        raise Invalid(f"expected a number for each of {', '.join(_DAY_TYPES)}, got {value!r}")
+    return {day: whole(0, 1_000_000)(value[day]) for day in _DAY_TYPES}
+
+
+def _demand(checker: Checker, doc: Record) -> DemandAssumptions | None:
+    rec = doc.get("demand")
+    if not isinstance(rec, dict):
+        checker.add(doc, "demand", "expected a mapping of the demand assumptions")
+        return None
+    before = len(checker.problems)
+    values: dict[str, Any] = dict(
+        visitors_per_day=checker.field(rec, "demand", "visitors_per_day", _by_day_type),
+        dongjiao_visitors_per_day=checker.field(rec, "demand", "dongjiao_visitors_per_day", _by_day_type),
+        ride_share=checker.field(rec, "demand", "ride_share", number(0, 1)),
+        outbound_curve=checker.field(rec, "demand", "outbound_curve", _curve),
+        inbound_curve=checker.field(rec, "demand", "inbound_curve", _curve),
+        show_audience_default=checker.field(rec, "demand", "show_audience_default", whole(0, 100_000)),
+        show_ride_share=checker.field(rec, "demand", "show_ride_share", number(0, 1)),
+        surge_spread_s=checker.field(rec, "demand", "surge_spread_s", whole(60, 14_400)),
+    )
+    notes_en, notes_zh = _notes(checker, rec, "notes", _DEMAND_NOTES)
+    if len(checker.problems) > before:
+        return None
+    return DemandAssumptions(**values, notes_en=notes_en, notes_zh=notes_zh)
 
 
 def _shuttle_stop(checker: Checker, rec: Record, path: str, places: dict[str, Place]) -> ShuttleStop | None:
@@ -230,34 +353,22 @@ def _list_field(checker: Checker, doc: Record, name: str) -> list[Any]:
 
 
 def _run_times(checker: Checker, doc: Record) -> dict[int, int]:
-    table = doc.get("run_time_min_by_hour")
-    if not isinstance(table, dict) or not table:
-        checker.add(doc, "run_time_min_by_hour", "expected a mapping of hour (0-23) to minutes")
-        return {}
-    result: dict[int, int] = {}
-    for hour, minutes in table.items():
-        if not (isinstance(hour, int) and 0 <= hour <= 23):
-            checker.add(table, f"run_time_min_by_hour.{hour}", "hours are whole numbers 0-23")
-        elif isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 1 <= minutes <= 180:
-            checker.add(table, f"run_time_min_by_hour.{hour}", f"expected minutes 1-180, got {minutes!r}")
-        else:
-            result[hour] = round(minutes * 60)
-    return result
+    return _hourly(checker, doc, "run_time_min_by_hour", 1, 180)
 
 
-def _shuttle_timetable(checker: Checker, doc: Record) -> dict[str, tuple[ShuttlePeriod, ...]]:
+def _shuttle_timetable(checker: Checker, doc: Record, where: str = "timetable") -> dict[str, tuple[ShuttlePeriod, ...]]:
     table = doc.get("timetable")
     if not isinstance(table, dict):
-        checker.add(doc, "timetable", "expected a mapping of direction (outbound, inbound) to periods")
+        checker.add(doc, where, "expected a mapping of direction (outbound, inbound) to periods")
         return {}
     result: dict[str, tuple[ShuttlePeriod, ...]] = {}
     for direction in ("outbound", "inbound"):
         periods = table.get(direction)
         if not isinstance(periods, list) or not periods:
-            checker.add(table, f"timetable.{direction}", "expected a list of periods")
+            checker.add(table, f"{where}.{direction}", "expected a list of periods")
             continue
         result[direction] = tuple(filter(None, (
-            _period(checker, period, f"timetable.{direction}[{i}]") for i, period in enumerate(periods)
+            _period(checker, period, f"{where}.{direction}[{i}]") for i, period in enumerate(periods)
         )))
     return result
 

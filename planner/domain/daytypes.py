@@ -20,6 +20,7 @@ def _china(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("CN", years=year)
 
 
+@lru_cache(maxsize=4096)  # asked for at every journey query
 def day_type(day: dt.date) -> str:
     """The day type of ``day`` in mainland China.
 

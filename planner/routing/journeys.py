@@ -31,8 +31,10 @@ from planner.domain.model import TZ, Model, NetworkParams, Place, Shuttle, Site
 from planner.routing import raptor
 from planner.domain.fares import FareRules
 from planner.routing.fares import leg_fares, total_fare
-from planner.routing.shuttle import shuttle_stop_id, shuttle_trips
+from planner.domain.daytypes import day_type
+from planner.routing.shuttle import shuttle_stop_id, shuttle_trips, shuttle_trips_any_day
 from planner.routing import reasons
+from planner.routing.timetable import ExtraStop, ExtraTrip
 from planner.routing.timetable import (
     DAY_S, FeedBasis, Timetable, Walking, WalkRules, build_timetable, day_shift_s, service_day_start,
 )
@@ -268,6 +270,10 @@ def at(day: dt.date, seconds: int, tz: dt.tzinfo = TZ) -> dt.datetime:
     return (service_day_start(day, tz) + dt.timedelta(seconds=seconds)).astimezone(tz)
 
 
+#: The shuttle's stops and trips on one day (what a timetable is built with, and keyed by).
+ShuttleDay = tuple[tuple[ExtraStop, ...], tuple[ExtraTrip, ...]]
+
+
 @dataclass
 class JourneyPlanner:
     """Plans journeys over a GTFS feed, optionally with the proposed shuttle.
@@ -297,6 +303,8 @@ class JourneyPlanner:
     #: day's profiles towards one point prunes with the same
     _lowers: SharedCache[list[int]] = field(init=False, repr=False)
     _one_build: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: the shuttle the kept trips are of, and its stops and trips by day type (see _shuttle_on)
+    _shuttle_days: tuple[Shuttle | None, dict[str, ShuttleDay]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._timetables = SharedCache(self.timetable_cache_size, build_once=True)
@@ -304,6 +312,7 @@ class JourneyPlanner:
         self._static_links = SharedCache(4)
         self._lowers = SharedCache(512)
         self.profile_slices = SharedCache(self.profile_slice_cache_size)
+        self._shuttle_days = (None, {})
 
     @classmethod
     def for_model(cls, model: Model, **cache_sizes: Unpack[CacheSizes]) -> JourneyPlanner:
@@ -356,8 +365,26 @@ class JourneyPlanner:
         min_transfer = None if options.min_transfer_s is None else round(options.min_transfer_s)
         return WalkRules(self.params.walk_speed_m_s, self.params.walk_circuity, max_walk, min_transfer)
 
-    def _timetable_key(self, day: dt.date, options: Options, days: int = 2) -> tuple[dt.date, bool, WalkRules, int]:
-        return day, options.with_shuttle and self.shuttle is not None, self.rules(options), days
+    def _shuttle_on(self, day_kind: str) -> ShuttleDay:
+        """The shuttle's stops and trips on a day of ``day_kind`` ("any": of every day), computed once per
+        shuttle: the caches are keyed by them, so another shuttle (or timetable) is another key."""
+        shuttle = self.shuttle
+        assert shuttle is not None
+        kept, by_kind = self._shuttle_days
+        if kept is not shuttle:
+            by_kind = {}
+            self._shuttle_days = (shuttle, by_kind)
+        found = by_kind.get(day_kind)
+        if found is None:
+            stops, trips = shuttle_trips(shuttle, None if day_kind == "any" else day_kind)
+            found = by_kind[day_kind] = (stops, shuttle_trips_any_day(shuttle) if day_kind == "any" else trips)
+        return found
+
+    def _timetable_key(self, day: dt.date, options: Options, days: int = 2
+                       ) -> tuple[dt.date, ShuttleDay | None, WalkRules, int]:
+        # the shuttle runs on the service day only, its day type's timetable
+        shuttle = self._shuttle_on(day_type(day)) if options.with_shuttle and self.shuttle is not None else None
+        return day, shuttle, self.rules(options), days
 
     def timetable(self, day: dt.date, options: Options, days: int = 2) -> Timetable:
         """The timetable of ``day`` under ``options``, built once and kept (a few at a time): the runs of
@@ -365,9 +392,8 @@ class JourneyPlanner:
         key = self._timetable_key(day, options, days)
         return self._timetables.get_or_build(key, lambda: self._build_timetable(*key))
 
-    def _build_timetable(self, day: dt.date, with_shuttle: bool, rules: WalkRules, days: int) -> Timetable:
-        shuttle = self.shuttle if with_shuttle else None  # the key says with_shuttle only when there is one
-        extra_stops, extra_trips = shuttle_trips(shuttle) if shuttle is not None else ((), ())
+    def _build_timetable(self, day: dt.date, shuttle: ShuttleDay | None, rules: WalkRules, days: int) -> Timetable:
+        extra_stops, extra_trips = shuttle if shuttle is not None else ((), ())
         window_s = (0, day_shift_s(day, day + dt.timedelta(days=days), self.tz))
         # One build at a time: a build is pure Python, so under the GIL several at once finish no
         # sooner, and each holds its ~30 MB until done (8 request threads: 240 MB more at peak).
@@ -380,11 +406,11 @@ class JourneyPlanner:
             return build_timetable(self.feed, day, rules, extra_stops, extra_trips, window_s, basis, walking)
 
     def _links(self, tt: Timetable, options: Options) -> reasons.Links:
-        """Which stops lead to which on any day of the feed (kept per walking rules)."""
-        key = (options.with_shuttle and self.shuttle is not None, self.rules(options))
-        shuttle = self.shuttle if key[0] else None
+        """Which stops lead to which on any day of the feed (kept per walking rules and shuttle)."""
+        shuttle = self._shuttle_on("any") if options.with_shuttle and self.shuttle is not None else None
+        key = (shuttle, self.rules(options))
         return self._static_links.get_or_build(key, lambda: reasons.Links.of(
-            self.feed, tt, shuttle_trips(shuttle)[1] if shuttle is not None else ()))
+            self.feed, tt, shuttle[1] if shuttle is not None else ()))
 
     def endpoint(self, tt: Timetable, point: Point, other: Point, rules: WalkRules) -> raptor.Endpoint:
         """Walking links between a point and the stops around it.

@@ -44,3 +44,36 @@ def test_a_year_of_day_types():
     # 2025 notice: 28 days off in breaks (New Year 1, Spring 8, Qingming 3, May Day 5, Dragon Boat 3,
     # National Day + Mid-Autumn 8); 5 make-up Saturdays/Sundays
     assert counts == {"weekday": 248, "weekend": 89, "holiday": 28}
+
+
+# ---------------------------------------------------------------- routing runs the date's day type
+
+
+def _shuttle_departure(planner, day: dt.date, depart_s: int) -> str | None:
+    """When the fastest journey between the two shuttle stops boards the shuttle ("HH:MM"), None if it does not."""
+    from planner.routing.journeys import Options
+
+    origin, dest = planner.resolve("shuttle:shuttle-dj"), planner.resolve("shuttle:shuttle-panda-south")
+    journey = planner.journeys(origin, dest, day, depart_s, Options(with_shuttle=True))[0]
+    return next((leg.dep.strftime("%H:%M") for leg in journey.legs if leg.mode == "shuttle"), None)
+
+
+def test_the_journey_planner_runs_the_shuttle_of_the_dates_day_type(model, scenario):
+    from planner.routing.journeys import JourneyPlanner
+    from planner.simulation.scenario import scenario_from_record, scenario_to_record
+
+    record = scenario_to_record(scenario)
+    record["service"]["holiday"]["outbound"] = {"periods": [], "departures_s": [10 * 3600 + 5 * 60]}
+    planner = JourneyPlanner.for_model(model)
+    planner.shuttle = scenario_from_record(record).to_shuttle()
+    weekday, holiday = dt.date(2025, 10, 9), dt.date(2025, 10, 3)
+    assert (day_type(weekday), day_type(holiday)) == ("weekday", "holiday")
+    assert _shuttle_departure(planner, weekday, 7 * 3600) == "07:00"
+    # no holiday bus before 10:05: transit (arriving ~08:10) beats waiting for it
+    assert _shuttle_departure(planner, holiday, 7 * 3600) is None
+    assert _shuttle_departure(planner, holiday, 10 * 3600) == "10:05"  # arrives ~10:34, transit ~10:57
+    # another shuttle on the same planner: the timetable kept for that date is not served again
+    record["service"]["holiday"]["outbound"] = {"periods": [], "departures_s": [10 * 3600 + 15 * 60]}
+    planner.shuttle = scenario_from_record(record).to_shuttle()
+    assert _shuttle_departure(planner, holiday, 10 * 3600) == "10:15"
+    assert _shuttle_departure(planner, weekday, 7 * 3600) == "07:00"

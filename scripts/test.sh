@@ -33,6 +33,17 @@ if [ -z "${TEST_DATABASE_URL:-}" ] && [ "$(id -u)" = 0 ]; then
   export TEST_DATABASE_URL="postgresql://planner_test:planner_test@127.0.0.1:$pg_port/planner_test"
 fi
 
+# Debian's redis-server for the job-queue tests (in CI they fail without it); the tests start their own
+# server on a free port in a temporary folder, so nothing else is set up here.
+if [ -z "${TEST_REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server is missing: run 'sudo apt-get install redis-server' first." >&2
+  fi
+fi
+
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'

@@ -15,19 +15,21 @@ from typing import Any
 
 import networkx as nx
 
+from planner.composition.jobs import JobQueue, LocalJobQueue, make_queue
 from planner.composition.settings import Settings
 from planner.domain.caches import SharedCache
 from planner.domain.errors import DataError
-from planner.domain.model import Model, NetworkParams
+from planner.domain.model import Model, NetworkParams, Shuttle
 from planner.itinerary.plan_cache import PlanCache
 from planner.routing.compare import Comparison
 from planner.routing.journeys import CacheSizes, JourneyPlanner
 from planner.routing.network import build_graph, hang_events
-from planner.simulation.scenario import scenario_from_shuttle
+from planner.simulation.scenario import scenario_from_shuttle, scenario_to_record
 from planner.sources.datafiles import load_model, load_params
 from planner.sources.gtfs import Feed
-from planner.store import Database, EventStore, UserStore, database_url, open_database
+from planner.store import Database, EventStore, ScenarioStore, UserStore, database_url, open_database
 from planner.store.live import live_model
+from planner.store.scenarios import read_selected
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +42,79 @@ class Services:
     ``comparisons`` (whole-day comparisons), ``plans`` (day plans by request
     and the day's events) and ``feeds`` (iCalendar feeds as served) are bounded
     caches request threads share.
+
+    The shuttle of ``journeys`` (and so of the comparisons and the day plans) is the selected
+    scenario's (:meth:`planner.store.scenarios.ScenarioStore.selected`), read at every use: a new
+    selection, or a new version of the selected scenario, brings a journey planner of its own
+    (its timetables built for that shuttle) and empty comparison and plan caches, so nothing made
+    for another shuttle is served. While the proposal is selected as data/shuttle.yaml has it, the
+    planner over the data (``data_journeys``) serves.
     """
 
     settings: Settings
     model: Model
     network: nx.MultiDiGraph
-    journeys: JourneyPlanner
+    data_journeys: JourneyPlanner
     database: Database | None = None
-    comparisons: SharedCache[Comparison] = field(default_factory=lambda: SharedCache(32))
-    plans: PlanCache = field(default_factory=lambda: PlanCache(256))
+    _comparisons: SharedCache[Comparison] = field(default_factory=lambda: SharedCache(32))
+    _plans: PlanCache = field(default_factory=lambda: PlanCache(256))
     feeds: SharedCache[bytes] = field(default_factory=lambda: SharedCache(64))
     _events_revision: Any = None
     _graph_lock: threading.Lock = field(default_factory=threading.Lock)
+    _shuttle_key: tuple[str, int] | None = None  # (scenario id, version) the planner below serves
+    _selected_journeys: JourneyPlanner | None = None
+    _data_record: dict | None = None  # the proposal as data/shuttle.yaml has it, as a scenario record
+    _selection_lock: threading.Lock = field(default_factory=threading.Lock)
+    _queue: JobQueue | None = None
+
+    @property
+    def journeys(self) -> JourneyPlanner:
+        """The journey planner whose shuttle is the selected scenario's."""
+        self._follow_selection()
+        return self._selected_journeys or self.data_journeys
+
+    @property
+    def comparisons(self) -> SharedCache[Comparison]:
+        """Whole-day comparisons made with the selected scenario's shuttle."""
+        self._follow_selection()
+        return self._comparisons
+
+    @property
+    def plans(self) -> PlanCache:
+        """Day plans made with the selected scenario's shuttle."""
+        self._follow_selection()
+        return self._plans
+
+    @property
+    def scenarios(self) -> ScenarioStore:
+        """The shuttle scenarios in the database."""
+        return self._open_database().scenarios
+
+    @property
+    def queue(self) -> JobQueue:
+        """The job queue of sweeps: RQ on ``redis_url`` when set, else a local pool (made at first use)."""
+        with self._selection_lock:
+            if self._queue is None:
+                self._queue = make_queue(self.settings.redis_url, self.settings.job_workers)
+            return self._queue
+
+    def _follow_selection(self) -> None:
+        if self.database is None:
+            return
+        stored = self.database.scenarios.selected_stored()
+        with self._selection_lock:
+            if stored.key == self._shuttle_key:
+                return
+            if self._data_record is None:
+                self._data_record = scenario_to_record(scenario_from_shuttle(self.model.shuttle))
+            as_data = stored.record == self._data_record
+            self._selected_journeys = None if as_data else replace_shuttle(self.data_journeys,
+                                                                           stored.scenario.to_shuttle())
+            if self._shuttle_key is not None:  # made for another shuttle: start again
+                self._comparisons = SharedCache(self._comparisons.maxsize)
+                self._plans = PlanCache(self._plans.maxsize)
+            self._shuttle_key = stored.key
+            log.info("shuttle: scenario %s version %s%s", stored.id, stored.version, " (as data/)" if as_data else "")
 
     @property
     def calendar(self) -> EventStore:
@@ -83,6 +146,8 @@ class Services:
     def close(self) -> None:
         if self.database is not None:
             self.database.close()
+        if isinstance(self._queue, LocalJobQueue):
+            self._queue.close()
 
 
 def build_services(settings: Settings, *, with_database: bool = True, hasher: Any = None) -> Services:
@@ -95,9 +160,9 @@ def build_services(settings: Settings, *, with_database: bool = True, hasher: An
     """
     model = load_logged_model(settings)
     services = Services(settings=settings, model=model, network=build_graph(model),
-                        journeys=JourneyPlanner.for_model(model, **journey_cache_sizes(settings)),
-                        comparisons=SharedCache(settings.comparison_cache_size),
-                        plans=PlanCache(settings.plan_cache_size),
+                        data_journeys=JourneyPlanner.for_model(model, **journey_cache_sizes(settings)),
+                        _comparisons=SharedCache(settings.comparison_cache_size),
+                        _plans=PlanCache(settings.plan_cache_size),
                         feeds=SharedCache(settings.feed_cache_size))
     if with_database:
         open_calendar(services, hasher=hasher)
@@ -122,7 +187,8 @@ def load_logged_model(settings: Settings) -> Model:
 
 
 def build_journey_planner(settings: Settings, feed: Feed | None = None, source: Path | str = "") -> JourneyPlanner:
-    """A journey planner over the data of ``settings``, or over another GTFS ``feed`` (read from
+    """A journey planner over the data of ``settings`` (its shuttle the selected scenario's when the
+    database selects one: :func:`selected_shuttle`), or over another GTFS ``feed`` (read from
     ``source``) with their walking rules; the feed's warnings are logged either way.
 
     Raises
@@ -131,10 +197,24 @@ def build_journey_planner(settings: Settings, feed: Feed | None = None, source: 
         When the data files fail validation.
     """
     if feed is None:
-        return JourneyPlanner.for_model(load_logged_model(settings), **journey_cache_sizes(settings))
+        model = load_logged_model(settings)
+        planner = JourneyPlanner.for_model(model, **journey_cache_sizes(settings))
+        shuttle = selected_shuttle(settings, model)
+        return planner if shuttle is None else replace_shuttle(planner, shuttle)
     log_feed_warnings(feed, source)
     params, _ = load_params(settings.data_dir / "network.yaml")
     return JourneyPlanner(feed, params or NetworkParams(), **journey_cache_sizes(settings))
+
+
+def selected_shuttle(settings: Settings, model: Model) -> Shuttle | None:
+    """The selected scenario's shuttle when the database of ``settings`` exists and selects one other
+    than the proposal as data/ has it; None otherwise (the data's shuttle then serves). Creates and
+    migrates nothing: for the commands that run without the database (``planner compare``, ``route``)."""
+    stored = read_selected(database_url(settings.database_url, settings.instance_dir))
+    if stored is None or stored.record == scenario_to_record(scenario_from_shuttle(model.shuttle)):
+        return None
+    log.info("shuttle: scenario %s version %s (selected in the database)", stored.id, stored.version)
+    return stored.scenario.to_shuttle()
 
 
 def journey_cache_sizes(settings: Settings) -> CacheSizes:
@@ -142,6 +222,15 @@ def journey_cache_sizes(settings: Settings) -> CacheSizes:
     return CacheSizes(timetable_cache_size=settings.timetable_cache_size,
                       endpoint_cache_size=settings.endpoint_cache_size,
                       profile_slice_cache_size=settings.profile_slice_cache_size)
+
+
+def replace_shuttle(planner: JourneyPlanner, shuttle: Shuttle) -> JourneyPlanner:
+    """A journey planner like ``planner`` (feed, places, walking rules, cache sizes) with another
+    shuttle, and caches of its own: its timetables are built for that shuttle."""
+    return JourneyPlanner(planner.feed, planner.params, planner.places, planner.sites, shuttle, planner.fares,
+                          timetable_cache_size=planner.timetable_cache_size,
+                          endpoint_cache_size=planner.endpoint_cache_size,
+                          profile_slice_cache_size=planner.profile_slice_cache_size)
 
 
 def log_feed_warnings(feed: Feed, where: Path | str) -> None:

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     value_window_stay_min: int = Field(default=30, ge=1, le=600)  # stay inside a joined window
     value_window_min_stay_min: int = Field(default=15, ge=1, le=600)  # shortest stay worth joining for
     value_rest_min: int = Field(default=20, ge=0, le=120)  # a relaxed pace's rest break (0: none)
+    # sweeps (planner/jobs.py): RQ on this Redis when set (start `planner worker` processes beside the
+    # server), else a local pool of job_workers processes (0: one per CPU)
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("PLANNER_REDIS_URL", "REDIS_URL", "redis_url"))
+    job_workers: int = Field(default=0, ge=0, le=64)
     # logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Collection, Mapping
 
 import sqlalchemy as sa
@@ -333,3 +334,23 @@ class ScenarioStore:
                                                          record=record, changed_at=now, changed_by=user, note=note))
         return StoredScenario(scenario, version, current.created_at, current.created_by, from_db_time(now, TZ),
                               user, deleted)
+
+
+def read_selected(url: str) -> StoredScenario | None:
+    """The selected scenario of the database at ``url`` when it has one, read without creating or
+    migrating anything (for commands that otherwise run without the database); None when there is
+    no such database, it predates scenarios, or it cannot be read."""
+    from planner.store.db import make_engine
+
+    database = sa.engine.make_url(url).database if url.startswith("sqlite") else None
+    if url.startswith("sqlite") and (not database or database == ":memory:" or not Path(database).is_file()):
+        return None
+    engine = make_engine(url)
+    try:
+        if not sa.inspect(engine).has_table("scenarios"):
+            return None
+        return ScenarioStore(engine).selected_stored()
+    except (sa.exc.SQLAlchemyError, NotFound, DataError):
+        return None
+    finally:
+        engine.dispose()

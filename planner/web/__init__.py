@@ -84,13 +84,14 @@ def register_i18n(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from planner.web import openapi
-    from planner.web.views import api, itineraries, journeys, pages
+    from planner.web.views import api, itineraries, journeys, pages, scenarios
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journeys.bp)
     app.register_blueprint(itineraries.bp)
     app.register_blueprint(openapi.bp)  # /api/openapi.json and /api/docs
+    scenarios.init_scenarios(app)  # the planners' scenarios, their API, and the public /shuttle page
 
 
 def register_errors(app: Flask) -> None:

@@ -350,3 +350,57 @@ def parse_json(model: type[Body], request: Any) -> Body:
 
 def _is_list(annotation: Any) -> bool:
     return get_origin(annotation) is list or any(get_origin(a) is list for a in get_args(annotation))
+
+
+# --- shuttle scenarios (issue 12): one simulated day, a sweep
+
+#: Replications of one simulated day at most: each is a whole day of buses and riders
+#: (benchmarks/simulation.py: 30 in under 20 s), so 50 bounds one request to about half a minute.
+REPLICATIONS_MAX = 50
+#: Headways and fleets of a sweep at most, each: 7 x 7 = 49 plans.
+SWEEP_GRID_MAX = 7
+#: Replications per plan of a sweep at most: 49 plans x 20 = 980 simulated days on the queue.
+SWEEP_REPLICATIONS_MAX = 20
+SEED_MAX = 2**31 - 1
+
+
+class ScenarioSimulateRequest(BaseModel):
+    """``POST /api/scenarios/{id}/simulate``: which day, how many replications, which seed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"date": "2024-02-12", "replications": 2, "seed": 1}]})
+
+    date: Day | None = Field(None, description="The day simulated (its day type, and the calendar's shows "
+                             "of that day). Default: today in Chengdu.")
+    replications: int = Field(10, ge=1, le=REPLICATIONS_MAX, description="Independent runs of the day; the "
+                              f"metrics' 95% intervals come from them. 1 to {REPLICATIONS_MAX}.")
+    seed: int = Field(1, ge=0, le=SEED_MAX, description="Run k uses the random stream (seed, k): the same "
+                      "request gives the same answer.")
+
+
+class SweepTargets(BaseModel):
+    """What a plan must meet to be chosen."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    wait_p95_s: int = Field(900, ge=60, le=14400, description="95th-percentile wait at most, seconds.")
+    left_behind: int = Field(0, ge=0, le=100000, description="Riders still waiting after the last bus, at most.")
+
+
+class ScenarioSweepRequest(BaseModel):
+    """``POST /api/scenarios/{id}/sweep``: every headway with every fleet size, simulated on the job queue."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"date": "2024-02-12", "headways_min": [15, 20, 30], "fleets": [3, 4, 5], "replications": 3,
+         "targets": {"wait_p95_s": 900, "left_behind": 0}}]})
+
+    date: Day | None = Field(None, description="The day simulated. Default: today in Chengdu.")
+    headways_min: list[Annotated[int, Field(ge=1, le=120)]] = Field(
+        min_length=1, max_length=SWEEP_GRID_MAX, description="Headways tried, minutes (every period's "
+        f"headway replaced); 1 to {SWEEP_GRID_MAX} values.")
+    fleets: list[Annotated[int, Field(ge=1, le=200)]] = Field(
+        min_length=1, max_length=SWEEP_GRID_MAX, description=f"Fleet sizes tried; 1 to {SWEEP_GRID_MAX} values.")
+    replications: int = Field(5, ge=1, le=SWEEP_REPLICATIONS_MAX,
+                              description=f"Runs per plan, 1 to {SWEEP_REPLICATIONS_MAX}.")
+    seed: int = Field(1, ge=0, le=SEED_MAX)
+    targets: SweepTargets = Field(default_factory=SweepTargets)

@@ -315,3 +315,100 @@ class ItineraryAnswer(BaseModel):
     link: str = Field(description="The /itinerary page that shows the same plans.")
     plans: dict[str, DayPlan] = Field(description="'without' and/or 'with' the proposed shuttle.")
     shuttle_changes: ShuttleChanges | None = Field(description="Null unless both plans were made.")
+
+
+# --- shuttle scenarios (issue 12)
+
+
+class ScenarioSummary(BaseModel):
+    id: str
+    name: str
+    name_zh: str
+    name_en: str
+    version: int
+    selected: bool = Field(description="The shuttle the comparison, the day plans and /shuttle use.")
+    updated_at: str
+    updated_by: str
+    fleet_size: int
+    capacity_passengers: int
+    stops: int
+    length_m: int
+    fare_cny: float
+    trips: dict[str, int] = Field(description="Trips a day, both ways, by day type (weekday, weekend, holiday).")
+
+
+class ScenarioList(BaseModel):
+    selected: str
+    scenarios: list[ScenarioSummary]
+
+
+class ScheduledTripInfo(BaseModel):
+    trip_id: str
+    direction: str
+    depart_s: int
+    arrive_s: int
+    depart: str
+    arrive: str
+
+
+class DayBlocks(BaseModel):
+    min_fleet: int = Field(description="The fewest vehicles that run every trip (exact: minimum path cover).")
+    fleet_size: int
+    trips: int
+    uncovered: ScheduledTripInfo | None = Field(description="With the scenario's fleet, the first trip no "
+                                                "vehicle can run; null when every trip runs.")
+
+
+class ScenarioAnswer(ScenarioSummary):
+    record: dict[str, Any] = Field(description="Every field of the scenario, durations in seconds, distances "
+                                   "in metres, money in CNY (the shape the store keeps).")
+    blocks: dict[str, DayBlocks] = Field(description="By day type.")
+
+
+class EstimateInfo(BaseModel):
+    mean: float | None
+    low: float | None = Field(description="95% confidence interval (Student t over the replications).")
+    high: float | None
+    n: int
+
+
+class TripInfo(BaseModel):
+    trip_id: str
+    direction: str
+    vehicle: int
+    planned_depart_s: int
+    depart_s: int
+    arrive_s: int
+    boarded: int
+    max_load: int
+    left_behind: int
+
+
+class SimulationAnswer(BaseModel):
+    scenario: str
+    version: int
+    date: str
+    day_type: str
+    replications: int
+    seed: int
+    metrics: dict[str, EstimateInfo] = Field(description="riders, wait_mean_s, wait_p95_s, left_behind, "
+                                             "peak_load_factor, mean_load, headway_cv, vehicle_hours, vehicle_km, "
+                                             "cost_cny, cost_per_passenger_cny, person_minutes_saved, trips_not_run.")
+    trips: list[TripInfo] = Field(description="The first replication's trips.")
+
+
+class JobAccepted(BaseModel):
+    job: str
+    status_url: str
+    page: str
+    points: int
+
+
+class JobAnswer(BaseModel):
+    id: str
+    state: Literal["queued", "running", "finished", "failed"]
+    done: int
+    total: int
+    result: dict[str, Any] | None = Field(description="When finished: every plan's metrics, the targets, and "
+                                          "the best plan (cheapest meeting the targets, or null).")
+    error: str | None

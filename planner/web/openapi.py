@@ -33,6 +33,8 @@ OPENAPI_VERSION = "3.1.0"
 REF = "#/components/schemas/{model}"
 ERROR_STATUS = {
     400: "A parameter or the body is wrong: 'field' names it (a query parameter, or a JSON path like $.must[1]).",
+    401: "Not logged in (a write: log in at /login first).",
+    403: "Logged in without the role this needs.",
     404: "No such thing.",
     413: "The body is too large.",
     422: "Well formed but cannot be done (e.g. no journey between the day's start and end).",
@@ -51,7 +53,7 @@ over 64 KiB 413, a request that is valid but cannot be done 422.
 
 #: Headings of the docs page, by blueprint.
 TAGS = {"api": "places, events and the network", "journeys": "journeys and the shuttle comparison",
-        "itineraries": "day plans"}
+        "itineraries": "day plans", "scenarios": "shuttle scenarios: simulation and sweeps"}
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -66,12 +68,13 @@ class Operation:
     media: tuple[str, ...] = ("application/json",)
     errors: tuple[int, ...] = (400,)
     extra_media: dict[str, dict[str, Any]] = field(default_factory=dict)
+    status: int = 200
 
 
 def documented(answer: type[BaseModel], *, query: type[BaseModel] | None = None,
                body: type[BaseModel] | None = None, media: tuple[str, ...] = ("application/json",),
                errors: tuple[int, ...] = (400,), extra_media: dict[str, dict[str, Any]] | None = None,
-               ) -> Callable[[View], View]:
+               status: int = 200) -> Callable[[View], View]:
     """Declare an API view's models; its docstring gives the summary (first line) and description.
 
     Parameters
@@ -86,10 +89,12 @@ def documented(answer: type[BaseModel], *, query: type[BaseModel] | None = None,
         The error statuses it may answer, each with :class:`ErrorAnswer`.
     extra_media
         More 200 media types with their own schemas (e.g. ``text/csv``).
+    status
+        The status of a success (202 for work accepted onto the job queue).
     """
     def mark(view: View) -> View:
         # a mark on the view itself, read by build_document (mypy types no attributes on functions)
-        view.openapi = Operation(answer, query, body, media, errors, dict(extra_media or {}))  # type: ignore[attr-defined]  # see above
+        view.openapi = Operation(answer, query, body, media, errors, dict(extra_media or {}), status)  # type: ignore[attr-defined]  # see above
         return view
 
     return mark
@@ -129,7 +134,8 @@ def _operation(endpoint: str, view: Callable[..., Any], operation: Operation, sc
     answer: dict[str, Any] = {
         "operationId": endpoint.replace(".", "_"), "summary": " ".join(summary.split()),
         "tags": [TAGS.get(endpoint.split(".")[0], endpoint.split(".")[0])],
-        "responses": {"200": {"description": "OK", "content": ok}} | {
+        "responses": {str(operation.status): {"description": "OK" if operation.status == 200 else "Accepted",
+                                              "content": ok}} | {
             str(status): {"description": ERROR_STATUS[status],
                           "content": {"application/json": {"schema": _ref(ErrorAnswer, schemas)}}}
             for status in operation.errors},

@@ -88,10 +88,25 @@ def direction_timetable(scenario: Any, day_type: str, direction: str, lang: str)
         "stops": [_name(s, lang) for s in stops],
         "departures": departures, "count": len(departures),
         "first_s": departures[0] if departures else None, "last_s": departures[-1] if departures else None,
-        "runs": headway_runs(departures),
+        "runs": _runs(scenario, day_type, direction, departures),
         "run_times": [{"hour": h, "mean_s": scenario.run_time_s(h * 3600 + 1800),
                        "sd_s": scenario.run_time_sd_s(h * 3600 + 1800)} for h in hours],
     }
+
+
+def _runs(scenario: Any, day_type: str, direction: str, departures: Sequence[int]) -> list[dict[str, Any]]:
+    """The periods as the planner wrote them (each with its last real departure and count); an
+    explicit list of departures (or a scenario without periods) read as runs of equal gaps."""
+    service = getattr(scenario, "service", {}).get(day_type, {}).get(direction)
+    if service is None or service.departures_s or not service.periods:
+        return headway_runs(departures)
+    runs = []
+    for p in sorted(service.periods, key=lambda p: p.first_s):
+        times = p.departures_s()
+        if times:
+            runs.append({"first_s": times[0], "last_s": times[-1], "count": len(times),
+                         "headway_s": p.headway_s if len(times) > 1 else None})
+    return runs
 
 
 def _name(stop: Any, lang: str) -> str:

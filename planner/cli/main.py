@@ -84,3 +84,13 @@ def _register_calendar() -> None:
 
 
 _register_calendar()
+
+
+def _register_shuttle() -> None:
+    from planner.cli.shuttle import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_shuttle()

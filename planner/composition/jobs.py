@@ -97,7 +97,7 @@ def _last_line(text: str | None) -> str:
     return lines[-1].strip() if lines else "failed"
 
 
-def _summary(sweep_id: str, points: Sequence[SweepPoint], targets: Targets) -> dict:
+def _summary(points: Sequence[SweepPoint], targets: Targets) -> dict:
     from planner.simulation.sweep import sweep_result, sweep_to_record
 
     return sweep_to_record(sweep_result(points, targets))
@@ -141,7 +141,8 @@ class RqJobQueue:
         sweep_id = uuid.uuid4().hex
         self.connection.set(self._key(sweep_id), json.dumps({"total": len(tasks), "targets": asdict(targets)}),
                             ex=KEEP_S)
-        jobs = [self.queue.prepare_data(self.point, args=(task,), job_id=f"{sweep_id}-{i}", timeout=POINT_TIMEOUT_S,
+        point: Any = self.point  # a function or its dotted name: RQ stores the name either way
+        jobs = [self.queue.prepare_data(point, args=(task,), job_id=f"{sweep_id}-{i}", timeout=POINT_TIMEOUT_S,
                                         result_ttl=KEEP_S, failure_ttl=KEEP_S, ttl=KEEP_S,
                                         description=f"sweep {sweep_id}: {_point_text(task)}",
                                         meta={"headway_s": task.headway_s, "fleet": task.fleet})
@@ -187,17 +188,21 @@ def _status(job_id: str, total: int, points: list, errors: list[str], started: b
     if done == total:
         from planner.simulation.sweep import Targets
 
-        return JobStatus(job_id, "finished", done, total, _summary(job_id, points, Targets(**targets)))
+        return JobStatus(job_id, "finished", done, total, _summary(points, Targets(**targets)))
     return JobStatus(job_id, "running" if started or done else "queued", done, total)
 
 
-def run_worker(redis_url: str, *, burst: bool = False, queue_name: str = QUEUE_NAME) -> None:
-    """Run an RQ worker on ``redis_url`` for the sweeps' queue (``planner worker``); ``burst``: stop when empty."""
+def run_worker(redis_url: str, *, burst: bool = False, max_jobs: int | None = None,
+               queue_name: str = QUEUE_NAME) -> bool:
+    """Run an RQ worker on ``redis_url`` for the sweeps' queue (``planner worker``); ``burst``: stop
+    when the queue is empty; ``max_jobs``: stop after that many points. Each point runs in a fork of
+    the worker (RQ's default), so a point that crashes its process fails alone."""
     from redis import Redis
     from rq import Queue, Worker
 
     connection = Redis.from_url(redis_url)
-    Worker([Queue(queue_name, connection=connection)], connection=connection).work(burst=burst)
+    worker = Worker([Queue(queue_name, connection=connection)], connection=connection)
+    return worker.work(burst=burst, max_jobs=max_jobs, logging_level="INFO")  # a line per point
 
 
 # --- a local pool
@@ -254,7 +259,7 @@ class LocalJobQueue:
         started = any(f.running() for f in sweep.futures)
         if not errors and len(points) == len(sweep.tasks):
             if sweep.result is None:
-                sweep.result = _summary(job_id, points, sweep.targets)
+                sweep.result = _summary(points, sweep.targets)
             return JobStatus(job_id, "finished", len(points), len(points), sweep.result)
         return _status(job_id, len(sweep.tasks), points, errors, started, {})
 

@@ -70,7 +70,7 @@ class _Rules:
 
 def _graph(trips: Sequence[ScheduledTrip], rules: _Rules) -> nx.Graph:
     """The bipartite graph of "trip i ends" (``("o", i)``) and "trip j follows" (``("i", j)``)."""
-    graph = nx.Graph()
+    graph: nx.Graph[tuple[str, int]] = nx.Graph()
     graph.add_nodes_from((("o", i) for i in range(len(trips))), bipartite=0)
     graph.add_nodes_from((("i", j) for j in range(len(trips))), bipartite=1)
     # per terminal, the trips leaving it by departure: a vehicle ready there at t can run all from t on

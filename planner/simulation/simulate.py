@@ -123,6 +123,13 @@ class _Setup:
     stop_m: dict[str, float]  # distance of each stop from the first, along the path
     door_s: dict[str, np.ndarray]  # direction -> transit door-to-door time by minute (nan: none)
     draws: int  # standard normals a replication needs for run times
+    min_fleet: int = 0
+    # hour of day -> (mean, sd) of the run time: the scenario's rule, looked up once
+    run_by_hour: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def run_time(self, depart_s: int) -> tuple[int, int]:
+        """(mean, sd) of the run time of a departure at ``depart_s`` (the scenario's, by hour of day)."""
+        return self.run_by_hour[depart_s // 3600 % 24]
 
 
 def _stop_distances(scenario: Scenario) -> dict[str, float]:
@@ -148,8 +155,9 @@ def _setup(scenario: Scenario, day_type: str, profile: DemandProfile | None,
     run = sum(len(b.trips) for b in blocks)
     # one driving time per trip and per empty run (a trip leaving from where the last one did not end)
     empty = sum(a.to_stop != b.from_stop for block in blocks for a, b in zip(block.trips, block.trips[1:]))
+    by_hour = {h: (scenario.run_time_s(h * 3600), scenario.run_time_sd_s(h * 3600)) for h in range(24)}
     return _Setup(scenario, day_type, profile, blocks, len(scenario.trips(day_type)) - run,
-                  _stop_distances(scenario), _door_arrays(transit_door_s), run + empty)
+                  _stop_distances(scenario), _door_arrays(transit_door_s), run + empty, plan.min_fleet, by_hour)
 
 
 # ----------------------------------------------------------------------------------------- the queues
@@ -222,8 +230,7 @@ class _Replication:
     def driving_s(self, depart_s: int) -> int:
         """A random end-to-end driving time for a departure at ``depart_s``: lognormal with its hour's
         mean and sd (the lognormal with that mean and variance: sigma^2 = ln(1 + sd^2/mean^2))."""
-        scenario = self.setup.scenario
-        mean, sd = scenario.run_time_s(depart_s), scenario.run_time_sd_s(depart_s)
+        mean, sd = self.setup.run_time(depart_s)
         z = next(self.normals)
         if sd <= 0:
             return mean
@@ -258,7 +265,7 @@ class _Replication:
             location, here_since = trip.to_stop, arrive
         if location != first.from_stop:
             # home: the bus returns empty to where its day began (taken as its depot), at the mean run time
-            home = here_since + self.setup.scenario.run_time_s(here_since)
+            home = here_since + self.setup.run_time(here_since)[0]
             m = self.setup.stop_m
             self.positions += [(block.vehicle, here_since, m[location]), (block.vehicle, home, m[first.from_stop])]
             here_since = home
@@ -288,7 +295,7 @@ class _Replication:
         stops = self.stops_of(trip)
         span = abs(m[stops[-1]] - m[stops[0]]) or 1.0
         shares = [abs(m[s] - m[stops[0]]) / span for s in stops]
-        mean_run = scenario.run_time_s(trip.depart_s)
+        mean_run = self.setup.run_time(trip.depart_s)[0]
         load = boarded = max_load = left = 0
         here_since, ready, drive, depart = since, since + scenario.layover_s, 0, trip.depart_s
         mine: list[_Boarding] = []
@@ -441,6 +448,11 @@ def simulate(request: SimulationRequest, progress: Callable[[int, int], None] | 
     >>> r["riders"].mean + r["left_behind"].mean == r["arrived"].mean
     True
     """
+    return _simulate(request, progress)[0]
+
+
+def _simulate(request: SimulationRequest,
+              progress: Callable[[int, int], None] | None = None) -> tuple[SimulationResult, _Setup]:
     if request.replications < 1:
         raise ValueError("replications must be at least 1")
     scenario = request.scenario
@@ -455,7 +467,7 @@ def simulate(request: SimulationRequest, progress: Callable[[int, int], None] | 
         runs.append((values, rep if k == 0 else None))
         if progress is not None:
             progress(k + 1, request.replications)
-    return _result(setup, runs, request.seed)
+    return _result(setup, runs, request.seed), setup
 
 
 def simulate_passengers(scenario: Scenario, day: dt.date, passengers: Sequence[Passenger], seed: int = 1,

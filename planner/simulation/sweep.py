@@ -13,10 +13,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
-from planner.simulation.blocks import vehicle_blocks
 from planner.simulation.demand import Surge
 from planner.simulation.scenario import with_fleet, with_headway
-from planner.simulation.simulate import SimulationRequest, SimulationResult, TripResult, simulate
+from planner.simulation.simulate import SimulationRequest, SimulationResult, TripResult, _simulate
 from planner.simulation.stats import Estimate
 
 
@@ -90,10 +89,9 @@ def meets(metrics: Mapping[str, Estimate], targets: Targets) -> bool:
 def run_sweep_task(task: SweepTask) -> SweepPoint:
     """Simulate one point (top-level and picklable: it runs on RQ workers or in a process pool)."""
     scenario = with_fleet(with_headway(task.request.scenario, task.headway_s), task.fleet)
-    result = simulate(replace(task.request, scenario=scenario))
-    min_fleet = vehicle_blocks(scenario, result.day_type, task.fleet).min_fleet
+    result, setup = _simulate(replace(task.request, scenario=scenario))
     return SweepPoint(task.headway_s, task.fleet, result.metrics, meets(result.metrics, task.targets),
-                      result.metrics["cost_cny"].mean, min_fleet)
+                      result.metrics["cost_cny"].mean, setup.min_fleet)
 
 
 def sweep_result(points: Sequence[SweepPoint], targets: Targets) -> SweepResult:

@@ -17,7 +17,8 @@ def test_import_contracts_are_kept():
 
 
 def test_every_layer_is_a_folder_of_planner():
-    layers = {"domain", "sources", "routing", "itinerary", "store", "composition", "messages", "web", "cli"}
+    layers = {"domain", "sources", "routing", "simulation", "itinerary", "store", "composition", "messages", "web",
+              "cli"}
     folders = {p.name for p in (ROOT / "planner").iterdir() if (p / "__init__.py").is_file()}
     assert layers <= folders
     loose = sorted(p.name for p in (ROOT / "planner").glob("*.py") if p.name not in ("__init__.py", "main.py"))

@@ -79,8 +79,31 @@ def _numbers(text: str, option: str, low: int, high: int, unit: str) -> list[int
     return values
 
 
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+class _Progress:
+    """A progress bar on standard error (click's, on a terminal); elsewhere (a log, a pipe) a line
+    ``label: done/total`` each time it moves, since a bar redrawn in place means nothing there."""
+
+    def __init__(self, label: str, total: int):
+        self.label, self.total, self.done = label, total, 0
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr) if sys.stderr.isatty() else None
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def to(self, done: int) -> None:
+        if done == self.done:
+            return
+        if self.bar is not None:
+            self.bar.update(done - self.done)
+        else:
+            click.echo(f"{self.label}: {done}/{self.total}", err=True)
+        self.done = done
 
 
 # --- planner scenario ...
@@ -168,8 +191,8 @@ def simulate_command(scenario: str, day: str | None, replications: int, seed: in
     stored = _scenario(services, scenario)
     request = simulation_request(services.journeys, services.model.events_on, services.model.places,
                                  stored.scenario, when, replications, seed)
-    with click.progressbar(length=replications, label="replications", file=sys.stderr) as bar:
-        result = simulate(request, progress=lambda done, total: bar.update(done - bar.pos))
+    with _Progress("replications", replications) as bar:
+        result = simulate(request, progress=lambda done, total: bar.to(done))
     if as_json:
         record = simulation_result_to_record(result)
         click.echo(json.dumps({"scenario": stored.id, "version": stored.version, "date": when.isoformat(),
@@ -188,10 +211,10 @@ def _wait(services: Services, sweep_id: str, total: int) -> Any:
     """Poll the sweep until it ends, a progress bar on standard error; its last status."""
     hinted = False
     started = time.monotonic()
-    with click.progressbar(length=total, label="sweep points", file=sys.stderr) as bar:
+    with _Progress("sweep points", total) as bar:
         while True:
             status = services.queue.status(sweep_id)
-            bar.update(status.done - bar.pos)
+            bar.to(status.done)
             if status.state in ("finished", "failed"):
                 return status
             if services.settings.redis_url and status.state == "queued" and not hinted \

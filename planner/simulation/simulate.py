@@ -24,7 +24,21 @@ times cheaper). The rules:
   ``left_behind`` (counted, not dropped): ``riders + left_behind == arrived``.
 
 Replication ``k`` draws everything from ``numpy.random.default_rng([seed, k])``: the same request gives
-the same result. Metrics are means over the replications with 95% Student-t intervals (:mod:`.stats`).
+the same result. Metrics are means over the replications with 95% Student-t intervals (:mod:`.stats`):
+
+- ``arrived``, ``riders`` (boarded), ``left_behind`` (never carried that day), ``denied_boarding``
+  (passed by at least one full bus, whether or not a later one took them);
+- ``wait_mean_s``, ``wait_p95_s``: from reaching the stop to the bus leaving it, of the riders;
+- ``peak_load_factor`` (most on board of any trip over the capacity), ``mean_load`` (most on board,
+  averaged over the trips run);
+- ``headway_cv``: bunching, the standard deviation of the headway deviations at the trips' last stop
+  over the mean planned headway (TCQSM 3rd ed., TCRP Report 165, headway adherence; 0 is even);
+- ``vehicle_hours``, ``vehicle_km``, ``cost_cny`` (hours x cost per vehicle-hour + km x cost per km),
+  ``cost_per_passenger_cny`` (cost over riders);
+- ``person_minutes_saved`` (only with transit times): over the riders whose minute of reaching the stop
+  has a transit journey, that journey's door-to-door time minus the rider's wait and ride (stop to
+  stop: the walks to and from the shuttle's stops are taken as equal to transit's first and last walks);
+- ``trips_not_run``: timetabled trips the fleet cannot cover (:func:`~planner.simulation.blocks.vehicle_blocks`).
 """
 from __future__ import annotations
 
@@ -387,7 +401,17 @@ def _waits_and_saved(setup: _Setup, rep: _Replication) -> tuple[np.ndarray, floa
 def _headway_cv(trips: Sequence[TripResult], planned_arrive: Mapping[str, int]) -> float:
     """Bunching: the standard deviation of the headway deviations (actual minus planned, between
     consecutive trips of a direction, at their last stop) over the mean planned headway (TCQSM, 3rd ed.,
-    TCRP Report 165, headway adherence: 0 is perfectly even)."""
+    TCRP Report 165, headway adherence: 0 is perfectly even).
+
+    Examples
+    --------
+    >>> t = lambda i, arrive: TripResult(f"t{i}", "outbound", 1, i * 600, i * 600, arrive, 0, 0, 0)
+    >>> planned = {"t0": 1800, "t1": 2400, "t2": 3000}
+    >>> _headway_cv([t(0, 1800), t(1, 2400), t(2, 3000)], planned)
+    0.0
+    >>> _headway_cv([t(0, 1800), t(1, 2700), t(2, 3000)], planned)   # headways 900 and 300 for 600 and 600
+    0.5
+    """
     deviations, planned = [], []
     for direction in ("outbound", "inbound"):
         runs = sorted((t for t in trips if t.direction == direction), key=lambda t: t.planned_depart_s)

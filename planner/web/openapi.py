@@ -20,6 +20,7 @@ those bent; here they are plain.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Callable, TypeVar
@@ -110,7 +111,12 @@ def build_document(app: Flask) -> dict[str, Any]:
             continue
         view = app.view_functions[rule.endpoint]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(rule.rule, {})[method.lower()] = _operation(rule.endpoint, view, operation, schemas)
+            entry = _operation(rule.endpoint, view, operation, schemas)
+            if rule.arguments:  # /api/scenarios/<scenario_id>: OpenAPI's {scenario_id}, a path parameter
+                entry["parameters"] = [{"name": name, "in": "path", "required": True,
+                                        "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
+                                       for name in sorted(rule.arguments)] + entry.get("parameters", [])
+            paths.setdefault(_openapi_path(rule.rule), {})[method.lower()] = entry
     return {
         "openapi": OPENAPI_VERSION,
         "info": {"title": "Dongjiao Memory · Panda Base planner API", "version": _version(),
@@ -118,6 +124,17 @@ def build_document(app: Flask) -> dict[str, Any]:
         "paths": paths,
         "components": {"schemas": dict(sorted(schemas.items()))},
     }
+
+
+def _openapi_path(flask_rule: str) -> str:
+    """A Flask rule as an OpenAPI path: ``<scenario_id>`` (or ``<string:scenario_id>``) as ``{scenario_id}``.
+
+    Examples
+    --------
+    >>> _openapi_path("/api/scenarios/<scenario_id>/simulate"), _openapi_path("/api/jobs/<string:job_id>")
+    ('/api/scenarios/{scenario_id}/simulate', '/api/jobs/{job_id}')
+    """
+    return re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", flask_rule)
 
 
 def _version() -> str:

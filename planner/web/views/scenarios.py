@@ -189,7 +189,7 @@ def new():
     base = store.get(request.form.get("base") or store.selected_id()).record
     reading = record_from_form(request.form, base)
     if reading.problems:
-        return _form(None, request.form, reading, base=request.form.get("base")), 422
+        return _form(None, request.form, reading, _checked(reading), base=request.form.get("base")), 422
     try:
         saved = store.create(reading.record, current_user.name)
     except DataError as exc:
@@ -209,7 +209,7 @@ def edit(scenario_id: str):
     reading = record_from_form(request.form, stored.record)
     reading.record["id"] = scenario_id
     if reading.problems:
-        return _form(stored, request.form, reading), 422
+        return _form(stored, request.form, reading, _checked(reading)), 422
     changes = {k: v for k, v in reading.record.items() if k != "id"}
     try:
         saved = store.update(scenario_id, changes, expected, current_user.name)
@@ -226,6 +226,16 @@ def edit(scenario_id: str):
                                                                  "fields": differing}), 409
     flash(_("Saved (version %(v)s).", v=saved.version) if saved.version != expected else _("Nothing changed."), "ok")
     return redirect(url_for(".view", scenario_id=scenario_id))
+
+
+def _checked(reading: FormReading) -> list:
+    """The record's own faults in the boxes the form could read (a box with unreadable lines has its
+    faults already): all of them at once, not only the form's."""
+    try:
+        _store().validate(reading.record)
+    except DataError as exc:
+        return [p for p in exc.problems if box_of(p.where, reading)[0] not in reading.problems]
+    return []
 
 
 def _form(stored, values, reading: FormReading | None = None, problems=None, conflict=None, base=None):
@@ -308,7 +318,8 @@ def _request(stored, day: dt.date, replications: int, seed: int):
     from planner.simulation.simulate import SimulationRequest
 
     return SimulationRequest(scenario=stored.scenario, day=day, replications=replications, seed=seed,
-                             sessions=_sessions(day), transit_door_s=_transit_door_s(stored.scenario, day))
+                             sessions=_sessions(day), transit_door_s=_transit_door_s(stored.scenario, day),
+                             places=dict(state().model.places))
 
 
 def _sessions_key(day: dt.date) -> str:
@@ -349,12 +360,9 @@ def simulate_page(scenario_id: str):
                      "load": charts.load_chart(result.trips, scenario.capacity_passengers),
                      "waits": charts.wait_histogram(result.waits_s)}
     day_value = args.get("date") or today().isoformat()
-    sessions = []
-    if result is not None:
-        sessions = [(e, o) for e, o in _sessions(parse_date(day_value)) if e.status != "cancelled"]
     return render_template("scenarios/simulate.html", stored=stored, scenario=scenario, result=result,
                            charts=chartsets, errors=errors, args=args, day_value=day_value,
-                           sessions=sessions, max_replications=MAX_REPLICATIONS), 400 if errors else 200
+                           max_replications=MAX_REPLICATIONS), 400 if errors else 200
 
 
 def _stop_distances(scenario) -> list[tuple[Any, float]]:

@@ -68,28 +68,35 @@ class _Rules:
         return after.depart_s >= self.ready_s(before, after.from_stop)
 
 
-def _graph(trips: Sequence[ScheduledTrip], rules: _Rules) -> nx.Graph:
-    """The bipartite graph of "trip i ends" (``("o", i)``) and "trip j follows" (``("i", j)``)."""
-    graph: nx.Graph[tuple[str, int]] = nx.Graph()
-    graph.add_nodes_from((("o", i) for i in range(len(trips))), bipartite=0)
-    graph.add_nodes_from((("i", j) for j in range(len(trips))), bipartite=1)
+def _graph(trips: Sequence[ScheduledTrip], rules: _Rules) -> nx.Graph[int]:
+    """The bipartite graph of "trip i ends" (node ``i``) and "trip j follows" (node ``n + j``).
+
+    Integer nodes: they hash to themselves, so the matching found (and the blocks) are the same in
+    every process, whatever its PYTHONHASHSEED (a sweep's points run on other workers). Each trip's
+    edges go first to the trips leaving its arrival terminal, soonest first, then to the other
+    terminal's: Hopcroft-Karp tries them in that order, so the blocks favour short waits and no empty runs.
+    """
+    n = len(trips)
+    graph: nx.Graph[int] = nx.Graph()
+    graph.add_nodes_from(range(2 * n))
     # per terminal, the trips leaving it by departure: a vehicle ready there at t can run all from t on
     leaving: dict[str, list[int]] = {}
     for j, trip in enumerate(trips):
         leaving.setdefault(trip.from_stop, []).append(j)
     departs = {stop: [trips[j].depart_s for j in found] for stop, found in leaving.items()}
     for i, before in enumerate(trips):
-        for stop, found in leaving.items():
+        for stop in sorted(leaving, key=lambda stop: stop != before.to_stop):
+            found = leaving[stop]
             start = bisect_left(departs[stop], rules.ready_s(before, stop))
-            graph.add_edges_from((("o", i), ("i", j)) for j in found[start:])
+            graph.add_edges_from((i, n + j) for j in found[start:])
     return graph
 
 
 def _successors(trips: Sequence[ScheduledTrip], rules: _Rules) -> dict[int, int]:
     """A maximum matching as ``i -> j``: the trip each trip's vehicle runs next."""
-    graph = _graph(trips, rules)
-    matching = hopcroft_karp_matching(graph, top_nodes=[("o", i) for i in range(len(trips))])
-    return {i: j for (side, i), (_, j) in matching.items() if side == "o"}
+    n = len(trips)
+    matching = hopcroft_karp_matching(_graph(trips, rules), top_nodes=range(n))
+    return {i: j - n for i, j in matching.items() if i < n}
 
 
 def min_fleet(trips: Sequence[ScheduledTrip], scenario: Scenario) -> int:

@@ -140,3 +140,32 @@ def test_dense_timetable_is_fast_enough(scenario):
     plan = vehicle_blocks(dense, "weekday", 10)
     assert time.perf_counter() - start < 3
     assert plan.min_fleet > 10 and plan.uncovered is not None
+
+
+def test_the_blocks_are_the_same_in_every_process():
+    """A sweep's points run on other workers: the blocks must not depend on PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from planner.sources.datafiles import load_model\n"
+            "from planner.domain.paths import bundled_data_dir\n"
+            "from planner.simulation.scenario import scenario_from_shuttle, with_headway\n"
+            "from planner.simulation.blocks import vehicle_blocks\n"
+            "s = with_headway(scenario_from_shuttle(load_model(bundled_data_dir()).shuttle), 1200)\n"
+            "for fleet in (4, 6, 9):\n"
+            "    plan = vehicle_blocks(s, 'weekday', fleet)\n"
+            "    print([[t.trip_id for t in b.trips] for b in plan.blocks], [b.deadheads for b in plan.blocks])\n")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3)}
+    assert len(outputs) == 1 and "dj-panda-shuttle" in outputs.pop()
+
+
+def test_blocks_prefer_no_empty_runs(scenario):
+    """Midday trips alternate terminals every 30 min: a minimum cover exists without any empty run."""
+    trips = [t for t in scenario.trips("weekday") if 10 * 3600 <= t.depart_s < 15 * 3600 + 45 * 60]
+    midday = replace(scenario, service={"weekday": {
+        d: DirectionService(departures_s=tuple(t.depart_s for t in trips if t.direction == d))
+        for d in ("outbound", "inbound")}})
+    plan = vehicle_blocks(midday, "weekday", 4)
+    assert plan.min_fleet == 4 and all(b.deadheads == () for b in plan.blocks)

@@ -138,6 +138,7 @@ class _Setup:
     door_s: dict[str, np.ndarray]  # direction -> transit door-to-door time by minute (nan: none)
     draws: int  # standard normals a replication needs for run times
     min_fleet: int = 0
+    trips_m: float = 0.0  # the path length of the trips run
     # hour of day -> (mean, sd) of the run time: the scenario's rule, looked up once
     run_by_hour: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -171,7 +172,8 @@ def _setup(scenario: Scenario, day_type: str, profile: DemandProfile | None,
     empty = sum(a.to_stop != b.from_stop for block in blocks for a, b in zip(block.trips, block.trips[1:]))
     by_hour = {h: (scenario.run_time_s(h * 3600), scenario.run_time_sd_s(h * 3600)) for h in range(24)}
     return _Setup(scenario, day_type, profile, blocks, len(scenario.trips(day_type)) - run,
-                  _stop_distances(scenario), _door_arrays(transit_door_s), run + empty, plan.min_fleet, by_hour)
+                  _stop_distances(scenario), _door_arrays(transit_door_s), run + empty, plan.min_fleet,
+                  sum(t.distance_m for b in blocks for t in b.trips), by_hour)
 
 
 # ----------------------------------------------------------------------------------------- the queues
@@ -431,7 +433,7 @@ def _metrics(setup: _Setup, rep: _Replication) -> dict[str, float]:
     riders = int(len(waits))
     loads = [t.max_load for t in rep.trips]
     vehicle_hours = sum(end - start for start, end in rep.block_spans) / 3600
-    km = (sum(t.distance_m for b in setup.blocks for t in b.trips) + rep.deadheads * scenario.length_m()) / 1000
+    km = (setup.trips_m + rep.deadheads * scenario.length_m()) / 1000
     cost = vehicle_hours * scenario.cost_per_vehicle_hour_cny + km * scenario.cost_per_km_cny
     planned_arrive = {t.trip_id: t.arrive_s for b in setup.blocks for t in b.trips}
     values = {

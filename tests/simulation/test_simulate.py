@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from planner.domain.model import TZ, DemandAssumptions, Event, Occurrence
 from planner.domain.paths import bundled_data_dir
@@ -220,3 +221,42 @@ def test_an_estimate_of_equal_values_has_no_width_and_covers_the_mean():
     # 95% intervals of samples of 10 from N(5, 2): about 95 of 100 cover 5
     covered = sum(e.low <= 5 <= e.high for e in (estimate(rng.normal(5, 2, 10)) for _ in range(400)))
     assert 360 <= covered <= 395
+
+
+# ------------------------------------------------------------------------------------- against a reference
+
+
+def reference_waits(scenario: Scenario, passengers: list[Passenger]) -> tuple[list[int], int]:
+    """Buses on time, no dwell, everyone to the end: at each departure the first ``capacity`` of those
+    who have come board. (waits, never carried) by brute force."""
+    waits, left = [], 0
+    for direction in ("outbound", "inbound"):
+        first = scenario.stops[0].id if direction == "outbound" else scenario.stops[-1].id
+        queue = sorted(p.arrive_s for p in passengers if p.direction == direction and p.stop_id == first)
+        for depart in scenario.departures_s("weekday", direction):
+            came = [t for t in queue if t <= depart][:scenario.capacity_passengers]
+            waits += [depart - t for t in came]
+            queue = queue[len(came):]
+        left += len(queue)
+    return sorted(waits), left
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_on_time_buses_without_dwell_match_a_brute_force_queue(data):
+    hours = st.integers(hm(6), hm(20))
+    outbound = data.draw(st.lists(hours, min_size=1, max_size=6, unique=True))
+    inbound = data.draw(st.lists(hours, max_size=6, unique=True))
+    capacity = data.draw(st.integers(1, 5))
+    s = line(outbound=sorted(outbound), inbound=sorted(inbound), fleet=12, capacity=capacity, dwell_base_s=0,
+             dwell_per_boarding_s=0.0)
+    passengers = data.draw(st.lists(st.builds(Passenger, st.integers(hm(5), hm(21)), st.just("a"), st.just("outbound"),
+                                              st.none()), max_size=25))
+    passengers += data.draw(st.lists(st.builds(Passenger, st.integers(hm(5), hm(21)), st.just("b"), st.just("inbound"),
+                                               st.none()), max_size=25))
+    result = simulate_passengers(s, WEEKDAY, passengers)
+    assert result.metrics["trips_not_run"].mean == 0
+    waits, left = reference_waits(s, passengers)
+    assert sorted(result.waits_s) == waits
+    assert result.metrics["left_behind"].mean == left
+    assert all(t.depart_s == t.planned_depart_s and t.max_load <= capacity for t in result.trips)

@@ -349,14 +349,17 @@ def test_a_sweep_on_the_local_queue_from_the_api_and_from_the_page(web):
     answer = pat.post(f"/scenarios/{PROPOSAL}/sweep", form)
     assert answer.status_code == 302
     page_url = answer.headers["Location"]
-    job = page_url.split("job=", 1)[1]
+    job = re.search(r"job=([0-9a-zA-Z-]+)", page_url).group(1)
     first = pat.get(page_url + "&lang=en").get_data(as_text=True)
     assert 'id="sweep-status"' in first and f'data-job="{job}"' in first
-    _finished(pat.client, job)
+    assert 'value="20, 30"' in box(first, "headways") and 'value="4,6"' in box(first, "fleets")  # as sent
+    points = _finished(pat.client, job)["result"]["points"]
     page = pat.get(page_url + "&lang=en").get_data(as_text=True)
     best = re.search(r'<p class="ok" id="best-plan">(.*?)</p>', page, re.S)
     assert best and "Cheapest plan meeting the targets" in best.group(1)
-    assert page.count('<circle class="dot') == 4
+    # a dot per plan, plans of the same cost and wait (a fleet larger than the timetable uses) on one
+    assert page.count('<circle class="dot') == len({(p["cost_cny"], p["metrics"]["wait_p95_s"]["mean"]) for p in points})
+    assert page.count("<tr data-headway=") == 4
     rows = list(csv.DictReader(io.StringIO(pat.get(f"/scenarios/{PROPOSAL}/sweep.csv?job={job}").get_data(as_text=True))))
     assert len(rows) == 4 and sum(r["best"] == "1" for r in rows) == 1
     cheapest = min((r for r in rows if r["meets_targets"] == "1"), key=lambda r: float(r["cost_cny"]))

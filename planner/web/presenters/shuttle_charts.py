@@ -18,7 +18,7 @@ from typing import Any
 from planner.domain.model import format_clock
 
 WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 14, 30, 34
+LEFT, RIGHT, TOP, BOTTOM = 56, 30, 30, 34  # room for the axis words and the last tick
 DIRECTION_COLORS = {"outbound": "#1864ab", "inbound": "#e8590c"}
 VEHICLE_COLORS = ("#1864ab", "#e8590c", "#2b8a3e", "#862e9c", "#c92a2a", "#0b7285", "#5c940d", "#a61e4d",
                   "#364fc7", "#d9480f")
@@ -392,16 +392,25 @@ def sweep_chart(result: Any) -> dict[str, Any]:
     target_min = result.targets.wait_p95_s / 60
     y_top = max(y_top, math.ceil(target_min / y_step) * y_step)
     x, y, edges = _frame(x0, x1, 0, y_top)
-    dots = [{"x": x(c), "y": y(w), "meets": p.meets, "best": result.best is not None and p is result.best
-             or (result.best is not None and (p.headway_s, p.fleet) == (result.best.headway_s, result.best.fleet)),
-             "label": f"{p.headway_s // 60}′ × {p.fleet}"} for p, c, w in zip(points, cost, waits)]
+    best = (result.best.headway_s, result.best.fleet) if result.best is not None else None
+    dots: dict[tuple[float, float], dict[str, Any]] = {}
+    for p, c, w in zip(points, cost, waits):
+        # plans with the same cost and wait (a fleet larger than the timetable uses) share one dot
+        dot = dots.setdefault((x(c), y(w)), {"x": x(c), "y": y(w), "meets": p.meets, "best": False, "plans": []})
+        dot["plans"].append((p.headway_s, p.fleet))
+        dot["best"] = dot["best"] or (p.headway_s, p.fleet) == best
+    for dot in dots.values():
+        by_headway: dict[int, list[int]] = {}
+        for headway, fleet in dot["plans"]:
+            by_headway.setdefault(headway, []).append(fleet)
+        dot["label"] = "; ".join(f"{h // 60}′ × {', '.join(map(str, sorted(f)))}" for h, f in sorted(by_headway.items()))
     frontier = sorted(zip(cost, waits))
     best_wait, front = math.inf, []
     for c, w in frontier:
         if w < best_wait:
             front.append(f"{x(c)},{y(w)}")
             best_wait = w
-    return {**edges, "empty": False, "dots": dots, "frontier": " ".join(front), "target_y": y(target_min),
+    return {**edges, "empty": False, "dots": list(dots.values()), "frontier": " ".join(front), "target_y": y(target_min),
             "x_ticks": [(x(v), f"{v:g}") for v in _range(x0, x1, x_step)],
             "y_ticks": _value_ticks(y, y_top, y_step)}
 

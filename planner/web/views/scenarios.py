@@ -419,6 +419,9 @@ def _minutes_list(text: str, field: str, low: int, high: int) -> list[int]:
     return sorted(set(values))
 
 
+SWEEP_FIELDS = ("date", "headways", "fleets", "replications", "wait_p95_min", "left_behind", "seed")
+
+
 @bp.get("/scenarios/<scenario_id>/sweep")
 def sweep_page(scenario_id: str):
     stored = _store().get(scenario_id)
@@ -433,6 +436,7 @@ def sweep_page(scenario_id: str):
             chart = charts.sweep_chart(result)
     defaults = {"date": today().isoformat(), "headways": "10, 15, 20, 30", "fleets": "3, 4, 5, 6",
                 "replications": "5", "wait_p95_min": "15", "left_behind": "0", "seed": "1"}
+    defaults.update({name: request.args[name] for name in SWEEP_FIELDS if name in request.args})
     return render_template("scenarios/sweep.html", stored=stored, scenario=stored.scenario, status=status,
                            result=result, chart=chart, values=defaults, errors={}, job_id=job_id,
                            max_grid=MAX_GRID, max_replications=SWEEP_REPLICATIONS_MAX)
@@ -465,7 +469,9 @@ def start_sweep(scenario_id: str):
                                max_grid=MAX_GRID, max_replications=SWEEP_REPLICATIONS_MAX), 400
     job_id = _submit_sweep(stored, parsed["date"], [h * 60 for h in parsed["headways"]], parsed["fleets"],
                            parsed["replications"], parsed["seed"], parsed["wait_p95_min"] * 60, parsed["left_behind"])
-    return redirect(url_for(".sweep_page", scenario_id=scenario_id, job=job_id))
+    # the page of the job shows the form as it was sent (the next sweep starts from it)
+    return redirect(url_for(".sweep_page", scenario_id=scenario_id, job=job_id,
+                            **{name: form.get(name, "") for name in SWEEP_FIELDS}))
 
 
 def _form_int(form, name: str, low: int, high: int) -> int:

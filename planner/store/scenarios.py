@@ -264,6 +264,12 @@ class ScenarioStore:
             if conn.execute(sa.select(scenarios.c.id).where(scenarios.c.id == scenario.id)).first():
                 return False
             self._insert(conn, self.validate(scenario_to_record(scenario)), user, "seed", "from data/shuttle.yaml")
+            if scenario.id == PROPOSAL_ID and conn.execute(sa.select(selected_scenario.c.slot).where(
+                    selected_scenario.c.slot == SHUTTLE_SLOT)).first() is None:
+                # the slot's row exists from the start, so a selection is always an update: two first
+                # selections at once on PostgreSQL cannot both insert it
+                conn.execute(sa.insert(selected_scenario).values(slot=SHUTTLE_SLOT, scenario_id=PROPOSAL_ID,
+                                                                 selected_at=utcnow(), selected_by=user))
             return True
 
     def validate(self, record: Mapping) -> Scenario:

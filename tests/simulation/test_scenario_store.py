@@ -171,3 +171,22 @@ def test_the_selected_scenario_defaults_to_the_proposal_and_follows_its_versions
     assert store.selected().id == PROPOSAL_ID and store.selected_id() == PROPOSAL_ID
     with pytest.raises(NotFound):
         store.select("night-service", "pat")
+
+
+def test_concurrent_selections_all_succeed_and_one_stands(store, scenario):
+    for ident in ("night-a", "night-b", "night-c"):
+        store.create(variant(scenario, id=ident), "pat")
+    errors: list[Exception] = []
+
+    def choose(ident: str) -> None:
+        try:
+            store.select(ident, "pat")
+        except Exception as exc:  # noqa: BLE001 - any failure fails the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=choose, args=(ident,)) for ident in ("night-a", "night-b", "night-c") * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and store.selected_id() in ("night-a", "night-b", "night-c")

@@ -173,7 +173,9 @@ def test_the_shuttle_pages_fit_a_phone(browser, planner_app, serve_app, tmp_path
                        ("scenario", "/scenarios/dj-panda-shuttle?day_type=holiday"),
                        ("simulate", f"/scenarios/dj-panda-shuttle/simulate?date={HOLIDAY}&replications=2"),
                        ("compare-two", f"/scenarios?a=dj-panda-shuttle&b=dj-panda-shuttle&date={HOLIDAY}&replications=2")):
-        page.goto(f"{base}{path}&lang={lang}")
+        answer = page.goto(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}")
+        assert answer is not None and answer.status == 200, (path, answer and answer.status)
+        assert page.locator("h1").count() >= 1 and page.locator(".field-error").count() == 0
         no_wider_than_the_screen(page, 390)
         shot(page, tmp_path, f"phone-{name}-390-{lang}")
     context.close()

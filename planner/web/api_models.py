@@ -403,4 +403,4 @@ class ScenarioSweepRequest(BaseModel):
     replications: int = Field(5, ge=1, le=SWEEP_REPLICATIONS_MAX,
                               description=f"Runs per plan, 1 to {SWEEP_REPLICATIONS_MAX}.")
     seed: int = Field(1, ge=0, le=SEED_MAX)
-    targets: SweepTargets = Field(default_factory=SweepTargets)
+    targets: SweepTargets = Field(default_factory=lambda: SweepTargets.model_validate({}))

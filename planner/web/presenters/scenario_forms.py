@@ -200,8 +200,8 @@ def _stops(text: str, reading: FormReading) -> list[dict[str, Any]]:
 def _path(text: str, reading: FormReading) -> list[list[float]]:
     points, where = [], []
     for n, line in _lines(text):
-        parts = [_float(p) for p in re.split(r"[,\s]+", line) if p]
-        if len(parts) != 2 or None in parts:
+        parts = [v for v in (_float(p) for p in re.split(r"[,\s]+", line) if p) if v is not None]
+        if len(parts) != 2 or len(re.split(r"[,\s]+", line.strip())) != 2:
             reading.add("path", _line(n, _("expected: lat, lon")))
             continue
         points.append(parts)
@@ -211,7 +211,10 @@ def _path(text: str, reading: FormReading) -> list[list[float]]:
 
 
 def _service(box: str, text: str, reading: FormReading) -> dict[str, Any]:
-    periods, departures, period_lines, departure_lines = [], [], [], []
+    periods: list[dict[str, int]] = []
+    departures: list[int] = []
+    period_lines: list[int] = []
+    departure_lines: list[int] = []
     for n, line in _lines(text):
         match = _PERIOD.match(line)
         if match:
@@ -223,8 +226,8 @@ def _service(box: str, text: str, reading: FormReading) -> dict[str, Any]:
             period_lines.append(n)
             continue
         times = [t for t in re.split(r"[,，、\s]+", line) if t]
-        read = [_clock(t) for t in times]
-        if not times or None in read:
+        read = [c for c in map(_clock, times) if c is not None]
+        if not times or len(read) != len(times):
             reading.add(box, _line(n, _("expected 07:00-09:40 / 20 (first-last / minutes) or departures 07:00, 07:25, ...")))
             continue
         departures += read
@@ -237,11 +240,12 @@ def _service(box: str, text: str, reading: FormReading) -> dict[str, Any]:
 def _run_times(text: str, reading: FormReading) -> list[dict[str, int]]:
     rows, where = [], []
     for n, line in _lines(text):
-        parts = [_float(p) for p in re.split(r"[,\s]+", line) if p]
-        if len(parts) != 3 or None in parts or parts[0] != int(parts[0]):  # type: ignore[operator]
+        words = [p for p in re.split(r"[,\s]+", line) if p]
+        parts = [v for v in map(_float, words) if v is not None]
+        if len(words) != 3 or len(parts) != 3 or parts[0] != int(parts[0]):
             reading.add("run_times", _line(n, _("expected: hour, mean minutes, spread (sd) minutes, e.g. 8 39 6")))
             continue
-        hour, mean, sd = parts  # type: ignore[misc]
+        hour, mean, sd = parts
         rows.append({"hour": int(hour), "mean_s": round(mean * 60), "sd_s": round(sd * 60)})
         where.append(n)
     reading.lines[("run_times", "")] = where

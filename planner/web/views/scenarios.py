@@ -470,8 +470,8 @@ def start_sweep(scenario_id: str):
     job_id = _submit_sweep(stored, parsed["date"], [h * 60 for h in parsed["headways"]], parsed["fleets"],
                            parsed["replications"], parsed["seed"], parsed["wait_p95_min"] * 60, parsed["left_behind"])
     # the page of the job shows the form as it was sent (the next sweep starts from it)
-    return redirect(url_for(".sweep_page", scenario_id=scenario_id, job=job_id,
-                            **{name: form.get(name, "") for name in SWEEP_FIELDS}))
+    sent: dict[str, Any] = {name: form.get(name, "") for name in SWEEP_FIELDS}
+    return redirect(url_for(".sweep_page", scenario_id=scenario_id, job=job_id, **sent))
 
 
 def _form_int(form, name: str, low: int, high: int) -> int:

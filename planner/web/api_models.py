@@ -364,6 +364,10 @@ SWEEP_REPLICATIONS_MAX = 20
 SEED_MAX = 2**31 - 1
 
 
+class ScenariosQuery(QueryModel):
+    """``GET /api/scenarios`` and ``GET /api/scenarios/{id}``: names in the language asked for."""
+
+
 class ScenarioSimulateRequest(BaseModel):
     """``POST /api/scenarios/{id}/simulate``: which day, how many replications, which seed."""
 

@@ -23,8 +23,9 @@ from planner.domain.daytypes import DAY_TYPES, day_type
 from planner.domain.errors import BadRequest, DataError, NotFound
 from planner.domain.model import TZ
 from planner.store import Conflict
-from planner.web.api_models import (CompareQuery, RequestInvalid, ScenarioSimulateRequest, ScenarioSweepRequest,
-                                    SWEEP_GRID_MAX, REPLICATIONS_MAX, SWEEP_REPLICATIONS_MAX, parse_json)
+from planner.web.api_models import (CompareQuery, RequestInvalid, ScenarioSimulateRequest, ScenariosQuery,
+                                    ScenarioSweepRequest, SWEEP_GRID_MAX, REPLICATIONS_MAX, SWEEP_REPLICATIONS_MAX,
+                                    parse_json, parse_query)
 from planner.web.api_responses import JobAccepted, JobAnswer, ScenarioAnswer, ScenarioList, SimulationAnswer
 from planner.web.i18n.core import _, current_lang
 from planner.web.openapi import documented
@@ -512,22 +513,24 @@ def _summary(stored, selected: str, lang: str) -> dict[str, Any]:
 
 
 @bp.get("/api/scenarios")
-@documented(ScenarioList)
+@documented(ScenarioList, query=ScenariosQuery)
 def api_list():
     """Every shuttle scenario, the selected one marked (the shuttle of the comparison and day plans)."""
+    parse_query(ScenariosQuery, request.args)
     store = _store()
     selected, lang = store.selected_id(), current_lang()
     return jsonify({"selected": selected, "scenarios": [_summary(s, selected, lang) for s in store.all()]})
 
 
 @bp.get("/api/scenarios/<scenario_id>")
-@documented(ScenarioAnswer, errors=(400, 404))
+@documented(ScenarioAnswer, query=ScenariosQuery, errors=(400, 404))
 def api_get(scenario_id: str):
     """One scenario: its record (every field, in the units it is kept in) and its vehicle blocks by day type.
 
     ``blocks``: for each day type the least fleet that runs the timetable and, with the scenario's
     fleet, the first trip no vehicle can run (null when every trip runs).
     """
+    parse_query(ScenariosQuery, request.args)
     store = _store()
     stored = store.get(scenario_id)
     blocks = {}

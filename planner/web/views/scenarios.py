@@ -243,7 +243,9 @@ def _form(stored, values, reading: FormReading | None = None, problems=None, con
     errors: dict[str, list[str]] = {box: list(messages) for box, messages in (reading.problems if reading else {}).items()}
     for problem in problems or ():
         box, prefix = box_of(problem.where, reading)
-        errors.setdefault(box, []).append(prefix + problem.message)
+        # a list item's own field names its unit (headway_s: seconds, where the box says minutes)
+        leaf = problem.where.rsplit("].", 1)[1] if "]." in problem.where else ""
+        errors.setdefault(box, []).append(prefix + (f"{leaf}: " if leaf else "") + problem.message)
     boxes = set(form_from_record({})) | {"id"}
     loose = {box: messages for box, messages in errors.items() if box not in boxes}
     return render_template("scenarios/form.html", stored=stored, values=values, errors=errors, loose=loose,

@@ -133,7 +133,7 @@ def test_every_fault_is_beside_its_box_and_nothing_typed_is_lost(web):
     for name in ("fleet_size", "service.weekday.outbound", "service.weekend.inbound", "stops", "demand.ride_share"):
         assert 'class="field-error"' in box(page, name), name
         assert 'aria-invalid="true"' in box(page, name), name
-    assert "line 2:" in box(page, "service.weekday.outbound")
+    assert "line 2: headway_s:" in box(page, "service.weekday.outbound")  # its unit named: seconds
     assert "line 1:" in box(page, "service.weekend.inbound")
     assert "line 3:" in box(page, "stops")
     assert "fleet_size" not in box(page, "name_en")  # a box without fault shows none

@@ -12,7 +12,10 @@ from planner.web.api_models import ItineraryRequest, JourneyQuery, Pace, parse_q
 from planner.web.openapi import build_document
 
 OPERATIONS = {("/api/places", "get"), ("/api/events", "get"), ("/api/network.geojson", "get"),
-              ("/api/journeys", "get"), ("/api/compare", "get"), ("/api/itineraries", "post")}
+              ("/api/journeys", "get"), ("/api/compare", "get"), ("/api/itineraries", "post"),
+              ("/api/scenarios", "get"), ("/api/scenarios/{scenario_id}", "get"),
+              ("/api/scenarios/{scenario_id}/simulate", "post"), ("/api/scenarios/{scenario_id}/sweep", "post"),
+              ("/api/jobs/{job_id}", "get")}
 
 
 def test_the_document_covers_every_api_route(app, client):
@@ -20,7 +23,8 @@ def test_the_document_covers_every_api_route(app, client):
     assert document["openapi"].startswith("3.1")
     documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
     assert documented == OPERATIONS
-    served = {(rule.rule, method.lower()) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+    served = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())  # Flask's <id>, OpenAPI's {id}
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert served - documented == {("/api/openapi.json", "get"), ("/api/docs", "get")}  # the docs themselves
     assert document == build_document(app)

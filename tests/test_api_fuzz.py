@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MIN_REQUESTS = 200
-OPERATIONS = 6
+OPERATIONS = 11
 
 
 

@@ -140,6 +140,11 @@ OTHER: dict[str, Template] = {
     "no_event": N_("no event '%(id)s'"),
     "no_account": N_("no account '%(name)s'"),
     "no_event_version": N_("event '%(id)s' has no version %(version)s"),
+    "no_scenario": N_("no shuttle scenario '%(id)s'"),
+    "no_scenario_version": N_("shuttle scenario '%(id)s' has no version %(version)s"),
+    "no_job": N_("no job '%(id)s' (finished jobs are kept for a day)"),
+    "scenario_conflict": N_("shuttle scenario '%(scenario)s' was changed by %(updated_by)s at %(updated_at)s "
+                            "(version %(version)s) after you opened version %(expected_version)s"),
     "no_page": N_("no such page"),
     "edit_conflict": N_("event '%(event)s' was changed by %(updated_by)s at %(updated_at)s (version %(version)s) "
                         "after you opened version %(expected_version)s"),

@@ -8,12 +8,13 @@ from planner.main import main
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC_WRITES = {"auth.login": "the login form itself: it is how one gets a role",
-                 "itineraries.api_itineraries": "computes a day plan from the JSON it is sent; stores nothing"}
+                 "itineraries.api_itineraries": "computes a day plan from the JSON it is sent; stores nothing",
+                 "scenarios.api_simulate": "simulates a day of a stored scenario from the JSON it is sent; stores nothing"}
 # who, for each required role, has another role (403) and who has it (admitted)
 WRONG = {"staff": "pat", "admin": "sally", "planner": "sally"}
 RIGHT = {"staff": "sally", "admin": "ada", "planner": "pat", "any": "pat"}
 SAMPLE_ARGS = {"event_id": "hello-su-dongpo-2024", "name": "sally", "token": "t" * 32,
-               "venue_id": "dj-lang-art-museum", "place_id": "dj-lang-art-museum"}
+               "venue_id": "dj-lang-art-museum", "place_id": "dj-lang-art-museum", "scenario_id": "dj-panda-shuttle"}
 
 
 def _write_rules(app):

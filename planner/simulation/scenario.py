@@ -257,7 +257,7 @@ def scenario_from_shuttle(shuttle: Shuttle) -> Scenario:
     >>> from planner.domain.paths import bundled_data_dir
     >>> s = scenario_from_shuttle(load_model(bundled_data_dir()).shuttle)
     >>> s.id, len(s.stops), s.departures_s("weekday", "outbound")[:2], s.fleet_size
-    ('dj-panda-shuttle', 2, [25200, 26400], 5)
+    ('dj-panda-shuttle', 2, [25200, 26400], 6)
     """
     def service(day: str) -> dict[str, DirectionService]:
         return {direction: DirectionService(tuple(HeadwayPeriod(p.first_s, p.last_s, p.headway_s)

@@ -29,7 +29,7 @@ def test_the_proposal_carries_every_field_of_shuttle_yaml(scenario):
     assert scenario.departures_s("holiday", "inbound")[-1] == 18 * 3600 + 40 * 60
     # the same timetable every day type (shuttle.yaml gives no other)
     assert len({tuple(scenario.departures_s(d, "inbound")) for d in DAY_TYPES}) == 1
-    assert (scenario.fleet_size, scenario.capacity_passengers, scenario.layover_s) == (5, 75, 480)
+    assert (scenario.fleet_size, scenario.capacity_passengers, scenario.layover_s) == (6, 75, 480)
     assert (scenario.dwell_base_s, scenario.dwell_per_boarding_s, scenario.fare_cny) == (10, 3.0, 2.0)
     assert (scenario.cost_per_vehicle_hour_cny, scenario.cost_per_km_cny) == (90.0, 3.5)
     assert scenario.run_time_s(8 * 3600 + 1) == 39 * 60 and scenario.run_time_sd_s(8 * 3600) == 7 * 60
@@ -174,7 +174,7 @@ def test_with_headway_and_with_fleet(scenario):
     assert {p.headway_s for d in DAY_TYPES for s in ten.service[d].values() for p in s.periods} == {600}
     assert ten.departures_s("weekday", "outbound")[:3] == [25200, 25800, 26400]
     assert len(ten.trips("weekday")) > len(scenario.trips("weekday"))
-    assert with_fleet(scenario, 9).fleet_size == 9 and scenario.fleet_size == 5
+    assert with_fleet(scenario, 9).fleet_size == 9 and scenario.fleet_size == 6
     assert with_fleet(scenario, 9).service == scenario.service
 
 

@@ -88,16 +88,16 @@ def test_an_invalid_record_names_every_fault_by_json_path_and_writes_nothing(sto
 
 
 def test_a_change_from_an_old_version_is_a_conflict_with_both_sides(store):
-    store.update(PROPOSAL_ID, {"fleet_size": 6}, 1, "sally")
+    store.update(PROPOSAL_ID, {"fleet_size": 7}, 1, "sally")
     with pytest.raises(ScenarioConflict) as clash:
         store.update(PROPOSAL_ID, {"fleet_size": 8, "fare_cny": 5.0}, 1, "pat")
     conflict = clash.value
     assert isinstance(conflict, Conflict)  # handled wherever an event's edit conflict is
     assert conflict.current.version == 2 and conflict.current.updated_by == "sally"
-    assert conflict.expected_version == 1 and conflict.base["fleet_size"] == 5
-    assert ("fleet_size", 5, 6, 8) in conflict.differences()
+    assert conflict.expected_version == 1 and conflict.base["fleet_size"] == 6
+    assert ("fleet_size", 6, 7, 8) in conflict.differences()
     assert "version 2" in str(conflict) and "sally" in str(conflict)
-    assert store.get(PROPOSAL_ID).scenario.fleet_size == 6
+    assert store.get(PROPOSAL_ID).scenario.fleet_size == 7
 
 
 def test_concurrent_writers_from_one_version_only_one_wins(store):
@@ -110,7 +110,7 @@ def test_concurrent_writers_from_one_version_only_one_wins(store):
         except Conflict:
             outcomes.append("conflict")
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in (6, 7, 8, 9)]
+    threads = [threading.Thread(target=write, args=(n,)) for n in (7, 8, 9, 10)]  # each differs from the proposal's 6
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -120,19 +120,19 @@ def test_concurrent_writers_from_one_version_only_one_wins(store):
 
 
 def test_an_unchanged_save_writes_no_version(store):
-    assert store.update(PROPOSAL_ID, {"fleet_size": 5}, 1, "pat").version == 1
+    assert store.update(PROPOSAL_ID, {"fleet_size": 6}, 1, "pat").version == 1  # the proposal's own fleet
     assert len(store.history(PROPOSAL_ID)) == 1
 
 
 def test_history_diffs_and_restore(store):
     store.update(PROPOSAL_ID, {"fleet_size": 9, "fare_cny": 4.0}, 1, "pat")
     restored = store.restore(PROPOSAL_ID, 1, 2, "ada")
-    assert restored.version == 3 and restored.scenario.fleet_size == 5
+    assert restored.version == 3 and restored.scenario.fleet_size == 6
     history = store.history(PROPOSAL_ID)
     assert [(h.version, h.action, h.changed_by) for h in history] == [(3, "restore", "ada"), (2, "update", "pat"),
                                                                      (1, "seed", "seed")]
-    assert history[1].diff == [("fleet_size", 5, 9), ("fare_cny", 2.0, 4.0)]
-    assert history[0].diff == [("fleet_size", 9, 5), ("fare_cny", 4.0, 2.0)]
+    assert history[1].diff == [("fleet_size", 6, 9), ("fare_cny", 2.0, 4.0)]
+    assert history[0].diff == [("fleet_size", 9, 6), ("fare_cny", 4.0, 2.0)]
     with pytest.raises(NotFound):
         store.restore(PROPOSAL_ID, 99, 3, "ada")
     with pytest.raises(ScenarioConflict):

@@ -91,7 +91,7 @@ def test_a_form_post_without_its_csrf_token_is_refused_and_saves_nothing(web):
     assert answer.status_code == 400 and "CSRF" in answer.get_data(as_text=True)
     answer = pat.client.post(f"/scenarios/{PROPOSAL}/select", data={})
     assert answer.status_code == 400
-    assert web.extensions["planner"].scenarios.get(PROPOSAL).scenario.fleet_size == 5
+    assert web.extensions["planner"].scenarios.get(PROPOSAL).scenario.fleet_size == 6
 
 
 # --- the form
@@ -101,7 +101,7 @@ def test_a_planner_edits_a_scenario_and_the_history_shows_it(web):
     pat = logged_in(web, "pat")
     values = form_of(pat.get(f"/scenarios/{PROPOSAL}/edit?lang=en").get_data(as_text=True))
     assert values["service.holiday.outbound"] == "07:00-09:40 / 20\n10:00-15:30 / 30"
-    assert values["version"] == "1" and values["fleet_size"] == "5"
+    assert values["version"] == "1" and values["fleet_size"] == "6"
     values.update({"fleet_size": "7", "service.holiday.outbound": "07:00-09:40 / 10\n10:00-15:30 / 15\n21:40, 21:50"})
     answer = pat.client.post(f"/scenarios/{PROPOSAL}/edit?lang=en", data=values)
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
@@ -156,21 +156,21 @@ def test_an_edit_conflict_shows_theirs_and_keeps_mine(web):
     pat, ada = logged_in(web, "pat"), logged_in(web, "ada")
     mine = form_of(ada.get(f"/scenarios/{PROPOSAL}/edit?lang=en").get_data(as_text=True))
     theirs = form_of(pat.get(f"/scenarios/{PROPOSAL}/edit?lang=en").get_data(as_text=True))
-    assert pat.client.post(f"/scenarios/{PROPOSAL}/edit", data={**theirs, "fleet_size": "6"}).status_code == 302
+    assert pat.client.post(f"/scenarios/{PROPOSAL}/edit", data={**theirs, "fleet_size": "7"}).status_code == 302
     answer = ada.client.post(f"/scenarios/{PROPOSAL}/edit?lang=en", data={**mine, "capacity_passengers": "80"})
     assert answer.status_code == 409
     page = answer.get_data(as_text=True)
     assert 'id="conflict"' in page and "pat saved version 2" in page
-    assert "Theirs: <code>6</code>" in box(page, "fleet_size")
+    assert "Theirs: <code>7</code>" in box(page, "fleet_size")
     kept = form_of(page)
-    assert kept["capacity_passengers"] == "80" and kept["fleet_size"] == "5" and kept["version"] == "2"
+    assert kept["capacity_passengers"] == "80" and kept["fleet_size"] == "6" and kept["version"] == "2"
     stored = web.extensions["planner"].scenarios.get(PROPOSAL)
-    assert (stored.version, stored.scenario.fleet_size, stored.scenario.capacity_passengers) == (2, 6, 75)
+    assert (stored.version, stored.scenario.fleet_size, stored.scenario.capacity_passengers) == (2, 7, 75)
     # having seen both, ada keeps pat's fleet and saves
-    answer = ada.client.post(f"/scenarios/{PROPOSAL}/edit", data={**kept, "fleet_size": "6"})
+    answer = ada.client.post(f"/scenarios/{PROPOSAL}/edit", data={**kept, "fleet_size": "7"})
     assert answer.status_code == 302
     stored = web.extensions["planner"].scenarios.get(PROPOSAL)
-    assert (stored.version, stored.scenario.fleet_size, stored.scenario.capacity_passengers) == (3, 6, 80)
+    assert (stored.version, stored.scenario.fleet_size, stored.scenario.capacity_passengers) == (3, 7, 80)
 
 
 def test_a_new_scenario_from_a_copy_can_be_selected_deleted_and_restored(web):
@@ -267,7 +267,7 @@ def test_the_api_lists_and_shows_scenarios(web):
     client = web.test_client()
     listed = client.get("/api/scenarios?lang=en").get_json()
     (proposal,) = listed["scenarios"]
-    assert proposal["id"] == PROPOSAL and proposal["selected"] and proposal["fleet_size"] == 5
+    assert proposal["id"] == PROPOSAL and proposal["selected"] and proposal["fleet_size"] == 6
     assert set(proposal["trips"]) == {"weekday", "weekend", "holiday"}
     one = client.get(f"/api/scenarios/{PROPOSAL}").get_json()
     assert one["record"]["service"]["weekday"]["outbound"]["periods"][0] == {"first_s": 25200, "last_s": 34800, "headway_s": 1200}

@@ -5,7 +5,7 @@ Coordinates are WGS84 in GeoJSON order (lon, lat), as RFC 7946 requires.
 from __future__ import annotations
 
 from planner.sources.gtfs import Feed
-from planner.domain.model import Model
+from planner.domain.model import Model, Shuttle
 
 
 def _feature(geometry: dict, **properties) -> dict:
@@ -30,13 +30,15 @@ def route_paths(feed: Feed) -> dict[str, list[str]]:
     return paths
 
 
-def network_geojson(model: Model, lang: str = "zh", events: list[dict] | None = None) -> dict:
+def network_geojson(model: Model, lang: str = "zh", events: list[dict] | None = None,
+                    shuttle: Shuttle | None = None) -> dict:
     """A FeatureCollection of the whole model, each feature with a ``layer``.
 
     Layers: ``site``, ``place``, ``stop``, ``line`` (metro, tram and bus
-    routes), ``shuttle`` (the proposed shuttle's path) and ``shuttle_stop``.
+    routes), ``shuttle`` (the shuttle's path) and ``shuttle_stop``.
     ``events`` (sessions as :func:`planner.catalog.events_on` gives them) hang
-    on their venues' features as ``events``.
+    on their venues' features as ``events``. ``shuttle`` is the one drawn: the
+    selected scenario's (the web passes it), else the data's proposal.
 
     Examples
     --------
@@ -74,7 +76,7 @@ def network_geojson(model: Model, lang: str = "zh", events: list[dict] | None = 
             name=route.long_name or route.short_name, short_name=route.short_name,
             color=f"#{route.color}" if route.color else "#555555",
         ))
-    shuttle = model.shuttle
+    shuttle = shuttle or model.shuttle
     features.append(_feature(_line(shuttle.path), layer="shuttle", id=shuttle.id, name=shuttle.name(lang)))
     features += [
         _feature(_point(s.lat, s.lon), layer="shuttle_stop", id=s.id, name=s.name(lang), place=s.place_id)

@@ -45,11 +45,13 @@ def network():
     """The whole model for maps, as GeoJSON.
 
     Each feature has a ``layer``: site, place, stop, line, shuttle or
-    shuttle_stop. With ``date``, that day's events hang on their venues.
+    shuttle_stop (the selected shuttle scenario's path and stops). With
+    ``date``, that day's events hang on their venues.
     """
     model, lang = state().model, current_lang()
     day = parse_query(NetworkQuery, request.args).date
     events = catalog.events_on(model, day, lang) if day else None
-    response = jsonify(network_geojson(model, lang, events))
+    # the shuttle the comparison and the day plans route: the selected scenario's
+    response = jsonify(network_geojson(model, lang, events, shuttle=state().journeys.shuttle))
     response.mimetype = "application/geo+json"
     return response

@@ -28,9 +28,10 @@ def home():
         site.id: [catalog.place_info(model, p, day, lang) for p in model.places_of(site.id)]
         for site in model.sites.values()
     }
+    shuttle = state().journeys.shuttle  # the one the comparison and the day plans route: the selected scenario's
     return render_template(
         "home.html", day=day, events=events, sites=list(model.sites.values()),
-        places_by_site=places_by_site, shuttle=model.shuttle,
+        places_by_site=places_by_site, shuttle=shuttle,
         next_date=None if events else state().calendar.next_event_date(day),
         tile_url=settings().tile_url, tile_attribution=settings().tile_attribution,
     )

@@ -32,6 +32,7 @@ from planner.web.openapi import documented
 from planner.web.params import parse_date, today
 from planner.web.presenters import shuttle_charts as charts
 from planner.web.presenters.forms import form_errors
+from planner.web.presenters.problem_words import problem_words
 from planner.web.presenters.scenario_forms import (FormReading, box_of, form_from_record, record_from_form,
                                                    service_box)
 from planner.web.state import state
@@ -241,11 +242,12 @@ def _checked(reading: FormReading) -> list:
 
 def _form(stored, values, reading: FormReading | None = None, problems=None, conflict=None, base=None):
     errors: dict[str, list[str]] = {box: list(messages) for box, messages in (reading.problems if reading else {}).items()}
+    lang = current_lang()  # the record's faults come in English: said again in the page's language
     for problem in problems or ():
         box, prefix = box_of(problem.where, reading)
         # a list item's own field names its unit (headway_s: seconds, where the box says minutes)
         leaf = problem.where.rsplit("].", 1)[1] if "]." in problem.where else ""
-        errors.setdefault(box, []).append(prefix + (f"{leaf}: " if leaf else "") + problem.message)
+        errors.setdefault(box, []).append(prefix + (f"{leaf}: " if leaf else "") + problem_words(problem.message, lang))
     boxes = set(form_from_record({})) | {"id"}
     loose = {box: messages for box, messages in errors.items() if box not in boxes}
     return render_template("scenarios/form.html", stored=stored, values=values, errors=errors, loose=loose,

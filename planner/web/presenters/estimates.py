@@ -1,0 +1,145 @@
+"""Why a figure on a page is an estimate: the data's own assumptions, in the page's language.
+
+Journey and plan pages mark every number that rests on an assumption (modelled clock times,
+headways, walking, the taxi, the shuttle, assumed opening hours and positions) with
+``templates/_estimate.html``; this module finds the reason texts. They are the data's
+``assumption`` fields (English); Chinese comes from the translation table of the data's texts
+(:mod:`planner.messages.data_zh`) where it has the text, else the English is shown. The shuttle's
+notes are bilingual in the data itself.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.domain.model import Model
+
+#: modes whose clock times come from the modelled metro timetable (transit.yaml), not a published one
+TIMETABLED = ("metro", "tram", "rail")
+
+
+def in_lang(text: str | None, lang: str) -> str | None:
+    """A data text (English) in ``lang``: the translation table's Chinese, else the English.
+
+    Examples
+    --------
+    >>> in_lang("planning values", "en")
+    'planning values'
+    >>> in_lang(None, "zh") is None
+    True
+    """
+    if not text or lang != "zh":
+        return text
+    return _zh_of(text) or text
+
+
+def _zh_of(text: str) -> str | None:
+    try:
+        from planner.messages import data_zh  # helper G's table; absent: English stays
+    except ImportError:
+        return None
+    for name in ("translate", "in_lang", "data_text"):
+        fn = getattr(data_zh, name, None)
+        if callable(fn):
+            found = fn(text, "zh")
+            return found if found and found != text else None
+    for name in ("ZH", "TEXTS_ZH", "DATA_ZH", "TABLE"):
+        table = getattr(data_zh, name, None)
+        if isinstance(table, Mapping):
+            return table.get(text.strip())
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _transit_doc(path: str, mtime: float) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
+def transit_assumptions(data_dir: Path | None) -> dict[str, str]:
+    """The timetable model's assumptions from ``transit.yaml``: ``headways``, ``running``, and per feeder id.
+
+    Examples
+    --------
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> found = transit_assumptions(bundled_data_dir())
+    >>> "UNVERIFIED" in found["headways"], "bus-198" in found
+    (True, True)
+    """
+    path = Path(data_dir or "") / "transit.yaml"
+    if data_dir is None or not path.is_file():
+        return {}
+    doc = _transit_doc(str(path), path.stat().st_mtime)
+    found = {"headways": (doc.get("headways_s") or {}).get("assumption"),
+             "running": (doc.get("running") or {}).get("assumption"),
+             "first_last": (doc.get("terminal_departures") or {}).get("assumption")}
+    found |= {f.get("id"): f.get("assumption") for f in doc.get("feeders") or [] if isinstance(f, dict)}
+    return {k: " ".join(v.split()) for k, v in found.items() if k and isinstance(v, str)}
+
+
+class Estimates:
+    """The reasons behind a page's figures, in ``lang`` (each method: a list of texts, empty when sourced).
+
+    Examples
+    --------
+    >>> from planner.sources.datafiles import load_model
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> e = Estimates(load_model(bundled_data_dir()), bundled_data_dir(), "en")
+    >>> len(e.leg({"mode": "metro"})), e.leg({"mode": "walk"}) == [e.model.params.assumption]
+    (2, True)
+    """
+
+    def __init__(self, model: Model, data_dir: Path | None, lang: str) -> None:
+        self.model, self.lang = model, lang
+        self.transit = transit_assumptions(data_dir)
+
+    def _say(self, *texts: str | None) -> list[str]:
+        return [t for t in (in_lang(text, self.lang) for text in texts) if t]
+
+    def _shuttle(self, *fields: str) -> list[str]:
+        notes = self.model.shuttle.notes_zh if self.lang == "zh" else self.model.shuttle.notes_en
+        said = [notes.get(f) for f in fields if notes.get(f)]
+        return said or self._say(self.model.shuttle.assumption)
+
+    def leg(self, leg: Mapping[str, Any]) -> list[str]:
+        """Why a leg's clock times are estimated: the timetable model, walking, the taxi or the shuttle."""
+        mode = leg.get("mode")
+        if mode in TIMETABLED:
+            return self._say(self.transit.get("headways"), self.transit.get("running"))
+        if mode == "bus":
+            return self._say(self.transit.get(leg.get("route_id", "")) or self.transit.get("headways"))
+        if mode == "shuttle":
+            return self._shuttle("service", "run_times")
+        if mode == "taxi":
+            return self.taxi()
+        return self._say(self.model.params.assumption)  # walking, queueing at a gate, waiting
+
+    def headway(self, leg: Mapping[str, Any]) -> list[str]:
+        """Why "every N min" is assumed."""
+        if leg.get("mode") == "shuttle":
+            return self._shuttle("service")
+        if leg.get("mode") == "bus":
+            return self._say(self.transit.get(leg.get("route_id", "")) or self.transit.get("headways"))
+        return self._say(self.transit.get("headways"))
+
+    def taxi(self) -> list[str]:
+        """Why a taxi's time and fare are estimated."""
+        return self._say(self.model.params.taxi.assumption)
+
+    def fare(self, legs: list[Mapping[str, Any]]) -> list[str]:
+        """Why a journey's fare is estimated: a taxi or the shuttle in it (metro and bus fares are published)."""
+        modes = {leg.get("mode") for leg in legs}
+        return (self.taxi() if "taxi" in modes else []) + (self._shuttle("fare_cny") if "shuttle" in modes else [])
+
+    def place(self, ref: str | None) -> list[str]:
+        """What is assumed about a place, a site or an event (hours, position, times, price)."""
+        record = self.model.places.get(ref or "") or self.model.sites.get(ref or "") or self.model.events.get(ref or "")
+        return self._say(getattr(record, "assumption", None)) if record is not None else []
+
+    def walking(self) -> list[str]:
+        """Why walking and queueing times are estimated."""
+        return self._say(self.model.params.assumption)

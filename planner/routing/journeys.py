@@ -757,6 +757,24 @@ def _latest(tt: Timetable, source: raptor.Endpoint, target: raptor.Endpoint, dea
     return best, None
 
 
+#: Ends nearer than this are one place: no journey to make (a typed position on a place's own marker,
+#: or a site whose reference point is its gate: the Panda Base and its south gate are 4 m apart).
+SAME_PLACE_M = 25.0
+
+
+def already_there(origin: Point, dest: Point) -> bool:
+    """Whether a journey from ``origin`` to ``dest`` has nowhere to go: the same id, or within 25 m.
+
+    Examples
+    --------
+    >>> a = Point("dongjiao-memory", "东郊记忆", "Dongjiao Memory", 30.6753, 104.1226, "site")
+    >>> typed = Point("30.67535,104.12262", "30.67535,104.12262", "30.67535,104.12262", 30.67535, 104.12262, "coordinates")
+    >>> already_there(a, a), already_there(typed, a), already_there(a, replace(a, id="x", lat=30.68))
+    (True, True, False)
+    """
+    return origin.id == dest.id or distance_m((origin.lat, origin.lon), (dest.lat, dest.lon)) < SAME_PLACE_M
+
+
 def check_in_chengdu(point: Point, field_name: str) -> None:
     if point.kind == "coordinates" and not in_chengdu(point.lat, point.lon):
         raise BadRequest(field_name, "outside_chengdu", value=point.id)

@@ -218,6 +218,51 @@ def test_feeder_ride_times_fit_the_distance(feed, feeder):
     assert 10 <= km / (ride_s / 3600) <= 40
 
 
+def gtfs_runs(windows: list[dict]) -> list[int]:
+    """Run start times as the GTFS reference defines frequencies.txt: start_time + k x headway_secs
+    for every k >= 0 with the start still before end_time (end_time is exclusive)."""
+    runs = []
+    for w in windows:
+        start, end, headway = seconds(w["start_time"]), seconds(w["end_time"]), int(w["headway_secs"])
+        k = 0
+        while start + k * headway < end:
+            runs.append(start + k * headway)
+            k += 1
+    return sorted(runs)
+
+
+@pytest.mark.parametrize("feeder", TRANSIT["feeders"], ids=[f["id"] for f in TRANSIT["feeders"]])
+def test_feeders_first_and_last_departures_are_the_data_s(feed, feeder):
+    # The slip this guards: end_time written as the last departure, so the last run (198 21:00,
+    # west-gate shuttle 18:30) was dropped and the day ended one headway early (20:45, 18:20).
+    first, last, headway = (build_gtfs.clock_s(feeder["first"]), build_gtfs.clock_s(feeder["last"]),
+                            feeder["headway_s"])
+    for trip in feed["trips"]:
+        if trip["route_id"] != feeder["id"]:
+            continue
+        runs = gtfs_runs(feed["frequencies"][trip["trip_id"]])
+        assert runs[0] == first and runs[-1] == last, trip["trip_id"]
+        assert all(0 < b - a <= headway for a, b in zip(runs, runs[1:])), trip["trip_id"]
+        assert len(runs) == -(-(last - first) // headway) + 1  # no run lost, none doubled
+
+
+def test_every_metro_window_s_last_run_is_the_terminal_window_s_last(feed):
+    # end_time is exclusive for the metro too: each trip's last run is the line's last departure
+    for trip in feed["trips"]:
+        if trip["route_id"].startswith("m-") and "-from-" not in trip["trip_id"]:
+            windows = feed["frequencies"][trip["trip_id"]]
+            runs = gtfs_runs(windows)
+            assert runs[-1] == max(seconds(w["end_time"]) for w in windows) - 1, trip["trip_id"]
+
+
+@pytest.mark.parametrize("first, last, headway", [(0, 0, 60), (100, 1000, 300), (100, 1000, 301), (100, 1000, 900),
+                                                  (100, 1000, 1000)])
+def test_span_rows_keep_the_first_and_the_last_run(first, last, headway):
+    rows = build_gtfs.span_rows("t", first, last, headway)
+    runs = gtfs_runs([dict(zip(["trip_id", "start_time", "end_time", "headway_secs"], row)) for row in rows])
+    assert runs[0] == first and runs[-1] == last and len(set(runs)) == len(runs)
+
+
 # --- the cd.js parser ---------------------------------------------------------------------
 
 

@@ -177,6 +177,30 @@ def frequency_rows(trip_id: str, first: int, last: int, periods: list[dict], hea
     return rows
 
 
+def span_rows(trip_id: str, first: int, last: int, headway: int) -> list[list]:
+    """frequencies.txt rows whose runs leave at ``first``, every ``headway``, and at ``last``.
+
+    GTFS reference, frequencies.txt: runs start at start_time + k x headway_secs *before*
+    end_time (end_time is exclusive), so a window ending at ``last`` would drop the last run. The
+    window ends one second after its last run; when ``last`` is not a whole number of headways
+    after ``first``, a one-run window adds it (the timetable's stated first and last both run).
+
+    Examples
+    --------
+    >>> span_rows("bus-198-0-weekday", 6 * 3600 + 1800, 21 * 3600, 900)
+    [['bus-198-0-weekday', '06:30:00', '21:00:01', 900, 0]]
+    >>> span_rows("d025", 8 * 3600 + 1800, 16 * 3600, 1200)
+    [['d025', '08:30:00', '15:50:01', 1200, 0], ['d025', '16:00:00', '16:00:01', 1200, 0]]
+    """
+    if last < first:
+        raise ValueError(f"{trip_id}: last departure {gtfs_time(last)} before first {gtfs_time(first)}")
+    aligned = first + (last - first) // headway * headway  # the last run of the regular series
+    rows = [[trip_id, gtfs_time(first), gtfs_time(aligned + 1), headway, 0]]
+    if aligned != last:
+        rows.append([trip_id, gtfs_time(last), gtfs_time(last + 1), headway, 0])
+    return rows
+
+
 def line_headways(cfg: dict, line: dict, service: str) -> dict:
     return {**cfg["headways_s"][service], **line.get("headways_s", {}).get(service, {})}
 
@@ -270,8 +294,8 @@ def add_feeders(tables: dict, cfg: dict) -> None:
             for service in feeder["services"]:
                 trip_id = f"{feeder['id']}-{direction}-{service}"
                 trip_rows(tables, feeder["id"], trip_id, service, direction, names[stop_ids[-1]], stop_ids, offsets)
-                tables["frequencies.txt"].append([trip_id, gtfs_time(clock_s(feeder["first"])),
-                                                  gtfs_time(clock_s(feeder["last"])), feeder["headway_s"], 0])
+                tables["frequencies.txt"] += span_rows(
+                    trip_id, clock_s(feeder["first"]), clock_s(feeder["last"]), feeder["headway_s"])
 
 
 def add_transfers(tables: dict, cfg: dict, cd_lines: list[dict], stations: dict[int, dict]) -> None:

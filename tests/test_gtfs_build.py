@@ -104,12 +104,55 @@ def test_station_positions_are_converted_to_wgs84(feed):
 
 def test_line_7_loop_takes_the_official_66_minutes(feed):
     # FACTS.md: one loop about 66 min. Checks the speed, circuity and dwell of transit.yaml together.
-    trips = [t["trip_id"] for t in feed["trips"] if t["route_id"] == "m-7"]
+    trips = [t["trip_id"] for t in feed["trips"] if t["route_id"] == "m-7" and "-from-" not in t["trip_id"]]
+    assert len(trips) == 2 * len(TRANSIT["services"])
     for trip_id in trips:
         rows = feed["stop_times"][trip_id]
         assert rows[0]["stop_id"] == rows[-1]["stop_id"]
         loop_min = seconds(rows[-1]["arrival_time"]) / 60 + TRANSIT["running"]["dwell_s"] / 60
         assert 64 <= loop_min <= 68, trip_id
+
+
+def first_departures(feed, route_id: str) -> dict[tuple[str, str], int]:
+    """{(direction_id, stop_id): first departure there} over every trip of the route (GTFS runs)."""
+    found: dict[tuple[str, str], int] = {}
+    for trip in feed["trips"]:
+        if trip["route_id"] != route_id or not trip["service_id"] == "weekday":
+            continue
+        rows = feed["stop_times"][trip["trip_id"]]
+        start = gtfs_runs(feed["frequencies"][trip["trip_id"]])[0]
+        for row in rows[:-1]:  # the loop's last stop is its first: arriving there boards nothing
+            key = (trip["direction_id"], row["stop_id"])
+            found[key] = min(found.get(key, 10**9), start + seconds(row["departure_time"]))
+    return found
+
+
+def test_line_7_loop_starts_its_first_trains_at_every_station(feed):
+    # The slip this guards: the loop ran only from 火车北站 from 06:15, so 理工大学 saw its first
+    # train at 07:09. A loop's trains start spread round it: every station has one within a
+    # headway of the published 06:15 (FACTS.md, Line 7 service 06:15-22:55).
+    (line,) = [line for line in TRANSIT["lines"] if line["id"] == "m-7"]
+    first = build_gtfs.clock_s(line["first"])
+    headway = TRANSIT["headways_s"]["weekday"]["early"]
+    firsts = first_departures(feed, "m-7")
+    assert len(firsts) == 2 * 31  # both ways round, 31 stations (FACTS.md)
+    assert all(first <= t < first + headway for t in firsts.values()), sorted(firsts.items(), key=lambda kv: kv[1])[-3:]
+    ligong = station_stop(feed, "理工大学")
+    assert all(firsts[(d, ligong)] <= build_gtfs.clock_s("06:23") for d in ("0", "1"))
+
+
+def test_line_7_trains_entering_at_the_start_are_one_headway_apart(feed):
+    # Each starting train is where a train of the loop would be at 06:15: k headways behind the first.
+    trips = [t for t in feed["trips"] if t["route_id"] == "m-7" and t["service_id"] == "weekday"]
+    for direction in ("0", "1"):
+        (loop,) = [t for t in trips if t["direction_id"] == direction and "-from-" not in t["trip_id"]]
+        offsets = {r["stop_id"]: seconds(r["departure_time"]) for r in feed["stop_times"][loop["trip_id"]][:-1]}
+        first = gtfs_runs(feed["frequencies"][loop["trip_id"]])[0]
+        behind = sorted(first - (gtfs_runs(feed["frequencies"][t["trip_id"]])[0]
+                                 - offsets[feed["stop_times"][t["trip_id"]][0]["stop_id"]])
+                        for t in trips if t["direction_id"] == direction and "-from-" in t["trip_id"])
+        assert behind == [480 * k for k in range(1, len(behind) + 1)]
+        assert len(behind) == max(offsets.values()) // 480  # every train the 66-min loop holds
 
 
 def test_stations_of_several_lines_have_a_transfer_time(feed):

@@ -17,7 +17,8 @@ window is aligned so that its last run is the last departure (end_time one secon
 time between stations is straight-line distance x circuity / speed, plus dwell. Where a
 first/last train is published at a station, the terminal window is shifted so the template
 passes that station at the published time. Line 7 is a loop: its template runs once round from
-火车北站 back to it.
+火车北站 back to it, and at the first departure time the loop's other trains, one headway apart
+round it, enter service where they stand (:func:`loop_starts`), as a loop without terminals does.
 
 gtfs-guru notices left (zero errors):
 - mixed_case_recommended_field, 5 warnings on stops.txt stop_name: 中医大·省医院, 双流机场1航站楼,
@@ -258,8 +259,56 @@ def add_metro(tables: dict, cfg: dict, cd_lines: list[dict], stations: dict[int,
                 trip_id = f"{line['id']}-{direction}-{service}"
                 trip_rows(tables, line["id"], trip_id, service, direction, headsign,
                           [f"m-{i}" for i in seq], offsets)
-                tables["frequencies.txt"] += frequency_rows(
-                    trip_id, first, last, cfg["periods"][service], line_headways(cfg, line, service))
+                headways = line_headways(cfg, line, service)
+                tables["frequencies.txt"] += frequency_rows(trip_id, first, last, cfg["periods"][service], headways)
+                if is_loop:
+                    add_loop_starts(tables, line["id"], trip_id, service, direction, headsign, seq, offsets,
+                                    first, headways[period_at(cfg["periods"][service], first)])
+
+
+def loop_starts(offsets: list[tuple[int, int]], first: int, headway: int) -> dict[int, list[int]]:
+    """Where and when the trains of a loop enter service at its first departure time.
+
+    A loop has no terminal: when service begins its trains stand spread round it, one headway
+    apart, and each starts from the station where it stands. Train k (k = 1, 2, ...) is the one
+    that would have left the loop's first station k headways before ``first``; it enters service
+    at the first station it leaves at or after ``first``. Returns {index of that station in the
+    loop: [its departure times there]}, so every station has a train within one headway of
+    ``first`` (the loop's own template trip starts only at its first station).
+
+    Examples
+    --------
+    >>> loop_starts([(0, 0), (100, 130), (230, 260), (360, 360)], 1000, 120)
+    {1: [1010], 2: [1020]}
+    """
+    starts: dict[int, list[int]] = {}
+    loop_s = offsets[-1][0]
+    k = 1
+    while k * headway < loop_s:
+        station = next((i for i, (_, dep) in enumerate(offsets[1:-1], start=1) if dep >= k * headway), None)
+        if station is not None:
+            starts.setdefault(station, []).append(first - k * headway + offsets[station][1])
+        k += 1
+    return starts
+
+
+def add_loop_starts(tables: dict, route_id: str, trip_id: str, service: str, direction: int, headsign: str,
+                    seq: list[int], offsets: list[tuple[int, int]], first: int, headway: int) -> None:
+    """The trains of a loop that enter service round it at ``first`` (:func:`loop_starts`): each a
+    trip from its station to the end of the loop, run once (a one-run frequencies.txt window)."""
+    for station, departures in loop_starts(offsets, first, headway).items():
+        start = offsets[station][1]
+        part = [(max(arr - start, 0), dep - start) for arr, dep in offsets[station:]]
+        part[0] = (0, 0)
+        part_id = f"{trip_id}-from-{seq[station]}"
+        trip_rows(tables, route_id, part_id, service, direction, headsign, [f"m-{i}" for i in seq[station:]], part)
+        for departure in departures:
+            tables["frequencies.txt"].append([part_id, gtfs_time(departure), gtfs_time(departure + 1), headway, 0])
+
+
+def period_at(periods: list[dict], seconds: int) -> str:
+    """The period (time-of-day name) that a departure at ``seconds`` falls in."""
+    return [p["period"] for p in periods if clock_s(p["from"]) <= seconds][-1]
 
 
 def _long_name(ids: list[int], stations: dict[int, dict]) -> str:

@@ -210,7 +210,8 @@ class JourneysAnswer(BaseModel):
     arrive_by: str | None = Field(None, description="Given when the request gave 'arrive_by'.")
     journeys: list[Journey] = Field(description="Empty when nothing goes; 'reason' then says why.")
     reason: str | None
-    taxi: Journey
+    taxi: Journey | None = Field(description="Null when already there (the same place, or within 25 m).")
+    already_there: bool = Field(False, description="The two ends are one place: no journey to make.")
 
 
 # --- the shuttle comparison
@@ -234,11 +235,17 @@ class SeriesSummary(BaseModel):
 
 
 class ShuttleGain(BaseModel):
-    share_of_minutes_faster: float | None
-    mean_saving_s: float | None
+    """Every share and mean over one denominator: ``minutes_compared`` (a journey with and without the shuttle)."""
+
+    minutes_in_window: int
+    minutes_compared: int = Field(description="Departure minutes with a journey both with and without the shuttle.")
+    minutes_faster: int = Field(description="Of minutes_compared, those where the shuttle arrives earlier.")
+    share_of_minutes_faster: float | None = Field(description="minutes_faster / minutes_compared.")
+    mean_saving_s: float | None = Field(description="Mean of transit minus shuttle door-to-door, over minutes_compared.")
     worst_saving_s: float | None
     best_saving_s: float | None
-    minutes_only_shuttle: int
+    minutes_only_shuttle: int = Field(description="Minutes with no journey today where the shuttle goes (not compared).")
+    minutes_without_journey: int = Field(description="Minutes with no journey either way (not compared).")
 
 
 class Direction(BaseModel):

@@ -17,9 +17,13 @@ from typing import Any
 import yaml
 
 from planner.domain.model import Model
+from planner.messages import gettext
+from planner.messages.catalogue import N_
 
 #: modes whose clock times come from the modelled metro timetable (transit.yaml), not a published one
 TIMETABLED = ("metro", "tram", "rail")
+#: the lead of a timetabled leg's reasons: the times are the model's, the texts after it say how
+MODELLED = N_("Clock times from a timetable modelled on assumed headways and speeds, not the operator's own:")
 
 
 def in_lang(text: str | None, lang: str) -> str | None:
@@ -61,14 +65,15 @@ def _transit_doc(path: str, mtime: float) -> dict[str, Any]:
 
 
 def transit_assumptions(data_dir: Path | None) -> dict[str, str]:
-    """The timetable model's assumptions from ``transit.yaml``: ``headways``, ``running``, and per feeder id.
+    """The timetable model's assumptions from ``transit.yaml`` (``headways``, ``running``, and per feeder
+    id) and the taxi's from ``network.yaml`` (``taxi``).
 
     Examples
     --------
     >>> from planner.domain.paths import bundled_data_dir
     >>> found = transit_assumptions(bundled_data_dir())
-    >>> "UNVERIFIED" in found["headways"], "bus-198" in found
-    (True, True)
+    >>> "UNVERIFIED" in found["headways"], "bus-198" in found, "tariff" in found["taxi"]
+    (True, True, True)
     """
     path = Path(data_dir or "") / "transit.yaml"
     if data_dir is None or not path.is_file():
@@ -78,6 +83,9 @@ def transit_assumptions(data_dir: Path | None) -> dict[str, str]:
              "running": (doc.get("running") or {}).get("assumption"),
              "first_last": (doc.get("terminal_departures") or {}).get("assumption")}
     found |= {f.get("id"): f.get("assumption") for f in doc.get("feeders") or [] if isinstance(f, dict)}
+    network = Path(data_dir) / "network.yaml"  # the taxi's assumption, when the model does not keep it
+    if network.is_file():
+        found["taxi"] = ((_transit_doc(str(network), network.stat().st_mtime).get("taxi") or {}).get("assumption"))
     return {k: " ".join(v.split()) for k, v in found.items() if k and isinstance(v, str)}
 
 
@@ -90,7 +98,9 @@ class Estimates:
     >>> from planner.domain.paths import bundled_data_dir
     >>> e = Estimates(load_model(bundled_data_dir()), bundled_data_dir(), "en")
     >>> len(e.leg({"mode": "metro"})), e.leg({"mode": "walk"}) == [e.model.params.assumption]
-    (2, True)
+    (3, True)
+    >>> len(e.legs([{"mode": "walk"}, {"mode": "metro"}, {"mode": "walk"}]))
+    4
     """
 
     def __init__(self, model: Model, data_dir: Path | None, lang: str) -> None:
@@ -109,9 +119,10 @@ class Estimates:
         """Why a leg's clock times are estimated: the timetable model, walking, the taxi or the shuttle."""
         mode = leg.get("mode")
         if mode in TIMETABLED:
-            return self._say(self.transit.get("headways"), self.transit.get("running"))
+            return [gettext(MODELLED, self.lang), *self._say(self.transit.get("headways"), self.transit.get("running"))]
         if mode == "bus":
-            return self._say(self.transit.get(leg.get("route_id", "")) or self.transit.get("headways"))
+            return [gettext(MODELLED, self.lang),
+                    *self._say(self.transit.get(leg.get("route_id", "")) or self.transit.get("headways"))]
         if mode == "shuttle":
             return self._shuttle("service", "run_times")
         if mode == "taxi":
@@ -128,17 +139,29 @@ class Estimates:
 
     def taxi(self) -> list[str]:
         """Why a taxi's time and fare are estimated."""
-        return self._say(self.model.params.taxi.assumption)
+        return self._say(self.model.params.taxi.assumption or self.transit.get("taxi"))
 
     def fare(self, legs: list[Mapping[str, Any]]) -> list[str]:
         """Why a journey's fare is estimated: a taxi or the shuttle in it (metro and bus fares are published)."""
         modes = {leg.get("mode") for leg in legs}
         return (self.taxi() if "taxi" in modes else []) + (self._shuttle("fare_cny") if "shuttle" in modes else [])
 
+    def plan_fare(self, plan: Mapping[str, Any]) -> list[str]:
+        """Why a day plan's fares are estimated: every way of the plan (``plan_json``'s steps and home)."""
+        ways = [step["route"] for step in plan.get("steps", [])] + [plan["home"]]
+        return self.fare([leg for way in ways for leg in way.get("legs", [])])
+
     def place(self, ref: str | None) -> list[str]:
         """What is assumed about a place, a site or an event (hours, position, times, price)."""
         record = self.model.places.get(ref or "") or self.model.sites.get(ref or "") or self.model.events.get(ref or "")
         return self._say(getattr(record, "assumption", None)) if record is not None else []
+
+    def legs(self, legs: list[Mapping[str, Any]]) -> list[str]:
+        """Every reason behind a journey's or a way's times, each once, in the legs' order."""
+        said: list[str] = []
+        for leg in legs:
+            said += [text for text in self.leg(leg) if text not in said]
+        return said
 
     def walking(self) -> list[str]:
         """Why walking and queueing times are estimated."""

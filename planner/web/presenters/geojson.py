@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from planner.sources.gtfs import Feed
 from planner.domain.model import Model, Shuttle
+from planner.messages import word
 
 
 def _feature(geometry: dict, **properties) -> dict:
@@ -37,7 +38,8 @@ def network_geojson(model: Model, lang: str = "zh", events: list[dict] | None = 
     Layers: ``site``, ``place``, ``stop``, ``line`` (metro, tram and bus
     routes), ``shuttle`` (the shuttle's path) and ``shuttle_stop``.
     ``events`` (sessions as :func:`planner.catalog.events_on` gives them) hang
-    on their venues' features as ``events``. ``shuttle`` is the one drawn: the
+    on their venues' features as ``events``, each with its ``status`` and that
+    status in ``lang`` (``status_text``: a map marks a cancelled session so). ``shuttle`` is the one drawn: the
     selected scenario's (the web passes it), else the data's proposal.
 
     Examples
@@ -57,7 +59,7 @@ def network_geojson(model: Model, lang: str = "zh", events: list[dict] | None = 
     for event in events or []:
         by_venue.setdefault(event["venue"], []).append(
             {"id": event["id"], "title": event["title"], "start": event["start"], "end": event["end"],
-             "status": event["status"]})
+             "status": event["status"], "status_text": word("event status", event["status"], lang)})
     features += [
         _feature(_point(p.lat, p.lon), layer="place", id=p.id, kind=p.kind, site=p.site_id,
                  name=p.name(lang), tags=list(p.tags), events=by_venue.get(p.id, []))

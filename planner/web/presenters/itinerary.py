@@ -15,10 +15,10 @@ from typing import Any
 from planner.domain.errors import Reason
 from planner.domain.model import Model
 from planner.domain.opening import arrival_note, hours_of
-from planner.itinerary.daytrip import DayPlan, Item, PlanLeg, SiteLeg, Step, Way
+from planner.itinerary.daytrip import DayPlan, DayRequest, Item, PlanLeg, SiteLeg, Step, Way
 from planner.itinerary.ics import IcsWords, plan_to_ics
 from planner.messages import clock, describe_reason, gettext, meal_name, minutes, rest_name, word
-from planner.routing.journeys import Leg, at
+from planner.routing.journeys import JourneyPlanner, Leg, at
 from planner.web.presenters.forms import note_json
 
 
@@ -41,6 +41,26 @@ def plan_json(plan: DayPlan, lang: str, model: Model | None = None) -> dict[str,
                   for step in plan.steps],
         "home": way_json(plan.home, day),
     }
+
+
+def end_points(planner: JourneyPlanner, request: DayRequest) -> dict[str, dict[str, Any]]:
+    """Where a plan starts and ends (its end: the start again unless the request names one), for its map.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from planner.sources.datafiles import load_model
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> planner = JourneyPlanner.for_model(load_model(bundled_data_dir()))
+    >>> ends = end_points(planner, DayRequest(day=dt.date(2024, 2, 12), start="30.654,104.079"))
+    >>> ends["start"]["lat"], ends["end"] == ends["start"]
+    (30.654, True)
+    """
+    def shown(spec: str) -> dict[str, Any]:
+        point = planner.resolve(spec)
+        return {"id": point.id, "name_zh": point.name_zh, "name_en": point.name_en, "lat": point.lat, "lon": point.lon}
+
+    return {"start": shown(request.start), "end": shown(request.end or request.start)}
 
 
 def _step_json(step: Step, day: dt.date) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from planner.web.openapi import documented
 from planner.web.params import parse_date, today
 from planner.web.presenters import catalog
 from planner.web.presenters.forms import form_errors
-from planner.web.presenters.itinerary import changes, plan_ics, plan_json
-from planner.web.state import state
+from planner.web.presenters.estimates import Estimates
+from planner.web.presenters.itinerary import changes, end_points, plan_ics, plan_json
+from planner.web.state import settings, state
 
 bp = Blueprint("itineraries", __name__)
 
@@ -130,10 +131,14 @@ def itinerary_page():
     model = state().model
     start = request.args.get("start_latlon") or request.args.get("start", "dongjiao-memory")
     typed = "," in start or bool(request.args.get("start_latlon"))  # coordinates: shown in the box beside the list
+    ends = end_points(state().journeys, day_request) if day_request else None  # the maps' start and end markers
     page = render_template(
         "itinerary.html", args=request.args, day=day, request_=day_request, errors=errors,
         date_value=request.args.get("date") or day.isoformat(),
-        plans={name: plan_json(plan, lang, model) for name, plan in plans.items()} if plans else None,
+        plans={name: {**plan_json(plan, lang, model), "ends": ends} for name, plan in plans.items()} if plans else None,
+        est=Estimates(model, settings().data_dir, lang),
+        network_url=url_for("api.network", lang=lang, date=day.isoformat()),
+        tile_url=settings().tile_url, tile_attribution=settings().tile_attribution,
         start_choice=request.args.get("start", "dongjiao-memory") if typed else start,
         start_latlon=start if typed else "",
         shuttle_changes=changes(plans) if plans else None,

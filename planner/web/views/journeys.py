@@ -3,24 +3,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from planner.routing.compare import Comparison, compare
+from planner.routing.compare import WHOLE_DAY_S, Comparison, compare, service_window, window_of
 from planner.domain.errors import BadRequest
 from planner.domain.model import format_clock
 from planner.domain.opening import arrival_note_at, hours_of
-from planner.routing.journeys import NoJourney, Options, check_in_chengdu
+from planner.routing.journeys import NoJourney, Options, already_there, check_in_chengdu
 from planner.web.presenters.charts import comparison_chart
 from planner.web.presenters.forms import form_errors, note_json
-from planner.messages import describe
+from planner.messages import describe, gettext
+from planner.web.presenters.estimates import Estimates
 from planner.web.i18n.core import current_lang
 from planner.web.api_models import CompareQuery, JourneyQuery, RequestInvalid, parse_query
 from planner.web.api_responses import ComparisonAnswer, JourneysAnswer
 from planner.web.links import url_with_query
 from planner.web.openapi import documented
 from planner.web.params import parse_date, today
-from planner.web.state import state
+from planner.web.state import settings, state
 
 bp = Blueprint("journeys", __name__)
 
@@ -46,7 +47,12 @@ def plan_from_args(args) -> dict:
     when_s = query.when_s
     result = {"from": origin.__dict__, "to": dest.__dict__, "date": day.isoformat(),
               "with_shuttle": options.with_shuttle, "arrive_by" if arrive_by else "depart": format_clock(when_s),
-              "journeys": [], "reason": None}
+              "journeys": [], "reason": None, "already_there": already_there(origin, dest)}
+    if result["already_there"]:  # nothing to ride, not even a taxi round the block
+        lang = current_lang()
+        result.update(taxi=None, reason=gettext("You are already there: %(from)s and %(to)s are the same place.", lang,
+                                                **{"from": origin.name(lang), "to": dest.name(lang)}))
+        return result
     try:
         if arrive_by:
             journeys = [planner.arrive_by(origin, dest, day, when_s, options)]
@@ -76,7 +82,9 @@ def api_journeys():
     """Journeys between two points: the fastest, the fewest transfers, and a taxi.
 
     When nothing goes, ``journeys`` is empty and ``reason`` says why (after
-    the last departure, too far to walk, no service that day ...).
+    the last departure, too far to walk, no service that day ...). From a
+    place to itself (or within 25 m of it), ``already_there`` is true,
+    ``journeys`` empty, ``taxi`` null and ``reason`` says so.
     """
     return jsonify(plan_from_args(request.args))
 
@@ -118,6 +126,7 @@ def form_time(args: MultiDict) -> tuple[str, str]:
 def journeys_page():
     planner = state().journeys
     args = form_args(request.args)
+    lang = current_lang()
     result, errors, status = None, {}, 200
     try:
         day = parse_date(args.get("date"), default=today())
@@ -130,7 +139,10 @@ def journeys_page():
     time_is, time = form_time(request.args)
     return render_template("journeys.html", result=result, args=request.args, places=_choices(planner),
                            day=day, date_value=request.args.get("date") or (day or today()).isoformat(),
-                           time_is=time_is, time=time, errors=errors), status
+                           time_is=time_is, time=time, errors=errors,
+                           est=Estimates(state().model, settings().data_dir, lang),
+                           network_url=url_for("api.network", lang=lang, date=(day or today()).isoformat()),
+                           tile_url=settings().tile_url, tile_attribution=settings().tile_attribution), status
 
 
 def _choices(planner) -> list[tuple[str, str, str]]:
@@ -147,10 +159,12 @@ def comparison_from_args(args) -> Comparison:
 def comparison_of(query: CompareQuery) -> Comparison:
     """Every departure minute of the query's window, both directions (kept per app)."""
     origin, dest = _points(query.from_, query.to)
-    day, start_s, end_s = query.date or today(), query.start, query.end
-    key = (origin.id, dest.id, day, start_s, end_s)
     services = state()  # per app: two apps may hold different data
-    return services.comparisons.get_or_build(key, lambda: compare(services.journeys, origin, dest, day, start_s, end_s))
+    planner = services.journeys  # its shuttle is the selected scenario's
+    day = query.date or today()
+    start_s, end_s = window_of(query.start, query.end, planner.shuttle, day)
+    key = (origin.id, dest.id, day, start_s, end_s)
+    return services.comparisons.get_or_build(key, lambda: compare(planner, origin, dest, day, start_s, end_s))
 
 
 @bp.get("/api/compare")
@@ -177,9 +191,14 @@ def compare_page():
     result = comparison_from_args(request.args)
     query = {k: v for k, v in request.args.items() if k in ("from", "to", "date", "start", "end")}
     query.setdefault("date", result.date.isoformat())
+    service = service_window(state().journeys.shuttle, result.date)
+    windows = [(kind, window, url_with_query("journeys.compare_page", {
+        **{k: v for k, v in query.items() if k not in ("start", "end")},
+        "start": format_clock(window[0]), "end": format_clock(window[1])}))
+        for kind, window in (("service", service), ("whole_day", WHOLE_DAY_S)) if window is not None]
     return render_template(
         "compare.html", result=result, charts=[comparison_chart(d, result.start_s, result.end_s) for d in result.directions],
         csv_url=url_with_query("journeys.api_compare", {"format": "csv", **query}),
         json_url=url_with_query("journeys.api_compare", query),
-        places=_choices(state().journeys), args=request.args,
+        places=_choices(state().journeys), args=request.args, windows=windows, service_window=service,
     )

@@ -74,7 +74,17 @@
       box.appendChild(link);
       (p.events || []).forEach(function (ev) {
         var line = document.createElement("div");
-        line.textContent = ev.start.slice(11, 16) + "–" + ev.end.slice(11, 16) + " " + ev.title;
+        line.className = "popup-event status-" + (ev.status || "scheduled");
+        var what = document.createElement("span");
+        what.textContent = ev.start.slice(11, 16) + "–" + ev.end.slice(11, 16) + " " + ev.title;
+        line.appendChild(what);
+        if (ev.status && ev.status !== "scheduled") {  // a cancelled session must not read as on
+          var badge = document.createElement("span");
+          badge.className = "badge";
+          badge.textContent = ev.status_text || ev.status;
+          if (ev.status === "cancelled") { what.style.textDecoration = "line-through"; }
+          line.appendChild(badge);
+        }
         box.appendChild(line);
       });
       layer.bindPopup(box);

@@ -20,6 +20,20 @@ class FareRules:
     beyond_every_km: float = 20.0
     beyond_add_cny: float = 1.0
     flat_by_route: dict[str, float] = field(default_factory=dict)
+    #: track length over the straight lines between a route's consecutive stations (its circuity):
+    #: the metro charges by track distance, which the data models as straight lines x circuity
+    track_circuity_by_route: dict[str, float] = field(default_factory=dict)
+
+    def track_m(self, route_id: str, straight_m: float) -> float:
+        """Track metres of a ride on ``route_id`` whose stations are ``straight_m`` apart in straight
+        lines, stop to stop (1.0 for a route without a circuity: its straight lines are its track).
+
+        Examples
+        --------
+        >>> FareRules(track_circuity_by_route={"m-3": 1.065}).track_m("m-3", 10000)
+        10650.0
+        """
+        return straight_m * self.track_circuity_by_route.get(route_id, 1.0)
 
     def metro_fare(self, metres: float) -> float | None:
         if not self.bands:

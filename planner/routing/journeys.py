@@ -670,6 +670,11 @@ class JourneyPlanner:
                         headway_s=pattern.headway_s[leg.trip], fare_cny=None,
                         path=[(tt.stop_lat[i], tt.stop_lon[i]) for i in stops],
                         from_name_en=tt.stop_names_en[a], to_name_en=tt.stop_names_en[b], stay_seated=bool(legs))
+            if info["mode"] == "metro" and self.fares is not None:
+                # the metro charges by track distance: the data's straight lines x the line's circuity,
+                # geodesic as the GTFS build measures them (planner/sources/gtfs_build.py)
+                straight = sum(distance_m(p, q) for p, q in zip(piece.path, piece.path[1:]))
+                piece.distance_m = round(self.fares.track_m(route_id, straight))
             if shuttle is not None and shuttle.path:
                 road = list(shuttle.path) if pattern.stops[0] == stops[0] else list(reversed(shuttle.path))
                 piece.path = [from_at, *road, to_at]

@@ -20,6 +20,7 @@ from typing import TypeVar, cast
 import networkx as nx
 
 from planner.domain import geo
+from planner.domain.fares import FareRules
 from planner.domain.model import Event, Model, NetworkParams
 from planner.domain.transit import Feed
 
@@ -53,7 +54,7 @@ def build_graph(model: Model) -> nx.MultiDiGraph[str]:
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="chengdu")
     _add_places(graph, model)
     _add_stops(graph, model.feed)
-    _add_rides(graph, model.feed)
+    _add_rides(graph, model.feed, model.fares)
     _add_transfers(graph, model.feed, model.params)
     _add_shuttle(graph, model)
     _add_walks(graph, model.params)
@@ -96,8 +97,9 @@ def _add_stops(graph: nx.MultiDiGraph[str], feed: Feed) -> None:
                            name_zh=stop.name, name_en=stop.name_en, routes=[])
 
 
-def _add_rides(graph: nx.MultiDiGraph[str], feed: Feed) -> None:
-    """One edge per route between consecutive stops, timed by its fastest trip."""
+def _add_rides(graph: nx.MultiDiGraph[str], feed: Feed, fares: FareRules | None = None) -> None:
+    """One edge per route between consecutive stops, timed by its fastest trip; its ``distance_m``
+    the track between them (straight line x the line's circuity, as fares charge it)."""
     best: dict[tuple[str, str, str], int] = {}
     for trip_id, times in feed.stop_times.items():
         route_id = feed.trips[trip_id].route_id
@@ -112,7 +114,8 @@ def _add_rides(graph: nx.MultiDiGraph[str], feed: Feed) -> None:
         graph.add_edge(
             u, v, key=f"{route.mode}:{route_id}", mode=route.mode, route_id=route_id,
             line=route.short_name or route.long_name, color=route.color,
-            travel_time_s=ride_s, distance_m=round(_straight_m(graph, u, v)),
+            travel_time_s=ride_s,
+            distance_m=round(fares.track_m(route_id, _straight_m(graph, u, v)) if fares else _straight_m(graph, u, v)),
         )
         for node in (u, v):
             if route_id not in graph.nodes[node]["routes"]:

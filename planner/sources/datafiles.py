@@ -485,7 +485,10 @@ def fare_rules_from_transit(doc: Record, shuttle_route: str | None = None, shutt
     flat = {f["id"]: float(f["fare_cny"]) for f in doc.get("feeders", []) if "fare_cny" in f}
     if shuttle_route is not None and shuttle_fare is not None:
         flat[shuttle_route] = shuttle_fare
-    return FareRules(bands, float(beyond.get("every_km", 20)), float(beyond.get("add_cny", 1)), flat)
+    # the circuity the GTFS build runs each line at (planner/sources/gtfs_build.py): its track length
+    default = float((doc.get("running") or {}).get("circuity", 1.0))
+    track = {line["id"]: float(line.get("circuity", default)) for line in doc.get("lines", []) if "id" in line}
+    return FareRules(bands, float(beyond.get("every_km", 20)), float(beyond.get("add_cny", 1)), flat, track)
 
 
 def load_fares(path: Path, shuttle: Shuttle | None) -> tuple[FareRules | None, list[Problem]]:

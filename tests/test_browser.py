@@ -59,7 +59,7 @@ def test_comparison_page_chart(browser, live_server, tmp_path):
     page.goto(f"{live_server}/compare?date=2024-02-12&lang=zh")
     assert page.locator("svg.chart").count() == 2
     assert page.locator("polyline.series-shuttle").count() >= 2
-    assert page.locator("text=直通车更快的时段占比").count() == 2
+    assert page.locator("text=其中直通车更快").count() == 2
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
     page.close()
 

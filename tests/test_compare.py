@@ -81,11 +81,15 @@ def test_cli_json_equals_api_json(runner, client, comparison):
     from_cli = json.loads(result.output)
     from_api = client.get("/api/compare?date=2024-02-12").get_json()
     assert from_cli == from_api
+    whole_day = runner.invoke(main, ["compare", "--date", "2024-02-12", "--whole-day", "--json"])
+    assert whole_day.exit_code == 0, whole_day.output
+    from_cli = json.loads(whole_day.output)
+    assert from_cli == client.get("/api/compare?date=2024-02-12&start=06:00&end=23:00").get_json()
     assert from_cli["directions"][0]["summaries"]["transit"]["median_s"] == comparison.directions[0].summaries["transit"].median_s
 
 
 def test_csv_download_has_every_minute(client):
-    response = client.get("/api/compare?date=2024-02-12&format=csv")
+    response = client.get("/api/compare?date=2024-02-12&format=csv&start=06:00&end=23:00")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 2 * (17 * 60 + 1)
@@ -93,8 +97,133 @@ def test_csv_download_has_every_minute(client):
     assert first["depart"] == "06:00" and first["from"] == "dongjiao-memory"
 
 
-def test_page_shows_the_same_figures(client, comparison):
+def test_default_window_is_the_shuttles_service_hours(client, planner):
+    """Without start and end: the shuttle's first to last departure, either direction, that day."""
+    from planner.domain.daytypes import day_type
+
+    kind = day_type(DAY)
+    departures = planner.shuttle.departures_s("outbound", kind) + planner.shuttle.departures_s("inbound", kind)
+    first, last = min(departures), max(departures)
+    answer = client.get("/api/compare?date=2024-02-12").get_json()
+    assert answer["window"] == [f"{first // 3600:02d}:{first % 3600 // 60:02d}", f"{last // 3600:02d}:{last % 3600 // 60:02d}"]
+    assert answer["window"] != ["06:00", "23:00"]
+    assert answer["directions"][0]["minutes"][0]["depart"] == answer["window"][0]
+    # one end asked: the other is the whole day's
+    assert client.get("/api/compare?date=2024-02-12&start=20:00").get_json()["window"] == ["20:00", "23:00"]
     page = client.get("/compare?date=2024-02-12&lang=en").get_data(as_text=True)
+    whole = re.search(r'<a class="window-whole_day" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "start=06:00" in whole and "end=23:00" in whole
+    assert re.search(r'class="window-service" href="[^"]+" aria-current="true">The shuttle(&#39;|\')s service hours', page)
+    whole_page = client.get(whole).get_data(as_text=True)
+    assert "Departure minutes compared: 06:00–23:00" in whole_page
+
+
+def test_default_window_follows_the_selected_scenario(tmp_path):
+    """Services follows the selection: a scenario with buses at 10:05 and 12:10 only is the default window."""
+    import copy
+
+    from planner.simulation.scenario import PROPOSAL_ID, scenario_to_record
+    from planner.web import create_app
+
+    app = create_app({"TESTING": True, "TILE_URL": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'planner.db'}",
+                      "IMPORT_DIR": str(tmp_path / "imports")})
+    try:
+        client, store = app.test_client(), app.extensions["planner"].scenarios
+        record = copy.deepcopy(scenario_to_record(store.get(PROPOSAL_ID).scenario))
+        record.update(id="two-buses", name_en="Two buses", name_zh="两班车")
+        for day in record["service"]:
+            record["service"][day] = {"outbound": {"periods": [], "departures_s": [10 * 3600 + 300]},
+                                      "inbound": {"periods": [], "departures_s": [12 * 3600 + 600]}}
+        store.create(record, "pat")
+        store.select("two-buses", "pat")
+        assert client.get("/api/compare?date=2024-02-12").get_json()["window"] == ["10:05", "12:10"]
+        page = client.get("/compare?date=2024-02-12&lang=en").get_data(as_text=True)
+        assert re.search(r"The shuttle(&#39;|')s service hours \(10:05–12:10\)", page)
+        store.select(PROPOSAL_ID, "pat")
+        assert client.get("/api/compare?date=2024-02-12").get_json()["window"] != ["10:05", "12:10"]
+    finally:
+        app.extensions["planner"].close()
+
+
+def _headline_figures_from_csv(rows):
+    """What a planner does with the CSV: keep the minutes with both journeys, count, average."""
+    both = [(int(r["transit_door_s"]), int(r["shuttle_door_s"])) for r in rows
+            if r["transit_door_s"] and r["shuttle_door_s"]]
+    savings = [t - s for t, s in both]
+    faster = sum(1 for x in savings if x > 0)
+    return {"minutes_compared": len(both), "minutes_faster": faster,
+            "share": round(100 * faster / len(both)), "mean_min": f"{sum(savings) / len(savings) / 60:.1f}",
+            "worst_min": f"{min(savings) / 60:.1f}", "best_min": f"{max(savings) / 60:.1f}",
+            "not_compared": len(rows) - len(both),
+            "only_shuttle": sum(1 for r in rows if not r["transit_door_s"] and r["shuttle_door_s"])}
+
+
+@pytest.mark.parametrize("window", ["", "&start=06:00&end=23:00"])
+def test_headline_reproduced_from_the_csv(client, window):
+    """Each headline figure of the page, recomputed from the CSV download, is the same number."""
+    page = client.get(f"/compare?date=2024-02-12&lang=en{window}").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", page)
+    csv_rows = list(csv.DictReader(io.StringIO(
+        client.get(f"/api/compare?date=2024-02-12&format=csv{window}").get_data(as_text=True))))
+    for index, (origin, dest) in enumerate((("dongjiao-memory", "panda-south-gate"),
+                                             ("panda-south-gate", "dongjiao-memory")), start=1):
+        rows = [r for r in csv_rows if r["from"] == origin and r["to"] == dest]
+        f = _headline_figures_from_csv(rows)
+        headline = re.search(rf'<p class="headline" id="headline-{index}">(.*?)</p>', text).group(1)
+        assert (f"The shuttle is faster at {f['minutes_faster']} of the {f['minutes_compared']} minutes with a "
+                f"journey ({f['share']}%).") in headline
+        assert (f"Over the same {f['minutes_compared']} minutes it saves {f['mean_min']} min on average, "
+                f"{f['worst_min']} at worst and {f['best_min']} at best.") in headline
+        if f["not_compared"]:
+            assert (f"Not compared: {f['not_compared']} minutes without a journey that day "
+                    f"(the shuttle alone goes at {f['only_shuttle']} of them).") in headline
+        else:
+            assert "Not compared" not in headline
+    if window:  # the whole day has evening minutes after the feeders stop: they are counted apart
+        assert "Not compared:" in text
+
+
+def test_share_and_means_share_one_denominator(comparison):
+    for direction in comparison.directions:
+        g = direction.shuttle_vs_transit
+        pairs = [(t.door_s, s.door_s) for t, s in zip(direction.series["transit"], direction.series["shuttle"])
+                 if t.door_s is not None and s.door_s is not None]
+        assert g["minutes_compared"] == len(pairs) == direction.summaries["transit"].minutes_with_journey
+        assert g["share_of_minutes_faster"] == g["minutes_faster"] / g["minutes_compared"]
+        assert g["mean_saving_s"] == pytest.approx(sum(t - s for t, s in pairs) / len(pairs))
+        assert g["minutes_compared"] + g["minutes_only_shuttle"] + g["minutes_without_journey"] == g["minutes_in_window"]
+    # the evening after the feeders stop waits for the next morning: no journey that day, not compared
+    assert comparison.directions[0].shuttle_vs_transit["minutes_without_journey"] > 60
+
+
+def _table_rows(page, index):
+    section = page[page.index(f'id="direction-{index}"'):]
+    table = section[section.index('<table class="minute-table">'):]
+    table = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+@pytest.mark.parametrize("query", ["date=2024-02-12", "date=2024-02-12&start=06:00&end=23:00",
+                                   "date=2024-02-17&from=panda-south-gate&to=dj-south-gate"])
+def test_minute_table_rows_match_the_json(client, query):
+    """Every row of the minute-by-minute table is that minute of /api/compare, series by series."""
+    answer = client.get(f"/api/compare?{query}").get_json()
+    page = client.get(f"/compare?{query}&lang=en").get_data(as_text=True)
+    for index, direction in enumerate(answer["directions"], start=1):
+        rows = _table_rows(page, index)
+        shown = direction["minutes"][::10]
+        assert len(rows) == len(shown) > 5
+        for row, minute in zip(rows, shown):
+            expected = [minute["depart"]] + [
+                "–" if minute[f"{name}_door_s"] is None else f"{minute[f'{name}_door_s'] / 60:.1f}"
+                for name in ("transit", "shuttle", "taxi")]
+            assert row == expected
+        # the old template repeated one minute's values: the rows must differ somewhere
+        assert len({tuple(r[1:]) for r in rows}) > 1
+
+
+def test_page_shows_the_same_figures(client, comparison):
+    page = client.get("/compare?date=2024-02-12&lang=en&start=06:00&end=23:00").get_data(as_text=True)
     direction = comparison.directions[0]
     share = round(direction.shuttle_vs_transit["share_of_minutes_faster"] * 100)
     assert f"{share:.0f}%" in page
@@ -107,7 +236,8 @@ def test_page_shows_the_same_figures(client, comparison):
 def test_cli_table(runner):
     result = runner.invoke(main, ["compare", "--date", "2024-02-12", "--one-way", "--start", "08:00", "--end", "10:00"])
     assert result.exit_code == 0, result.output
-    assert "shuttle faster on" in result.output and "median" in result.output
+    assert "shuttle faster on" in result.output and "minutes with a journey" in result.output
+    assert "median" in result.output and "08:00-10:00" in result.output
 
 
 @pytest.mark.parametrize("as_json", [False, True])

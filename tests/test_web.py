@@ -1,6 +1,8 @@
 """Pages and JSON endpoints through Flask's test client."""
 from __future__ import annotations
 
+import re
+
 from planner.domain.geo import gcj02_to_wgs84, distance_m
 
 
@@ -139,7 +141,8 @@ def test_place_page_names_stops_in_english_and_translates_tags(client):
 
 def test_home_tooltips_map_date_and_favicon(client):
     page = client.get("/?date=2024-02-12&lang=zh").get_data(as_text=True)
-    assert 'title="假设：' in page
+    # an event's assumption is an estimate mark opened by a tap (a hover title never shows on a phone)
+    assert re.search(r'<div class="assumption"><details class="estimate"><summary>.*假设</summary>', page)
     assert 'data-date="2024-02-12"' in page  # map popups link to the place on this day
     assert 'rel="icon"' in page
     assert client.get("/favicon.ico").status_code == 301
@@ -148,10 +151,14 @@ def test_home_tooltips_map_date_and_favicon(client):
 def test_compare_page_downloads_and_explains_minutes_without_transit(client):
     page = client.get("/compare?date=2024-02-12&lang=en").get_data(as_text=True)
     assert 'href="/api/compare?date=2024-02-12" download' in page
-    # No horizon (issue 9): a late departure's journey is the next morning's, so every minute of
-    # 2024-02-12 has one; a date the feed does not cover has none, and the page says so.
+    # The shuttle's service hours (the default window) all have a journey that day; over the whole day
+    # the evening after the feeders stop has none that day (the journey planner's answer then waits
+    # for the next morning), and the page says so; a date the feed does not cover has none at all.
     assert "departure minutes have no transit journey" not in page
-    page = client.get("/compare?date=2030-06-01&lang=en").get_data(as_text=True)
+    page = client.get("/compare?date=2024-02-12&start=06:00&end=23:00&lang=en").get_data(as_text=True)
+    assert re.search(r"\d+ departure minutes have no transit journey", page)
+    assert "No transit journey leaving after 2" in page  # 20:xx or 21:xx: the feeders have stopped
+    page = client.get("/compare?date=2030-06-01&start=06:00&end=23:00&lang=en").get_data(as_text=True)
     assert "1021 departure minutes have no transit journey" in page
     assert "No transit journey in this window" in page
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from planner.domain.errors import BadRequest, DataError, PlannerError
+from planner.domain.model import format_clock
 from planner.cli.common import error_text, lang_option
 from planner.messages import gettext
 from planner.sources.gtfs import GtfsError, format_gtfs_time, parse_gtfs_time, read_feed
@@ -147,22 +148,27 @@ def _print_route(answer: dict, date: str, lang: str) -> None:
 @click.option("--from", "origin", default="dongjiao-memory", show_default=True, help="Place, site or stop id.")
 @click.option("--to", "dest", default="panda-south-gate", show_default=True, help="Place, site or stop id.")
 @click.option("--date", required=True, help="Date YYYY-MM-DD.")
-@click.option("--start", default="06:00", show_default=True, help="First departure minute HH:MM.")
-@click.option("--end", default="23:00", show_default=True, help="Last departure minute HH:MM.")
+@click.option("--start", help="First departure minute HH:MM. Default: the shuttle's first departure that day "
+              "(either direction), or 06:00 when it does not run.")
+@click.option("--end", help="Last departure minute HH:MM. Default: the shuttle's last departure that day, or 23:00.")
+@click.option("--whole-day", is_flag=True, help="06:00-23:00 (the metro's day) instead of the shuttle's hours.")
 @click.option("--one-way", is_flag=True, help="Only from --from to --to.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full comparison as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every minute to this CSV.")
-def compare(origin, dest, date, start, end, one_way, as_json, csv_path):
+def compare(origin, dest, date, start, end, whole_day, one_way, as_json, csv_path):
     """Door-to-door times via transit, transit with the shuttle, and taxi, at every minute."""
+    from planner.routing.compare import WHOLE_DAY_S, window_of
     from planner.routing.compare import compare as run_compare
 
     try:
         planner = _planner(None)
         day = _date(date)
         a, b = planner.resolve(origin, "from"), planner.resolve(dest, "to")
-        start_s, end_s = _clock(start + ":00", "start"), _clock(end + ":00", "end")
-        if end_s < start_s:  # a window without a minute: nothing to compare
-            raise BadRequest("end", "must_be_after_start")
+        start_s = None if start is None else _clock(start + ":00", "start")
+        end_s = None if end is None else _clock(end + ":00", "end")
+        if whole_day:
+            start_s, end_s = WHOLE_DAY_S[0] if start_s is None else start_s, WHOLE_DAY_S[1] if end_s is None else end_s
+        start_s, end_s = window_of(start_s, end_s, planner.shuttle, day)
         result = run_compare(planner, a, b, day, start_s, end_s, both_ways=not one_way)
     except (DataError, PlannerError) as exc:
         raise click.ClickException(error_text(exc)) from None
@@ -172,15 +178,21 @@ def compare(origin, dest, date, start, end, one_way, as_json, csv_path):
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     for direction in result.directions:
-        click.echo(f"{direction.origin.name_en} -> {direction.dest.name_en}, {date} {start}-{end}")
+        click.echo(f"{direction.origin.name_en} -> {direction.dest.name_en}, {date} "
+                   f"{format_clock(result.start_s)}-{format_clock(result.end_s)}")
         click.echo(f"  {'':8s} {'median':>7s} {'p10':>6s} {'p90':>6s} {'wait*':>6s} {'wait':>6s} {'ride':>6s} {'walk':>6s}  (minutes)")
         for name, s in direction.summaries.items():
             cells = [s.median_s, s.p10_s, s.p90_s, s.mean_wait_random_s, s.mean_wait_timed_s, s.mean_ride_s, s.mean_walk_s]
             click.echo(f"  {name:8s} " + " ".join(f"{c / 60:6.1f}" if c is not None else "     -" for c in cells))
         gain = direction.shuttle_vs_transit
-        click.echo(f"  shuttle faster on {_percent(gain['share_of_minutes_faster'])} of minutes; "
-                   f"saves {_minutes(gain['mean_saving_s'])} min "
-                   f"on average, {_minutes(gain['worst_saving_s'])} at worst, {_minutes(gain['best_saving_s'])} at best")
+        # one denominator for the share and the means: the minutes with a journey with and without it
+        click.echo(f"  shuttle faster on {gain['minutes_faster']} of the {gain['minutes_compared']} minutes with a "
+                   f"journey ({_percent(gain['share_of_minutes_faster'])}); over those minutes it saves "
+                   f"{_minutes(gain['mean_saving_s'])} min on average, {_minutes(gain['worst_saving_s'])} at worst, "
+                   f"{_minutes(gain['best_saving_s'])} at best")
+        if gain["minutes_only_shuttle"] or gain["minutes_without_journey"]:
+            click.echo(f"  not compared: {gain['minutes_only_shuttle']} minutes only the shuttle goes, "
+                       f"{gain['minutes_without_journey']} minutes nothing goes")
     click.echo("  wait* = arriving at a random minute; wait = timing the departure (between vehicles only)")
 
 

@@ -18,11 +18,43 @@ from bisect import bisect_left
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from planner.domain.model import format_clock
+from planner.domain.daytypes import day_type
+from planner.domain.errors import BadRequest
+from planner.domain.model import Shuttle, format_clock
 from planner.routing import raptor
 from planner.routing.journeys import JourneyPlanner, NoJourney, Options, Point
 
 SERIES = ("transit", "shuttle", "taxi")
+#: "The whole day": the metro's operating day (first trains about 06:00, last about 23:00, FACTS.md);
+#: before and after it nothing but a taxi goes, so a wider window only adds minutes without transit.
+WHOLE_DAY_S = (6 * 3600, 23 * 3600)
+#: A journey arriving later than this (03:00 the next morning, seconds of the service day) waited
+#: overnight for the next day's first trains: the minute has no journey that day. No metro or feeder
+#: runs between about 00:30 and 06:00, so any cut in between gives the same minutes.
+SAME_DAY_END_S = 27 * 3600
+
+
+def service_window(shuttle: Shuttle | None, day: dt.date) -> tuple[int, int] | None:
+    """The shuttle's service hours on ``day``: its first to its last departure, either direction,
+    in whole minutes (the timetable of the day's type); None when it does not run that day.
+
+    Examples
+    --------
+    >>> from planner.domain.model import ShuttlePeriod
+    >>> s = Shuttle(timetable={"outbound": (ShuttlePeriod(25200, 55800, 1800),),
+    ...                        "inbound": (ShuttlePeriod(27600, 67200, 1200),)})
+    >>> [format_clock(t) for t in service_window(s, dt.date(2024, 2, 12))]
+    ['07:00', '18:40']
+    >>> service_window(None, dt.date(2024, 2, 12)) is None
+    True
+    """
+    if shuttle is None:
+        return None
+    kind = day_type(day)
+    departures = [d for direction in ("outbound", "inbound") for d in shuttle.departures_s(direction, kind)]
+    if not departures:
+        return None
+    return min(departures) // 60 * 60, -(-max(departures) // 60) * 60
 
 
 @dataclass
@@ -56,7 +88,7 @@ class Direction:
     dest: Point
     series: dict[str, list[Minute]]
     summaries: dict[str, SeriesSummary] = field(default_factory=dict)
-    shuttle_vs_transit: dict[str, float | None] = field(default_factory=dict)
+    shuttle_vs_transit: dict[str, float | int | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,9 +130,32 @@ class Comparison:
         return out.getvalue()
 
 
+def window_of(start_s: int | None, end_s: int | None, shuttle: Shuttle | None, day: dt.date) -> tuple[int, int]:
+    """The departure minutes compared: as asked; with neither end asked, the shuttle's service hours
+    that day (the whole day when it does not run); an end not asked is the whole day's.
+
+    Examples
+    --------
+    >>> window_of(8 * 3600, None, None, dt.date(2024, 2, 12)) == (8 * 3600, WHOLE_DAY_S[1])
+    True
+    >>> window_of(None, None, None, dt.date(2024, 2, 12)) == WHOLE_DAY_S
+    True
+    """
+    if start_s is None and end_s is None:
+        return service_window(shuttle, day) or WHOLE_DAY_S
+    start = WHOLE_DAY_S[0] if start_s is None else start_s
+    end = WHOLE_DAY_S[1] if end_s is None else end_s
+    if end < start:  # a window without a minute: nothing to compare
+        raise BadRequest("end", "must_be_after_start")
+    return start, end
+
+
 def transit_minutes(journeys: list[raptor.RawJourney], source: raptor.Endpoint,
-                    start_s: int, end_s: int) -> list[Minute]:
+                    start_s: int, end_s: int, last_arrival_s: int = SAME_DAY_END_S) -> list[Minute]:
     """Door-to-door minutes from a profile: the first useful journey leaving at or after each minute.
+
+    A minute whose journey arrives after ``last_arrival_s`` (it waits overnight for the next day's
+    first trains) has none that day: every figure is then over the same minutes a rider could go.
 
     Examples
     --------
@@ -118,7 +173,7 @@ def transit_minutes(journeys: list[raptor.RawJourney], source: raptor.Endpoint,
         walk = source.direct_walk
         if walk and (best is None or depart + walk[0] <= best.arr_s):
             minutes.append(Minute(depart, walk[0], 0, 0, 0, walk[0], 0))
-        elif best is None:
+        elif best is None or best.arr_s > last_arrival_s:
             minutes.append(Minute(depart))
         else:
             minutes.append(_split(best, depart))
@@ -162,17 +217,37 @@ def summarise(minutes: list[Minute]) -> SeriesSummary:
     )
 
 
-def shuttle_gain(transit: list[Minute], shuttle: list[Minute]) -> dict[str, float | None]:
-    """Where in the window the shuttle is faster, and by how much (seconds)."""
-    both = [(t.door_s, s.door_s) for t, s in zip(transit, shuttle) if s.door_s is not None]
-    faster = sum(1 for t, s in both if t is None or s < t)
-    savings = [t - s for t, s in both if t is not None]
+def shuttle_gain(transit: list[Minute], shuttle: list[Minute]) -> dict[str, float | int | None]:
+    """Where in the window the shuttle is faster, and by how much (seconds), over ONE denominator.
+
+    Every share and mean is over the ``minutes_compared``: the departure minutes with a journey both
+    with and without the shuttle (so a saving exists). Minutes with no journey today, where the
+    shuttle alone goes or nothing does, are counted apart and never enter a share or a mean: each
+    figure can be recomputed from the CSV's ``transit_door_s`` and ``shuttle_door_s``.
+
+    Examples
+    --------
+    >>> t = [Minute(0, 1000), Minute(60, 900), Minute(120), Minute(180)]
+    >>> s = [Minute(0, 700), Minute(60, 900), Minute(120, 800), Minute(180)]
+    >>> g = shuttle_gain(t, s)
+    >>> g["minutes_compared"], g["minutes_faster"], g["share_of_minutes_faster"], g["mean_saving_s"]
+    (2, 1, 0.5, 150.0)
+    >>> g["minutes_only_shuttle"], g["minutes_without_journey"], g["minutes_in_window"]
+    (1, 1, 4)
+    """
+    both = [(t.door_s, s.door_s) for t, s in zip(transit, shuttle) if t.door_s is not None and s.door_s is not None]
+    savings = [t - s for t, s in both]
+    faster = sum(1 for saving in savings if saving > 0)
     return {
-        "share_of_minutes_faster": faster / len(transit) if transit else None,
+        "minutes_in_window": len(transit),
+        "minutes_compared": len(both),
+        "minutes_faster": faster,
+        "share_of_minutes_faster": faster / len(both) if both else None,
         "mean_saving_s": statistics.fmean(savings) if savings else None,
         "worst_saving_s": min(savings) if savings else None,
         "best_saving_s": max(savings) if savings else None,
-        "minutes_only_shuttle": sum(1 for t, s in both if t is None),
+        "minutes_only_shuttle": sum(1 for t, s in zip(transit, shuttle) if t.door_s is None and s.door_s is not None),
+        "minutes_without_journey": sum(1 for t, s in zip(transit, shuttle) if t.door_s is None and s.door_s is None),
     }
 
 

@@ -190,15 +190,19 @@ class CompareQuery(QueryModel):
     from_: Endpoint = Field("dongjiao-memory", alias="from", description="Origin (place, site, stop or 'lat,lon').")
     to: Endpoint = Field("panda-south-gate", description="Destination, as for 'from'.")
     date: Day | None = Field(None, description="Date compared. Default: today in Chengdu.", examples=["2024-02-12"])
-    start: Clock = _clock_default("06:00", "First departure minute.")
-    end: Clock = _clock_default("23:00", "Last departure minute, after 'start'.")
+    # Without start and end: the shuttle's service hours that day (first to last departure, either
+    # direction), else the whole day 06:00-23:00 (planner.routing.compare.service_window).
+    start: Clock | None = Field(None, description="First departure minute. Default: the shuttle's first departure "
+                                "that day (either direction), or 06:00 when it does not run.")
+    end: Clock | None = Field(None, description="Last departure minute, after 'start'. Default: the shuttle's last "
+                              "departure that day, or 23:00 when it does not run.")
     format: Literal["json", "csv"] = Field("json", description="json (default) or csv (every minute, both directions).")
 
     @field_validator("end")
     @classmethod
-    def _after_start(cls, value: int, info: ValidationInfo) -> int:
+    def _after_start(cls, value: int | None, info: ValidationInfo) -> int | None:
         start = info.data.get("start")
-        if start is not None and value <= start:
+        if start is not None and value is not None and value <= start:
             raise PydanticCustomError("not_after_start", "must be after {start}", {"start": format_clock(start)})
         return value
 

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from pathlib import Path
 from urllib.parse import urlencode
 
 import networkx as nx
+import yaml
 from dateutil.rrule import rrulestr
 
 from planner.domain.geo import wgs84_to_gcj02
@@ -12,6 +15,7 @@ from planner.domain.model import TZ, Event, HoursRule, Model, Occurrence, Place,
 from planner.domain.opening import within_dates
 from planner.messages import clock, gettext, joined, weekday_short
 from planner.routing.network import place_node
+from planner.web.presenters.estimates import in_lang
 
 
 def amap_url(lat: float, lon: float, name: str) -> str:
@@ -192,3 +196,74 @@ def all_day_span(start: dt.datetime, end: dt.datetime) -> str:
     """
     last = max(start.date(), (end - dt.timedelta(days=1)).date())
     return f"{start:%Y-%m-%d}" if last == start.date() else f"{start:%Y-%m-%d} – {last:%Y-%m-%d}"
+
+
+@functools.lru_cache(maxsize=4)
+def _hours_assumptions(path: str, mtime: float) -> dict[str, list[str | None]]:
+    """Each place's and site's opening-hours rules' ``assumption`` (None: a sourced rule), in file order."""
+    with open(path, encoding="utf-8") as f:
+        doc = yaml.safe_load(f) or {}
+    found: dict[str, list[str | None]] = {}
+    for record in [*(doc.get("sites") or []), *(doc.get("places") or [])]:
+        if isinstance(record, dict) and isinstance(record.get("hours"), list):
+            found[str(record.get("id"))] = [r.get("assumption") if isinstance(r, dict) else None
+                                            for r in record["hours"]]
+    return found
+
+
+def hours_reasons(data_dir: Path | None, place: Place, day: dt.date, lang: str) -> list[str]:
+    """Why a place's hours on ``day`` are an estimate: the assumption of the rule that decides that day
+    (its own list, else its site's), in ``lang``; empty when that rule is sourced.
+
+    Examples
+    --------
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> from planner.sources.datafiles import load_model
+    >>> model = load_model(bundled_data_dir())
+    >>> hours_reasons(bundled_data_dir(), model.places["dj-east-stage"], dt.date(2024, 2, 12), "en")
+    ['UNVERIFIED: outdoor stage; 22:00 noise curfew assumed']
+    >>> hours_reasons(bundled_data_dir(), model.places["panda-museum"], dt.date(2024, 2, 12), "en")[:1]
+    ['another guide starts the winter hours in November; we follow OSM (Dec-Feb)']
+    """
+    path = Path(data_dir or "") / "places.yaml"
+    if data_dir is None or not path.is_file():
+        return []
+    table = _hours_assumptions(str(path), path.stat().st_mtime)
+    texts = table.get(place.id) or table.get(place.site_id) or []
+    rules = place.hours.rules
+    if len(texts) != len(rules):  # not the list the rules were read from: say nothing rather than guess
+        return []
+    decides = next((i for i in reversed(range(len(rules))) if rules[i].applies(day)), None)
+    text = texts[decides] if decides is not None else None
+    return [in_lang(text, lang) or text] if text else []
+
+
+def position_reasons(place: Place, lang: str) -> list[str]:
+    """Why a place's position is an estimate: its assumption when that speaks of the position, in ``lang``.
+
+    Examples
+    --------
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> from planner.sources.datafiles import load_model
+    >>> model = load_model(bundled_data_dir())
+    >>> position_reasons(model.places["dj-east-stage"], "en")[0][:30]
+    'position: near the east gate, '
+    >>> position_reasons(model.places["panda-museum"], "en")
+    []
+    """
+    text = place.assumption or ""
+    if not any(word in text.lower() for word in ("position", "placed", "marker")):
+        return []
+    return [in_lang(text, lang) or text]
+
+
+def place_marks(data_dir: Path | None, places: list[Place], day: dt.date, lang: str) -> dict[str, dict]:
+    """For the home and place pages: per place id, ``hours`` and ``position``, the reasons (in ``lang``)
+    that make its hours on ``day`` and its position estimates (empty lists: sourced)."""
+    return {p.id: {"hours": hours_reasons(data_dir, p, day, lang), "position": position_reasons(p, lang)}
+            for p in places}
+
+
+def data_text(text: str | None, lang: str) -> str | None:
+    """A data file's text (a source, an assumption: English) in ``lang`` where the translation table has it."""
+    return in_lang(text, lang)

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template
 from planner.domain.errors import NotFound
 from planner.domain.model import TZ
 from planner.web.i18n.core import current_lang
+from planner.web.presenters import catalog
 from planner.web.state import state
 
 bp = Blueprint("events", __name__)
@@ -25,4 +26,5 @@ def detail(event_id: str):
     lang = current_lang()
     return render_template("events/detail.html", event=event, stored=stored, place=place,
                            site=state().model.sites[place.site_id], upcoming=upcoming, recent=recent,
-                           title=event.title(lang), description=event.description(lang))
+                           title=event.title(lang), description=event.description(lang),
+                           source=catalog.data_text(event.source, lang), assumption=catalog.data_text(event.assumption, lang))

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from planner.domain.opening import closed_all_day
 from planner.web.presenters import catalog
+from planner.web.presenters import sources as data_sources
 from planner.web.presenters.forms import note_json
 from planner.domain.errors import NotFound
 from planner.web.i18n.core import current_lang
@@ -15,7 +16,7 @@ from planner.web.state import settings, state
 
 bp = Blueprint("pages", __name__)
 
-SOURCE_FILES = ("places.yaml", "events.yaml", "shuttle.yaml", "network.yaml", "transit.yaml")
+SOURCE_FILES = data_sources.SOURCE_FILES
 
 
 @bp.get("/")
@@ -23,7 +24,7 @@ def home():
     model = state().model
     day = parse_date(request.args.get("date"), default=today())
     lang = current_lang()
-    events = catalog.events_on(model, day, lang)
+    events = [{**e, "assumption": catalog.data_text(e["assumption"], lang)} for e in catalog.events_on(model, day, lang)]
     places_by_site = {
         site.id: [catalog.place_info(model, p, day, lang) for p in model.places_of(site.id)]
         for site in model.sites.values()
@@ -32,6 +33,7 @@ def home():
     return render_template(
         "home.html", day=day, events=events, sites=list(model.sites.values()),
         places_by_site=places_by_site, shuttle=shuttle,
+        marks=catalog.place_marks(settings().data_dir, list(model.places.values()), day, lang),  # estimates
         next_date=None if events else state().calendar.next_event_date(day),
         tile_url=settings().tile_url, tile_attribution=settings().tile_attribution,
     )
@@ -53,6 +55,8 @@ def place(place_id: str):
         closed_note=note_json(closed_all_day(planner.model, place_id, day), lang),
         dates=(found.date_from, found.date_until),
         stops=catalog.nearby_stops(planner.graph, place_id),
+        marks=catalog.place_marks(settings().data_dir, [found], day, lang)[place_id],  # estimates
+        source=catalog.data_text(found.source, lang), assumption=catalog.data_text(found.assumption, lang),
     )
 
 
@@ -64,7 +68,19 @@ def favicon():
 
 @bp.get("/sources")
 def sources():
-    data_dir = Path(settings().data_dir)
-    files = [(name, (data_dir / name).read_text(encoding="utf-8"))
-             for name in SOURCE_FILES if (data_dir / name).is_file()]
-    return render_template("sources.html", files=files)
+    """Each data file as tables (sourced and assumed told apart), the calendar from the database."""
+    data_dir, lang = Path(settings().data_dir), current_lang()
+    services = state()
+    return render_template(
+        "sources.html", files=data_sources.data_files(data_dir, lang),
+        calendar=data_sources.calendar_rows(services.calendar.all(), services.model.places, lang),
+        raw_files=[name for name in SOURCE_FILES if (data_dir / name).is_file()])
+
+
+@bp.get("/sources/<name>")
+def source_file(name: str):
+    """A data file as it is (plain text), for whoever wants the comments beside each number."""
+    path = Path(settings().data_dir) / name
+    if name not in SOURCE_FILES or not path.is_file():
+        abort(404)
+    return Response(path.read_text(encoding="utf-8"), mimetype="text/plain")

@@ -270,6 +270,18 @@ def at(day: dt.date, seconds: int, tz: dt.tzinfo = TZ) -> dt.datetime:
     return (service_day_start(day, tz) + dt.timedelta(seconds=seconds)).astimezone(tz)
 
 
+@dataclass(frozen=True)
+class WalkPiece:
+    """A piece of a walk between a place inside a site and the street: walking, or waiting at the gate's
+    entry check (``mode`` "wait")."""
+
+    mode: str  # walk | wait
+    start: Point
+    end: Point
+    seconds: int
+    metres: int
+
+
 #: The shuttle's stops and trips on one day (what a timetable is built with, and keyed by).
 ShuttleDay = tuple[tuple[ExtraStop, ...], tuple[ExtraTrip, ...]]
 
@@ -305,8 +317,12 @@ class JourneyPlanner:
     _one_build: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: the shuttle the kept trips are of, and its stops and trips by day type (see _shuttle_on)
     _shuttle_days: tuple[Shuttle | None, dict[str, ShuttleDay]] = field(init=False, repr=False)
+    #: (place id, arriving, stop id) -> the pieces of the quickest walk between a place inside a site and
+    #: the stop, through a gate (:meth:`_site_endpoint`), to name the walk's legs
+    _gate_ways: dict[tuple[str, bool, str], list[WalkPiece]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._gate_ways = {}
         self._timetables = SharedCache(self.timetable_cache_size, build_once=True)
         self._endpoints = SharedCache(self.endpoint_cache_size)
         self._static_links = SharedCache(4)
@@ -412,13 +428,19 @@ class JourneyPlanner:
         return self._static_links.get_or_build(key, lambda: reasons.Links.of(
             self.feed, tt, shuttle[1] if shuttle is not None else ()))
 
-    def endpoint(self, tt: Timetable, point: Point, other: Point, rules: WalkRules) -> raptor.Endpoint:
-        """Walking links between a point and the stops around it.
+    def endpoint(self, tt: Timetable, point: Point, other: Point, rules: WalkRules,
+                 arriving: bool = False) -> raptor.Endpoint:
+        """Walking links between a point and the stops around it (``arriving``: the journey's end).
 
         A stop, or a station (its platforms: an entrance or a boarding area stands for its station's or
         its platform's), is reached at once, without walking, and by the footpaths from it; other
-        points walk to the stops within the longest walk.
+        points walk to the stops within the longest walk. A place inside a site with gates is left and
+        entered through a gate only: walking inside at the park's pace, and entering, the gate's check
+        (:meth:`site_walks`).
         """
+        inside = self.site_walks(point, arriving)
+        if inside is not None:
+            return self._site_endpoint(tt, point, other, rules, arriving, inside)
         links: dict[int, tuple[int, int]] = {}
         own = tt.platforms_of(point.id) if point.kind in ("stop", "station") else ()
         if own:
@@ -433,11 +455,90 @@ class JourneyPlanner:
                 straight = distance_m((point.lat, point.lon), (tt.stop_lat[near], tt.stop_lon[near]))
                 if straight <= limit:
                     links[near] = (rules.walk_s(straight), round(straight * rules.walk_circuity))
-        direct = None
-        straight = distance_m((point.lat, point.lon), (other.lat, other.lon))
-        if straight * rules.walk_circuity <= max(rules.max_walk_m, 0):
-            direct = (rules.walk_s(straight), round(straight * rules.walk_circuity))
+        origin, dest = (other, point) if arriving else (point, other)
+        direct = self._direct_walk(origin, dest, rules)
         return raptor.Endpoint(tuple((s, w, m) for s, (w, m) in sorted(links.items())), point.lat, point.lon, direct)
+
+    # --- sites: gates, the entry check and walking inside
+
+    def site_walks(self, point: Point, arriving: bool) -> list[tuple[Point, list[WalkPiece]]] | None:
+        """How a place inside a site with gates is reached from outside (``arriving``) or left: per gate,
+        the gate and the pieces between it and the place, in the order walked. Entering: the gate's
+        check (``NetworkParams.site_entry_s``, a ``wait``; none when it is 0), then the walk in at the
+        park's pace (``park_walk_time_s``). Leaving: the walk out. None for anything else (a gate, a
+        site, a stop, coordinates): it is outside.
+
+        Examples
+        --------
+        >>> from planner.sources.datafiles import load_model
+        >>> from planner.domain.paths import bundled_data_dir
+        >>> jp = JourneyPlanner.for_model(load_model(bundled_data_dir()))
+        >>> ways = jp.site_walks(jp.resolve("panda-museum"), arriving=True)
+        >>> [(gate.id, [(p.mode, p.seconds) for p in pieces]) for gate, pieces in ways][0]
+        ('panda-south-gate', [('wait', 600), ('walk', 81)])
+        """
+        place = self.places.get(point.id) if point.kind == "place" else None
+        if place is None or place.kind == "gate" or not place.site_id:
+            return None
+        gates = [p for p in self.places.values() if p.site_id == place.site_id and p.kind == "gate"]
+        if not gates:
+            return None
+        queue_s = self.params.site_entry_s.get(place.site_id, 0)
+        ways = []
+        for gate in sorted(gates, key=lambda g: g.id):
+            at_gate = Point(gate.id, gate.name_zh, gate.name_en, gate.lat, gate.lon, "place")
+            straight = distance_m((gate.lat, gate.lon), (point.lat, point.lon))
+            walk_s, metres = self.params.park_walk_time_s(straight), round(straight * self.params.walk_circuity_park)
+            if arriving:
+                pieces = [WalkPiece("wait", at_gate, at_gate, queue_s, 0)] if queue_s else []
+                pieces.append(WalkPiece("walk", at_gate, point, walk_s, metres))
+            else:
+                pieces = [WalkPiece("walk", point, at_gate, walk_s, metres)]
+            ways.append((at_gate, pieces))
+        return ways
+
+    def _site_endpoint(self, tt: Timetable, point: Point, other: Point, rules: WalkRules, arriving: bool,
+                       ways: list[tuple[Point, list[WalkPiece]]]) -> raptor.Endpoint:
+        """A place inside a site linked to the stops near its gates, through the gates (the quickest for each
+        stop), its pieces kept to name the legs (:meth:`_walk_legs`)."""
+        links: dict[int, tuple[int, int]] = {}
+        for gate, pieces in ways:
+            inside_s, inside_m = sum(p.seconds for p in pieces), sum(p.metres for p in pieces)
+            for stop, secs, metres in self.endpoint(tt, gate, gate, rules).links:
+                total = secs + inside_s
+                if stop not in links or total < links[stop][0]:
+                    links[stop] = (total, metres + inside_m)
+                    street = WalkPiece("walk", gate, gate, secs, metres)  # the stop's end named in _walk_legs
+                    self._gate_ways[(point.id, arriving, tt.stop_ids[stop])] = (
+                        [*pieces, street] if not arriving else [street, *pieces])
+        origin, dest = (other, point) if arriving else (point, other)
+        direct = self._direct_walk(origin, dest, rules)
+        return raptor.Endpoint(tuple((s, w, m) for s, (w, m) in sorted(links.items())), point.lat, point.lon, direct)
+
+    def _direct_walk(self, origin: Point, dest: Point, rules: WalkRules) -> tuple[int, int] | None:
+        """Walking all the way: inside one site at the park's pace; otherwise out of the origin's site and
+        into the destination's through their gates (the street part within the longest walk)."""
+        pieces = self._direct_pieces(origin, dest, rules)
+        return None if pieces is None else (sum(p.seconds for p in pieces), sum(p.metres for p in pieces))
+
+    def _direct_pieces(self, origin: Point, dest: Point, rules: WalkRules) -> list[WalkPiece] | None:
+        a, b = self.places.get(origin.id), self.places.get(dest.id)
+        outs, ins = self.site_walks(origin, False), self.site_walks(dest, True)
+        if outs is not None and ins is not None and a is not None and b is not None and a.site_id == b.site_id:
+            straight = distance_m((origin.lat, origin.lon), (dest.lat, dest.lon))
+            return [WalkPiece("walk", origin, dest, self.params.park_walk_time_s(straight),
+                              round(straight * self.params.walk_circuity_park))]
+        best: list[WalkPiece] | None = None
+        for gate_out, out_pieces in outs if outs is not None else [(origin, [])]:
+            for gate_in, in_pieces in ins if ins is not None else [(dest, [])]:
+                straight = distance_m((gate_out.lat, gate_out.lon), (gate_in.lat, gate_in.lon))
+                if straight * rules.walk_circuity > max(rules.max_walk_m, 0):
+                    continue
+                street = WalkPiece("walk", gate_out, gate_in, rules.walk_s(straight), round(straight * rules.walk_circuity))
+                pieces = [*out_pieces, street, *in_pieces]
+                if best is None or sum(p.seconds for p in pieces) < sum(p.seconds for p in best):
+                    best = pieces
+        return best
 
     # --- journeys
 
@@ -573,7 +674,7 @@ class JourneyPlanner:
         # keyed by what the timetable was built from, as a rebuilt one has the same stops
         key = (self._timetable_key(day, options), origin, dest)
         source, target = self._endpoints.get_or_build(
-            key, lambda: (self.endpoint(tt, origin, dest, rules), self.endpoint(tt, dest, origin, rules)))
+            key, lambda: (self.endpoint(tt, origin, dest, rules), self.endpoint(tt, dest, origin, rules, arriving=True)))
         for point, end in ((origin, source), (dest, target)):
             if not end.links and not end.direct_walk:
                 raise NoJourney("too_far_to_walk", names=point.names, point=point.id,
@@ -647,6 +748,9 @@ class JourneyPlanner:
         from_id, from_name, from_en, from_at = end(leg.from_stop, origin)
         to_id, to_name, to_en, to_at = end(leg.to_stop, dest)
         if leg.kind != "ride":
+            pieces = self._walk_pieces(tt, leg, origin, dest)
+            if pieces is not None and sum(p.seconds for p in pieces) == leg.arr_s - leg.dep_s:
+                return self._walk_legs(pieces, leg, tt, day)
             return [Leg("walk", from_id, from_name, to_id, to_name, at(day, leg.dep_s, self.tz),
                         at(day, leg.arr_s, self.tz), leg.metres, path=[from_at, to_at],
                         from_name_en=from_en, to_name_en=to_en)]
@@ -681,6 +785,38 @@ class JourneyPlanner:
                 piece.distance_m = round(sum(distance_m(p, q) for p, q in zip(piece.path, piece.path[1:])))
             legs.append(piece)
         return legs
+
+    def _walk_pieces(self, tt: Timetable, leg: raptor.RawLeg, origin: Point, dest: Point) -> list[WalkPiece] | None:
+        """The pieces of a walk that passes a site's gate (None: a plain walk)."""
+        if leg.from_stop is None and leg.to_stop is None:
+            pieces = self._direct_pieces(origin, dest, self.rules(Options()))
+            return pieces if pieces is not None and len(pieces) > 1 else None
+        if leg.from_stop is None and leg.to_stop is not None:
+            return self._gate_ways.get((origin.id, False, tt.stop_ids[leg.to_stop]))
+        if leg.to_stop is None and leg.from_stop is not None:
+            return self._gate_ways.get((dest.id, True, tt.stop_ids[leg.from_stop]))
+        return None
+
+    def _walk_legs(self, pieces: list[WalkPiece], leg: raptor.RawLeg, tt: Timetable, day: dt.date) -> list[Leg]:
+        """A walk through a gate as legs: walks, and the wait at the gate's check; the street piece's stop
+        end is the leg's stop. The pieces fill the raw leg's time from its start (they sum to it)."""
+        def stop_point(stop: int) -> Point:
+            return Point(tt.stop_ids[stop], tt.stop_names[stop], tt.stop_names_en[stop],
+                         tt.stop_lat[stop], tt.stop_lon[stop], "stop")
+
+        legs, t = [], leg.dep_s
+        for i, piece in enumerate(pieces):
+            start, end = piece.start, piece.end
+            if leg.from_stop is not None and i == 0:
+                start = stop_point(leg.from_stop)
+            if leg.to_stop is not None and i == len(pieces) - 1:
+                end = stop_point(leg.to_stop)
+            legs.append(Leg(piece.mode, start.id, start.name_zh, end.id, end.name_zh, at(day, t, self.tz),
+                            at(day, t + piece.seconds, self.tz), piece.metres,
+                            path=[(start.lat, start.lon), (end.lat, end.lon)],
+                            from_name_en=start.name_en, to_name_en=end.name_en))
+            t += piece.seconds
+        return [leg for leg in legs if leg.duration_s > 0 or leg.distance_m > 0] or legs
 
     # --- taxi
 

@@ -122,7 +122,14 @@ def test_spring_festival(planner, model):
                                    must=("hello-su-dongpo-2024", "dj-standup-comedy-2024")))
     assert_sound(plan, model)
     refs = [s.item.ref for s in plan.steps]
-    assert refs[0] == "panda-morning-active-winter" and plan.steps[0].start_s < h("10:00")
+    # pandas first: the morning window is the first panda sight, before 10:00 (on the Spring Festival's
+    # weekend timetable the plan may stop a few minutes at a photo spot on the way to it)
+    def tags(step):
+        return model.events[step.item.ref].tags if step.item.kind == "event" else model.places[step.item.ref].tags
+
+    first_pandas = next(s for s in plan.steps if s.item.kind != "meal" and "pandas" in tags(s))
+    assert first_pandas.item.ref == "panda-morning-active-winter" and first_pandas.start_s < h("10:00")
+    assert all(s.end_s - s.start_s <= 15 * 60 for s in plan.steps[:refs.index("panda-morning-active-winter")])
     su = plan.steps[refs.index("hello-su-dongpo-2024")]
     assert h("10:00") <= su.start_s and su.end_s <= h("18:00")  # a window inside the gallery's hours
     comedy = plan.steps[refs.index("dj-standup-comedy-2024")]

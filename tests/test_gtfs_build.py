@@ -319,3 +319,53 @@ def test_js_parser_reads_object_literals():
         "lineList": [{"name": "1号线", "stations": [0, 1]}],
         "stationList": [{"id": 0, "name": "it's", "quoted": "a,}b"}],
     }
+
+
+# --- day types ----------------------------------------------------------------------------
+
+
+def test_every_day_of_the_feed_runs_its_day_type_s_timetable():
+    """Weekday, weekend, public holiday, Spring Festival: each day runs the service transit.yaml's
+    day_types gives its type (metro_day_type), calendar.txt and calendar_dates.txt together."""
+    import datetime as dt
+
+    from planner.domain.daytypes import METRO_DAY_TYPES, metro_day_type
+    from planner.sources.gtfs import read_feed
+
+    feed = read_feed(GTFS)
+    assert set(TRANSIT["day_types"]) == set(METRO_DAY_TYPES)
+    day, end, seen = TRANSIT["feed"]["start_date"], TRANSIT["feed"]["end_date"], set()
+    while day <= end:
+        kind = metro_day_type(day)
+        seen.add(kind)
+        assert feed.services_on(day) == {TRANSIT["day_types"][kind]["service"]}, (day, kind)
+        day += dt.timedelta(days=1)
+    assert seen == set(METRO_DAY_TYPES)
+
+
+@pytest.mark.parametrize("day, kind, service", [
+    ("2024-02-09", "weekday", "weekday"),          # Friday before the break
+    ("2024-02-12", "spring_festival", "weekend"),  # Monday of the Spring Festival break: not the weekday timetable
+    ("2024-02-17", "spring_festival", "weekend"),
+    ("2024-02-18", "weekday", "weekday"),          # Sunday worked in exchange (调休)
+    ("2024-10-01", "holiday", "weekend"),
+    ("2024-10-12", "weekday", "weekday"),          # Saturday worked in exchange
+    ("2024-10-19", "weekend", "weekend"),
+])
+def test_named_days_run_the_stated_timetable(day, kind, service):
+    import datetime as dt
+
+    from planner.domain.daytypes import metro_day_type
+    from planner.sources.gtfs import read_feed
+
+    date = dt.date.fromisoformat(day)
+    assert metro_day_type(date) == kind
+    assert TRANSIT["day_types"][kind]["service"] == service
+    assert read_feed(GTFS).services_on(date) == {service}
+
+
+def test_every_day_type_running_another_service_says_why():
+    for kind, entry in TRANSIT["day_types"].items():
+        assert entry.get("source") or entry.get("assumption"), kind
+        if entry["service"] != kind:
+            assert entry.get("assumption"), kind  # not published: an assumption, with its reasoning

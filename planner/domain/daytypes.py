@@ -13,6 +13,9 @@ from functools import lru_cache
 import holidays
 
 DAY_TYPES = ("weekday", "weekend", "holiday")
+#: The metro's day types: a holiday of the Spring Festival break apart from the other public holidays
+#: (data/transit.yaml, ``day_types``, says which timetable each runs).
+METRO_DAY_TYPES = ("weekday", "weekend", "holiday", "spring_festival")
 
 
 @lru_cache(maxsize=64)
@@ -63,3 +66,31 @@ def _day_off(day: dt.date) -> bool:
     if _is_holiday(day):
         return True
     return day.weekday() >= 5 and day not in _china(day.year).weekend_workdays
+
+
+def metro_day_type(day: dt.date) -> str:
+    """The day type of ``day`` for the metro: :func:`day_type`, with the days of the Spring Festival
+    break (the run of days off holding 春节, as the State Council notice counts it) as ``spring_festival``.
+
+    Examples
+    --------
+    >>> [metro_day_type(dt.date(2024, 2, d)) for d in (9, 10, 12, 17, 18, 19)]
+    ['weekday', 'spring_festival', 'spring_festival', 'spring_festival', 'weekday', 'weekday']
+    >>> metro_day_type(dt.date(2024, 10, 1)), metro_day_type(dt.date(2024, 10, 19))
+    ('holiday', 'weekend')
+    """
+    kind = day_type(day)
+    if kind != "holiday":
+        return kind
+    return "spring_festival" if any("Spring Festival" in _china(d.year).get(d, "") for d in _break(day)) else kind
+
+
+def _break(day: dt.date) -> list[dt.date]:
+    """The run of days off that ``day`` belongs to."""
+    days = [day]
+    for step in (-1, 1):
+        other = day + dt.timedelta(days=step)
+        while _day_off(other):
+            days.append(other)
+            other += dt.timedelta(days=step)
+    return sorted(days)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -42,6 +43,7 @@ from typing import Any
 
 import yaml
 
+from planner.domain.daytypes import metro_day_type
 from planner.domain.geo import distance_m, gcj02_to_wgs84
 from planner.domain.paths import bundled_data_dir
 
@@ -369,8 +371,38 @@ def add_calendar_and_agencies(tables: dict, cfg: dict) -> None:
     for service_id, service in cfg["services"].items():
         days = [1 if day in service["days"] else 0 for day in WEEKDAYS]
         tables["calendar.txt"].append([service_id, *days, gtfs_date(feed["start_date"]), gtfs_date(feed["end_date"])])
+    tables["calendar_dates.txt"] += day_type_exceptions(cfg)
     for agency in cfg["agencies"]:
         tables["agency.txt"].append([agency["id"], agency["name"], agency["url"], agency["timezone"], agency["lang"]])
+
+
+def day_type_exceptions(cfg: dict) -> list[list]:
+    """calendar_dates.txt rows that make each day run its day type's service (transit.yaml ``day_types``)
+    where calendar.txt's weekday would run another: the regular one removed (2), the day type's added (1).
+
+    Examples
+    --------
+    >>> cfg = {"feed": {"start_date": "2024-02-09", "end_date": "2024-02-19"},
+    ...        "services": {"weekday": {"days": ["mon", "tue", "wed", "thu", "fri"]}, "weekend": {"days": ["sat", "sun"]}},
+    ...        "day_types": {"weekday": {"service": "weekday"}, "weekend": {"service": "weekend"},
+    ...                      "holiday": {"service": "weekend"}, "spring_festival": {"service": "weekend"}}}
+    >>> [row for row in day_type_exceptions(cfg) if row[1] in ("20240212", "20240218")]
+    [['weekday', '20240212', 2], ['weekend', '20240212', 1], ['weekend', '20240218', 2], ['weekday', '20240218', 1]]
+    """
+    rows: list[list] = []
+    mapping = cfg.get("day_types")
+    if not mapping:
+        return rows
+    start, end = (dt.date.fromisoformat(str(cfg["feed"][k])) for k in ("start_date", "end_date"))
+    day = start
+    while day <= end:
+        regular = [sid for sid, service in cfg["services"].items() if WEEKDAYS[day.weekday()] in service["days"]]
+        wanted = mapping[metro_day_type(day)]["service"]
+        if wanted not in regular:
+            rows += [[sid, gtfs_date(day), 2] for sid in regular]
+            rows.append([wanted, gtfs_date(day), 1])
+        day += dt.timedelta(days=1)
+    return rows
 
 
 HEADERS = {
@@ -384,6 +416,7 @@ HEADERS = {
     "frequencies.txt": ["trip_id", "start_time", "end_time", "headway_secs", "exact_times"],
     "calendar.txt": ["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                      "sunday", "start_date", "end_date"],
+    "calendar_dates.txt": ["service_id", "date", "exception_type"],
     "transfers.txt": ["from_stop_id", "to_stop_id", "transfer_type", "min_transfer_time"],
     "feed_info.txt": ["feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_start_date",
                       "feed_end_date", "feed_version", "feed_contact_url"],

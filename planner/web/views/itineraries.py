@@ -17,6 +17,8 @@ from planner.web.params import parse_date, today
 from planner.web.presenters import catalog
 from planner.web.presenters.forms import form_errors
 from planner.web.presenters.estimates import Estimates
+from planner.web.presenters.lines import line_namer
+from planner.web.views.journeys import typed_coordinates
 from planner.web.presenters.itinerary import changes, end_points, plan_ics, plan_json
 from planner.web.state import settings, state
 
@@ -122,7 +124,8 @@ def itinerary_page():
     query = ""
     if (request.args.get("start") or request.args.get("start_latlon")) and not errors:
         try:
-            day_request, shuttle = request_from(ItineraryRequest.from_form(request.args), json_body=False)
+            typed = typed_coordinates(request.args, ("start", "end"))  # a full-width comma is no fault
+            day_request, shuttle = request_from(ItineraryRequest.from_form(typed), json_body=False)
         except (RequestInvalid, BadRequest) as exc:
             errors = form_errors(exc, lang)
         else:
@@ -139,6 +142,7 @@ def itinerary_page():
         est=Estimates(model, settings().data_dir, lang),
         network_url=url_for("api.network", lang=lang, date=day.isoformat()),
         tile_url=settings().tile_url, tile_attribution=settings().tile_attribution,
+        line_name=line_namer(settings().data_dir, state().journeys.shuttle),
         start_choice=request.args.get("start", "dongjiao-memory") if typed else start,
         start_latlon=start if typed else "",
         shuttle_changes=changes(plans) if plans else None,

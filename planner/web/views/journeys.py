@@ -15,6 +15,7 @@ from planner.web.presenters.charts import comparison_chart
 from planner.web.presenters.forms import form_errors, note_json
 from planner.messages import describe, gettext
 from planner.web.presenters.estimates import Estimates
+from planner.web.presenters.lines import line_namer
 from planner.web.i18n.core import current_lang
 from planner.web.api_models import CompareQuery, JourneyQuery, RequestInvalid, parse_query
 from planner.web.api_responses import ComparisonAnswer, JourneysAnswer
@@ -100,7 +101,7 @@ def form_args(args: MultiDict) -> MultiDict:
     they are kept as they are when ``time`` is absent. An end whose list says "the coordinates typed
     below" (an empty value) is the coordinates typed beside it.
     """
-    out = MultiDict(args)
+    out = typed_coordinates(args, ("from", "to"))
     for end in ("from", "to"):  # the list's "coordinates typed below": the coordinates are the end
         if not args.get(end) and args.get(f"{end}_latlon"):
             out[end] = args[f"{end}_latlon"]
@@ -109,6 +110,27 @@ def form_args(args: MultiDict) -> MultiDict:
     choice = args.get("time_is") if args.get("time_is") in TIME_CHOICES else "depart"
     out = MultiDict([(k, v) for k, v in out.items(multi=True) if k not in (*TIME_CHOICES, "time", "time_is")])
     out[choice] = args["time"]
+    return out
+
+
+#: what a phone's Chinese keyboard types for the comma between latitude and longitude
+_WIDE_COMMAS = str.maketrans({"，": ",", "、": ",", "．": ".", "。": "."})
+
+
+def typed_coordinates(args: MultiDict, ends: tuple[str, ...]) -> MultiDict:
+    """The form's arguments with each ``<end>_latlon`` as a program reads it: a Chinese keyboard's
+    full-width comma or stop made ASCII, spaces around them dropped (the box keeps what was typed).
+
+    Examples
+    --------
+    >>> typed_coordinates(MultiDict({"from_latlon": " 30.67 ， 104.12 "}), ("from",))["from_latlon"]
+    '30.67,104.12'
+    """
+    out = MultiDict(args)
+    for end in ends:
+        typed = args.get(f"{end}_latlon")
+        if typed:
+            out[f"{end}_latlon"] = ",".join(part.strip() for part in typed.translate(_WIDE_COMMAS).split(","))
     return out
 
 
@@ -142,7 +164,8 @@ def journeys_page():
                            time_is=time_is, time=time, errors=errors,
                            est=Estimates(state().model, settings().data_dir, lang),
                            network_url=url_for("api.network", lang=lang, date=(day or today()).isoformat()),
-                           tile_url=settings().tile_url, tile_attribution=settings().tile_attribution), status
+                           tile_url=settings().tile_url, tile_attribution=settings().tile_attribution,
+                           line_name=line_namer(settings().data_dir, state().journeys.shuttle)), status
 
 
 def _choices(planner) -> list[tuple[str, str, str]]:

@@ -27,7 +27,7 @@
   maps.endMarker(map, "start", start, el.dataset.startWord, maps.nameIn(lang, result.from));
   if (!result.already_there) { maps.endMarker(map, "end", end, el.dataset.endWord, maps.nameIn(lang, result.to)); }
   bounds.extend(start); bounds.extend(end);
-  if (bounds.getNorthEast().equals(bounds.getSouthWest())) { map.setView(start, 16); } else { map.fitBounds(bounds.pad(0.15)); }
+  if (bounds.getNorthEast().equals(bounds.getSouthWest())) { map.setView(start, 16); } else { maps.fit(map, bounds); }
   el.dataset.legs = String(legs.length);
   maps.backdrop(map, el).then(function () { el.dataset.ready = "1"; });
 })();

@@ -33,7 +33,8 @@
     var marker = L.circleMarker(latlng, { radius: 9, weight: 4, color: kind === "start" ? "#2b8a3e" : "#c92a2a",
                                           fillColor: "#fff", fillOpacity: 1, className: "end-marker end-" + kind });
     marker.bindTooltip(document.createTextNode(word + ": " + name),
-                       { permanent: true, direction: kind === "start" ? "left" : "right", className: "end-label end-label-" + kind });
+                       { permanent: true, direction: kind === "start" ? "top" : "bottom", offset: [0, kind === "start" ? -6 : 6],
+                         className: "end-label end-label-" + kind });
     return marker.addTo(map);
   }
 
@@ -44,5 +45,10 @@
     return thing.name_zh || thing.name || thing.name_en || "";
   }
 
-  window.plannerMaps = { backdrop: backdrop, endMarker: endMarker, nameIn: nameIn };
+  // room around the route for the start and end labels (they wrap at 11rem, centred on their marker)
+  function fit(map, bounds) {
+    map.fitBounds(bounds, { paddingTopLeft: [95, 60], paddingBottomRight: [95, 60], maxZoom: 16 });
+  }
+
+  window.plannerMaps = { backdrop: backdrop, endMarker: endMarker, nameIn: nameIn, fit: fit };
 })();

@@ -40,7 +40,7 @@
       if (!same) { maps.endMarker(map, "end", end, el.dataset.endWord, maps.nameIn(lang, plan.ends.end)); }
       bounds.extend(start); bounds.extend(end);
     }
-    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.1)); } else { map.setView([30.70, 104.12], 12); }
+    if (bounds.isValid()) { maps.fit(map, bounds); } else { map.setView([30.70, 104.12], 12); }
     el.dataset.drawn = String(plan.steps.length);
     maps.backdrop(map, el).then(function () { el.dataset.ready = "1"; });
   });

@@ -369,3 +369,15 @@ def test_every_day_type_running_another_service_says_why():
         assert entry.get("source") or entry.get("assumption"), kind
         if entry["service"] != kind:
             assert entry.get("assumption"), kind  # not published: an assumption, with its reasoning
+
+
+def test_pages_can_say_which_timetable_a_day_runs_and_why():
+    import datetime as dt
+
+    from planner.sources.datafiles import metro_timetable_on
+
+    festival = metro_timetable_on(dt.date(2024, 2, 12))
+    assert (festival["day_type"], festival["service"]) == ("spring_festival", "weekend")
+    assert festival["assumption"] == TRANSIT["day_types"]["spring_festival"]["assumption"]
+    workday = metro_timetable_on(dt.date(2024, 2, 18))  # a Sunday worked in exchange
+    assert (workday["day_type"], workday["service"]) == ("weekday", "weekday") and workday["source"]

@@ -7,7 +7,9 @@ person editing the files can fix them all in one pass. GCJ-02 positions
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -504,3 +506,31 @@ def load_fares(path: Path, shuttle: Shuttle | None) -> tuple[FareRules | None, l
         checker.add(doc, "fares", f"unreadable fare table: {exc}")
         return None, checker.problems
     return rules, []
+
+
+def metro_timetable_on(day: dt.date, data_dir: str | Path | None = None) -> dict[str, str]:
+    """Which metro timetable ``day`` runs and why, for pages that say so: its day type
+    (:func:`planner.domain.daytypes.metro_day_type`), the service transit.yaml's ``day_types`` gives
+    it, and that entry's ``source`` and ``assumption`` (empty when it has none).
+
+    Examples
+    --------
+    >>> found = metro_timetable_on(dt.date(2024, 2, 12))
+    >>> found["day_type"], found["service"], "Spring Festival" in found["assumption"]
+    ('spring_festival', 'weekend', True)
+    >>> metro_timetable_on(dt.date(2024, 2, 19))["service"]
+    'weekday'
+    """
+    from planner.domain.daytypes import metro_day_type
+    from planner.domain.paths import bundled_data_dir
+
+    path = Path(data_dir or bundled_data_dir()) / "transit.yaml"
+    entry = _day_types(str(path)).get(metro_day_type(day), {})
+    return {"day_type": metro_day_type(day), "service": str(entry.get("service", "")),
+            "source": str(entry.get("source", "")), "assumption": str(entry.get("assumption", ""))}
+
+
+@lru_cache(maxsize=4)
+def _day_types(path: str) -> dict[str, dict[str, Any]]:
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return dict(doc.get("day_types") or {})

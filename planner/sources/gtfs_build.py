@@ -19,6 +19,8 @@ first/last train is published at a station, the terminal window is shifted so th
 passes that station at the published time. Line 7 is a loop: its template runs once round from
 火车北站 back to it, and at the first departure time the loop's other trains, one headway apart
 round it, enter service where they stand (:func:`loop_starts`), as a loop without terminals does.
+``calendar_dates.txt`` makes each day run its day type's service (transit.yaml ``day_types``:
+holidays and the Spring Festival break, :func:`planner.domain.daytypes.metro_day_type`).
 
 gtfs-guru notices left (zero errors):
 - mixed_case_recommended_field, 5 warnings on stops.txt stop_name: 中医大·省医院, 双流机场1航站楼,

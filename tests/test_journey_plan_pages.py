@@ -78,6 +78,21 @@ def test_on_chinese_pages_the_marks_and_the_shuttles_reasons_are_chinese(client)
     assert "<summary><span aria-hidden=\"true\">≈</span> estimate" not in html
 
 
+@pytest.mark.parametrize("url", [JOURNEY, PLAN, f"/journeys?from=dongjiao-memory&to=panda-museum&date={DAY}&time=23:00"])
+def test_every_reason_on_a_chinese_page_is_chinese(client, url):
+    """The data's assumptions through the translation table (planner/messages/data_zh.py), the shuttle's own notes."""
+    texts = [t for _, ts in _marks(client.get(url + "&lang=zh").get_data(as_text=True)) for t in ts]
+    assert len(texts) >= 3
+    assert [t for t in texts if not HAN.search(t)] == []
+
+
+def test_a_reason_the_table_lacks_is_english_marked_as_english(model):
+    from planner.web.presenters.estimates import Estimates
+
+    said = Estimates(model, bundled_data_dir(), "zh")._say("a text nobody translated", None)
+    assert said == ['<span lang="en">a text nobody translated</span>']
+
+
 def test_a_day_plan_marks_each_way_the_way_back_the_fares_and_assumed_places(client, model):
     html = client.get(PLAN + "&lang=en").get_data(as_text=True)
     plan = _section(html, 'id="plan-without"', "</section>")
@@ -222,3 +237,12 @@ def test_a_cancelled_session_carries_its_status_in_the_pages_language_for_the_ma
         theatre = next(f for f in fc["features"] if f["properties"].get("id") == "dj-fanxing-theatre")
         comedy = [e for e in theatre["properties"]["events"] if e["id"] == "dj-standup-comedy-2024"]
         assert comedy and all(e["status"] == "cancelled" and e["status_text"] == word for e in comedy)
+
+
+def test_an_arrival_note_marks_the_assumed_hours_it_rests_on(client):
+    html = client.get(f"/journeys?from=dongjiao-memory&to=panda-museum&date={DAY}&time=21:00&lang=en").get_data(as_text=True)
+    notes = re.findall(r'<p class="arrival-note[^"]*" role="note">(.*?)</p>', html, re.S)
+    assert notes  # closed at arrival, or (after the last train) waiting for the morning opening
+    for note in notes:  # the winter rule's assumption decides 2024-02-12, then the museum's own
+        assert _marks(note) == [("estimate", ["another guide starts the winter hours in November; we follow OSM (Dec-Feb)",
+                                              "visit_min 40: indoor museum, a selective walk-through"])]

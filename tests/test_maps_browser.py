@@ -64,6 +64,8 @@ def _tap_an_estimate(page, lang: str) -> None:
     mark = page.locator("details.estimate").first
     mark.scroll_into_view_if_needed()
     assert not mark.locator(".estimate-reason").is_visible()
+    target = mark.locator("summary").bounding_box()
+    assert target["height"] >= 24 and target["width"] >= 24, target  # a thumb can hit it
     mark.locator("summary").tap()
     reason = mark.locator(".estimate-reason")
     assert reason.is_visible()

@@ -9,16 +9,21 @@ notes are bilingual in the data itself.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup
 
 from planner.domain.model import Model
 from planner.messages import gettext
 from planner.messages.catalogue import N_
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 #: modes whose clock times come from the modelled metro timetable (transit.yaml), not a published one
 TIMETABLED = ("metro", "tram", "rail")
@@ -104,11 +109,19 @@ class Estimates:
     """
 
     def __init__(self, model: Model, data_dir: Path | None, lang: str) -> None:
-        self.model, self.lang = model, lang
+        self.model, self.lang, self.data_dir = model, lang, data_dir
         self.transit = transit_assumptions(data_dir)
 
     def _say(self, *texts: str | None) -> list[str]:
-        return [t for t in (in_lang(text, self.lang) for text in texts) if t]
+        said: list[str] = []
+        for text in texts:
+            shown = in_lang(text, self.lang)
+            if shown and self.lang != "en" and shown == text and not _HAN.search(text):
+                # no Chinese in the table yet: the English, marked as English for readers and screen readers
+                shown = Markup('<span lang="en">%s</span>') % text
+            if shown:
+                said.append(shown)
+        return said
 
     def _shuttle(self, *fields: str) -> list[str]:
         notes = self.model.shuttle.notes_zh if self.lang == "zh" else self.model.shuttle.notes_en
@@ -162,6 +175,18 @@ class Estimates:
         for leg in legs:
             said += [text for text in self.leg(leg) if text not in said]
         return said
+
+    def hours(self, ref: str | None, day: dt.date | str) -> list[str]:
+        """Why a place's opening on ``day`` is an estimate (the rule deciding that day), with what else is
+        assumed about the place; an event's or site's own assumption."""
+        from planner.web.presenters.catalog import hours_reasons  # catalog uses in_lang from here
+
+        place = self.model.places.get(ref or "")
+        if place is None:
+            return self.place(ref)
+        day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        said = hours_reasons(self.data_dir, place, day, self.lang)
+        return said + [text for text in self.place(ref) if text not in said]
 
     def walking(self) -> list[str]:
         """Why walking and queueing times are estimated."""

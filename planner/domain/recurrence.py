@@ -167,8 +167,10 @@ def all_sessions(event: Event) -> tuple[list[Occurrence], bool]:
     """Every session of the event up to the maximum, in order of start, and whether it was capped.
 
     The library is asked window by window, each four times as long as the one before (from one
-    period of the rule: a second, a minute ... a year), so a rule of a session a second is stopped
-    after a quarter of an hour of sessions rather than expanded a day or a year at a time.
+    period of the rule: a second, a minute ... a year) and no longer than the sessions found so far
+    say the rest needs, so a rule of a session a second is stopped after a quarter of an hour of
+    sessions rather than expanded a day or a year at a time. A rule with a COUNT within the maximum
+    (or no rule) is asked for in one window: it cannot have more sessions than it lists.
     Cached by event: importing and storing an event expand it once.
     """
     if not is_series(event):
@@ -182,18 +184,42 @@ def remember_sessions(event: Event, expanded: tuple[list[Occurrence], bool]) -> 
     _EXPANDED.put(event, expanded)
 
 
+def _bounded(event: Event, limit: int) -> bool:
+    """Whether the series has at most ``limit`` sessions of its rule (COUNT at most the maximum, or no
+    rule): its extra dates and changed sessions are listed, so the library may expand all of it at once.
+
+    Examples
+    --------
+    >>> from planner.domain.model import Event
+    >>> start = dt.datetime(2025, 3, 3, 10, tzinfo=SHOWN_IN)
+    >>> [_bounded(Event(id="x", start=start, end=start, rrule=r), 1000)
+    ...  for r in ("FREQ=WEEKLY;COUNT=12", "FREQ=DAILY;COUNT=5000", "FREQ=WEEKLY", "FREQ=DAILY;UNTIL=20250401")]
+    [True, False, False, False]
+    """
+    if not event.rrule:
+        return True
+    rule = dict(part.split("=", 1) for part in event.rrule.upper().split(";") if "=" in part)
+    count = rule.get("COUNT", "")
+    return count.isdigit() and int(count) <= limit
+
+
 def _expand(event: Event) -> tuple[list[Occurrence], bool]:
     limit = max_sessions()
     query = _query(event)
     low = _earliest(event)
     horizon = low + dt.timedelta(days=366 * 200)
-    width = _first_width(event)
+    # a rule with few sessions in one window (the same sessions as window by window, fewer calls);
+    # any other window by window, so that an endless or very long rule is stopped at the maximum
+    first = horizon - low if _bounded(event, limit) else _first_width(event)
+    begin, width = low, first
     found: list[Occurrence] = []
     while low < horizon and len(found) <= limit:
         high = low + width
         window = _kept(event, [_occurrence(event, v) for v in _between(query, low, high)])
         found.extend(sorted((o for o in window if low <= o.start < high), key=lambda o: o.start))
         low, width = high, width * 4
+        if found and len(found) <= limit:  # no longer than the sessions so far say the rest needs
+            width = min(width, max(first, (low - begin) * ((limit + 1 - len(found)) / len(found) * 1.1)))
     return list(found[:limit]), len(found) > limit
 
 

@@ -12,9 +12,10 @@ is kept whole in ``event_versions``: the history, its diffs and restores.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -104,27 +105,37 @@ class Conflict(PlannerError):
                 for f in FIELDS if theirs.get(f) != self.attempted.get(f)]
 
 
-def last_end(event: Event) -> dt.datetime:
-    """The end of the event's last session (within the maximum per series), naive UTC."""
-    sessions, _capped = all_sessions(event)
+def last_end(event: Event, sessions: list[Occurrence] | None = None) -> dt.datetime:
+    """The end of the event's last session (within the maximum per series), naive UTC; ``sessions``:
+    its :func:`all_sessions`, when known."""
+    sessions = all_sessions(event)[0] if sessions is None else sessions
     return to_db_time(max((o.end for o in sessions), default=event.end))
 
 
-def session_rows(event: Event) -> list[dict]:
-    """The rows of ``event_sessions`` for the event: each session once per local date it touches."""
+_UTC = dt.timezone.utc
+_INSTANT = dt.timedelta(microseconds=1)
+_DAY = dt.timedelta(days=1)
+
+
+def session_rows(event: Event, sessions: list[Occurrence] | None = None) -> list[dict]:
+    """The rows of ``event_sessions`` for the event: each session once per local date it touches;
+    ``sessions``: its :func:`all_sessions`, when known."""
     rows: dict[tuple, dict] = {}
-    for occ in all_sessions(event)[0]:
-        start_utc, end_utc = to_db_time(occ.start), to_db_time(occ.end)
-        last = (occ.end - dt.timedelta(microseconds=1)).date() if occ.end > occ.start else occ.start.date()
-        day = occ.start.date()
+    event_id, event_status = event.id, event.status
+    for occ in all_sessions(event)[0] if sessions is None else sessions:
+        start, end = occ.start, occ.end
+        start_utc = start.astimezone(_UTC).replace(tzinfo=None)  # to_db_time, inline: a row per session
+        end_utc = end.astimezone(_UTC).replace(tzinfo=None)
+        day = start.date()
+        last = (end - _INSTANT).date() if end > start else day
         recurrence_id = occ.recurrence_id.isoformat() if occ.recurrence_id else None
-        key = recurrence_id or occ.start.isoformat()
+        key = recurrence_id or start.isoformat()
+        status = occ.status or event_status
         while day <= last:
             rows[(day, start_utc, key)] = {
-                "event_id": event.id, "day": day, "start_utc": start_utc, "session_key": key, "end_utc": end_utc,
-                "recurrence_id": recurrence_id,
-                "status": occ.status or event.status}
-            day += dt.timedelta(days=1)
+                "event_id": event_id, "day": day, "start_utc": start_utc, "session_key": key, "end_utc": end_utc,
+                "recurrence_id": recurrence_id, "status": status}
+            day += _DAY
     return list(rows.values())
 
 
@@ -161,18 +172,36 @@ def refresh_all_sessions(conn: Connection) -> tuple[int, int, int]:
     return len(stored), sum(1 for event in stored if is_series(event)), len(rows)
 
 
-def _row_values(event: Event, record: Mapping | None = None) -> dict:
-    """The ``events`` columns of an event; ``record``: its :func:`event_to_record`, when made already."""
+def _row_values(event: Event, record: Mapping | None = None, sessions: list[Occurrence] | None = None) -> dict:
+    """The ``events`` columns of an event; ``record``: its :func:`event_to_record`, ``sessions``: its
+    :func:`all_sessions`, when made already."""
     record = record if record is not None else event_to_record(event)
     return {
         "title_zh": event.title_zh, "title_en": event.title_en,
         "description_zh": event.description_zh, "description_en": event.description_en,
         "venue_id": event.venue_id, "start_utc": to_db_time(event.start), "end_utc": to_db_time(event.end),
-        "last_end": last_end(event), "rrule": event.rrule, "exdates": record["exdates"], "status": event.status,
+        "last_end": last_end(event, sessions), "rrule": event.rrule, "exdates": record["exdates"], "status": event.status,
         "price_cny": event.price_cny, "capacity": event.capacity, "tags": record["tags"],
         "source": event.source, "assumption": event.assumption, "tzid": record["tzid"],
         "rdates": record["rdates"], "all_day": event.all_day, "overrides": record["overrides"],
     }
+
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """What inserting an event writes that depends on the event alone: its record (the
+    ``event_versions`` one), its ``events`` columns and its ``event_sessions`` rows."""
+
+    record: dict
+    values: dict
+    sessions: list[dict]
+
+
+def prepared_rows(event: Event) -> PreparedRows:
+    """The :class:`PreparedRows` of a new event, its sessions listed once for its ``last_end`` and rows."""
+    sessions = all_sessions(event)[0]
+    record = event_to_record(event)
+    return PreparedRows(record, _row_values(event, record, sessions), session_rows(event, sessions))
 
 
 def _event_from_row(row) -> Event:
@@ -379,22 +408,20 @@ class EventStore:
             event = self.validate(record)
             return self._insert(conn, event, uid or default_uid(event.id), user, action, note)
 
-    def apply_batch(self, new: Iterable[tuple[Event, str | None]],
-                    updates: Iterable[tuple[str, Mapping, int, str]], user: str, *, action: str,
-                    note: str | None = None) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    def apply_batch(self, new: Iterable[tuple[Event, str | None]], updates: Iterable[tuple[str, Mapping, int, str]],
+                    user: str, *, action: str, note: str | None = None) -> tuple[list[str], list[str], list[tuple[str, str]]]:
         """Insert validated events (with their UIDs) and apply updates ``(id, record, expected version,
         label)`` in one transaction. Returns the ids created, the ids updated, and ``(label, reason)``
         for each one refused (an id or UID taken meanwhile, or a conflict): those write nothing."""
-        updated: list[str] = []
+        with self.batch_writer(user, action=action, note=note) as writer:
+            return writer.apply(new, updates)
+
+    @contextmanager
+    def batch_writer(self, user: str, *, action: str, note: str | None = None) -> Iterator[BatchWriter]:
+        """One write transaction for several :meth:`BatchWriter.apply` (all committed, or none when the
+        block raises), and reads in it: an import writes each part of a file as it is read."""
         with write_transaction(self.engine) as conn:
-            created, refused = self._insert_many(conn, list(new), user, action, note)
-            for event_id, record, expected, label in updates:
-                try:
-                    if self._update(conn, event_id, record, expected, user, action, note).version != expected:
-                        updated.append(event_id)
-                except (Conflict, DataError, NotFound) as exc:
-                    refused.append((label, str(exc)))
-        return created, updated, refused
+            yield BatchWriter(self, conn, user, action, note)
 
     def update(self, event_id: str, changes: Mapping, expected_version: int, user: str, *,
                action: str = "update", note: str | None = None) -> StoredEvent:
@@ -536,12 +563,12 @@ class EventStore:
                 continue
             taken_ids.add(event.id)
             taken_uids.add(uid)
-            record = event_to_record(event)
+            prepared = prepared_rows(event)
             rows.append({"id": event.id, "uid": uid, "version": 1, "created_at": now, "created_by": user,
-                         "updated_at": now, "updated_by": user, **_row_values(event, record)})
-            versions.append({"event_id": event.id, "version": 1, "action": action, "record": record,
+                         "updated_at": now, "updated_by": user, **prepared.values})
+            versions.append({"event_id": event.id, "version": 1, "action": action, "record": prepared.record,
                              "changed_at": now, "changed_by": user, "note": note})
-            sessions.extend(session_rows(event))
+            sessions.extend(prepared.sessions)
             created.append(event.id)
         for table, values in ((events, rows), (event_versions, versions), (event_sessions, sessions)):
             for chunk in _chunks(values, 2000):
@@ -592,6 +619,44 @@ class EventStore:
         conn.execute(sa.insert(event_versions).values(
             event_id=event.id, version=version, action=action, record=event_to_record(event),
             changed_at=at, changed_by=user, note=note))
+
+
+class BatchWriter:
+    """Batches of new events and updates written in one transaction (:meth:`EventStore.batch_writer`)."""
+
+    def __init__(self, store: EventStore, conn: Connection, user: str, action: str, note: str | None):
+        self.store, self.conn, self.user, self.action, self.note = store, conn, user, action, note
+
+    def find_many_by_uid(self, uids: Iterable[str]) -> dict[str, StoredEvent]:
+        """As :meth:`EventStore.find_many_by_uid`, read in this transaction."""
+        found: dict[str, StoredEvent] = {}
+        for chunk in _chunks(list(set(uids))):
+            for row in self.conn.execute(sa.select(events).where(events.c.uid.in_(chunk))):
+                found[row.uid] = self.store._stored(row)
+        return found
+
+    def uids_by_id(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """As :meth:`EventStore.uids_by_id`, read in this transaction."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(set(event_ids))):
+            found.update(self.conn.execute(
+                sa.select(events.c.id, events.c.uid).where(events.c.id.in_(chunk))).all())
+        return found
+
+    def apply(self, new: Iterable[tuple], updates: Iterable[tuple[str, Mapping, int, str]]
+              ) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+        """As :meth:`EventStore.apply_batch`, in this transaction."""
+        store, conn = self.store, self.conn
+        updated: list[str] = []
+        created, refused = store._insert_many(conn, list(new), self.user, self.action, self.note)
+        for event_id, record, expected, label in updates:
+            try:
+                if store._update(conn, event_id, record, expected, self.user, self.action,
+                                 self.note).version != expected:
+                    updated.append(event_id)
+            except (Conflict, DataError, NotFound) as exc:
+                refused.append((label, str(exc)))
+        return created, updated, refused
 
 
 def _within_hours(venue: Place, occ: Occurrence) -> bool:

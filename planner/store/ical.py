@@ -16,13 +16,15 @@ exception of its series plus, unless it was cancelled, an event of its own.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import os
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from planner.domain.model import EVENT_STATUSES, TZ, Event, Place
 from planner.store.events import UID_DOMAIN, EventStore, StoredEvent
@@ -360,6 +362,33 @@ _pool: Any = None
 _pool_lock = threading.Lock()
 
 
+_gc_lock = threading.Lock()
+_gc_pause = {"depth": 0, "was_enabled": False}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a large file is read or imported (nested and
+    concurrent uses share one pause; it is resumed as it was when the last ends).
+
+    Reading makes millions of small objects that live until the import ends (parsed components, sessions,
+    rows): each collection would walk them all again, about a sixth of a worker's time and most of
+    unpickling its result. Reference counting still frees everything else meanwhile.
+    """
+    with _gc_lock:
+        if _gc_pause["depth"] == 0:
+            _gc_pause["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_pause["depth"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pause["depth"] -= 1
+            if _gc_pause["depth"] == 0 and _gc_pause["was_enabled"]:
+                gc.enable()
+
+
 def set_import_workers(workers: int, parallel_from: int = 1000) -> None:
     """Set how large files are read (settings ``import_workers`` and ``import_parallel_from``)."""
     global _pool
@@ -398,7 +427,7 @@ def _shares(text: str) -> list[tuple[str, list[int]]] | None:
     groups: dict[str, list[int]] = {}
     for n, block in enumerate(items):
         groups.setdefault(_block_uid(block) or f"#{n}", []).append(n)
-    count = workers * 2
+    count = workers * 4  # small shares: the first is written sooner, the last leaves less to write after
     parts: list[list[int]] = [[] for _ in range(count)]
     for g, members in enumerate(groups.values()):  # in turn: a file's series often come together
         parts[g % count].extend(members)
@@ -424,26 +453,46 @@ def _read_in_workers(shares: list[tuple[str, list[int]]], places: Mapping[str, P
     """The shares read by the worker pool, merged; None when the pool cannot work (read it here)."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from planner.domain.recurrence import max_sessions, remember_sessions
+    with _gc_paused():  # while the results are unpickled and merged
+        try:
+            futures = _submit(shares, places, filename, default_venue)
+            results = [future.result() for future in futures]
+        except (BrokenProcessPool, OSError, RuntimeError) as exc:
+            _pool_failed(filename, exc)
+            return None
+        return _merged(results)
+
+
+def _submit(shares: list[tuple[str, list[int]]], places: Mapping[str, Place], filename: str,
+            default_venue: str | None) -> list:
+    """The shares given to the worker pool (started when first needed): a future per share."""
+    from planner.domain.recurrence import max_sessions
 
     global _pool
-    try:
-        with _pool_lock:
-            if _pool is None:
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
+    with _pool_lock:
+        if _pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-                # spawn, not fork: a web server's threads may hold locks a forked child would inherit
-                _pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"))
-            pool = _pool
-        futures = [pool.submit(_read_share, text, numbers, dict(places), filename, default_venue, max_sessions())
-                   for text, numbers in shares]
-        results = [future.result() for future in futures]
-    except (BrokenProcessPool, OSError, RuntimeError) as exc:
-        log.warning("reading %s in worker processes failed (%s): reading it in this one", filename, exc)
-        with _pool_lock:
-            _pool = None
-        return None
+            # spawn, not fork: a web server's threads may hold locks a forked child would inherit
+            _pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"))
+        pool = _pool
+    places = dict(places)
+    return [pool.submit(_read_share, text, numbers, places, filename, default_venue, max_sessions())
+            for text, numbers in shares]
+
+
+def _pool_failed(filename: str, exc: BaseException) -> None:
+    global _pool
+    log.warning("reading %s in worker processes failed (%s): reading it in this one", filename, exc)
+    with _pool_lock:
+        _pool = None
+
+
+def _merged(results: Iterable[tuple[ParsedCalendar, list]]) -> ParsedCalendar:
+    """The shares' results as one file's, in the order given; the series' sessions are kept here."""
+    from planner.domain.recurrence import remember_sessions
+
     merged = ParsedCalendar([], [], 0)
     for parsed, expanded in results:
         for candidate, sessions in zip(parsed.candidates, expanded):
@@ -462,8 +511,9 @@ def _read_share(text: str, numbers: list[int], places: Mapping[str, Place], file
 
     if max_sessions() != session_limit:
         set_max_sessions(session_limit)
-    parsed = _read_text(text, places, filename, default_venue, numbers)
-    return parsed, [all_sessions(c.event) if is_series(c.event) else None for c in parsed.candidates]
+    with _gc_paused():
+        parsed = _read_text(text, places, filename, default_venue, numbers)
+        return parsed, [all_sessions(c.event) if is_series(c.event) else None for c in parsed.candidates]
 
 
 def _components(text: str) -> tuple[list, list[Rejected]]:
@@ -954,10 +1004,12 @@ class ImportReport:
                 f"{len(plan.new) + len(plan.changed)} {verb} written")
 
 
-def plan_import(store: EventStore, parsed: ParsedCalendar) -> ImportPlan:
-    """Sort the candidates into new, changed and unchanged by UID (one read of the store)."""
-    stored = store.find_many_by_uid([c.uid for c in parsed.candidates])
-    taken = store.uids_by_id([c.event.id for c in parsed.candidates])
+def plan_import(store: EventStore, parsed: ParsedCalendar, *, reader: Any = None) -> ImportPlan:
+    """Sort the candidates into new, changed and unchanged by UID (one read of the store, or of
+    ``reader``: a :class:`planner.store.events.BatchWriter`, in its transaction)."""
+    reader = store if reader is None else reader
+    stored = reader.find_many_by_uid([c.uid for c in parsed.candidates])
+    taken = reader.uids_by_id([c.event.id for c in parsed.candidates])
     new, changed, unchanged, rejected = [], [], [], list(parsed.rejected)
     for candidate in parsed.candidates:
         existing = stored.get(candidate.uid)
@@ -979,17 +1031,22 @@ def plan_import(store: EventStore, parsed: ParsedCalendar) -> ImportPlan:
     return ImportPlan(new, changed, unchanged, rejected, parsed.items)
 
 
+def _updates(plan: ImportPlan, expected_versions: Mapping[str, int] | None) -> list[tuple[str, dict, int, str]]:
+    updates = []
+    for candidate, existing, _diff in plan.changed:
+        expected = (expected_versions or {}).get(existing.id, existing.version)
+        updates.append((existing.id, event_to_record(candidate.event), expected, candidate.label))
+    return updates
+
+
 def apply_import(store: EventStore, plan: ImportPlan, user: str, *, note: str,
                  expected_versions: Mapping[str, int] | None = None) -> ImportReport:
     """Write a plan. Changed events are updated from the version seen when planning (or
     ``expected_versions``, from a preview): one edited since then is reported, not overwritten."""
     report = ImportReport(plan)
-    updates = []
-    for candidate, existing, _diff in plan.changed:
-        expected = (expected_versions or {}).get(existing.id, existing.version)
-        updates.append((existing.id, event_to_record(candidate.event), expected, candidate.label))
     created, updated, conflicts = store.apply_batch(
-        [(c.event, c.uid) for c in plan.new], updates, user, action="import", note=note)
+        [(c.event, c.uid) for c in plan.new], _updates(plan, expected_versions), user,
+        action="import", note=note)
     report.created, report.updated = created, updated
     report.conflicts = [Rejected(label, (reason,)) for label, reason in conflicts]
     return report
@@ -997,9 +1054,105 @@ def apply_import(store: EventStore, plan: ImportPlan, user: str, *, note: str,
 
 def import_calendar(store: EventStore, data: bytes | str, *, filename: str, user: str, dry_run: bool = False,
                     default_venue: str | None = None) -> ImportReport:
-    """Read, plan and (unless ``dry_run``) write an iCalendar file; the report says what happened to each item."""
-    plan = plan_import(store, read_calendar(data, store.places, filename=filename, default_venue=default_venue))
+    """Read, plan and (unless ``dry_run``) write an iCalendar file; the report says what happened to each item.
+
+    A large file read by the worker processes is written share by share as each is read, in one
+    transaction, so that writing one share overlaps reading the others (:func:`_import_shares`).
+    """
+    note = f"imported from {filename}"
+    if not dry_run:
+        text = _unused_removed(_decode(data))
+        shares = _shares(text)
+        if shares:
+            report = _import_shares(store, shares, filename, user, note, default_venue)
+            if report is not None:
+                return report
+        parsed = _read_text(text, store.places, filename, default_venue)
+    else:
+        parsed = read_calendar(data, store.places, filename=filename, default_venue=default_venue)
+    plan = plan_import(store, parsed)
     if dry_run:
         return ImportReport(plan, dry_run=True)
-    return apply_import(store, plan, user, note=f"imported from {filename}")
+    return apply_import(store, plan, user, note=note)
+
+
+class _ReadWhole(Exception):
+    """The shares of a file are not independent (a UID or event id in two of them): plan it whole."""
+
+
+class _PoolFailed(Exception):
+    """The worker pool failed while a file was imported: nothing is written, the file is read here."""
+
+
+def _import_shares(store: EventStore, shares: list[tuple[str, list[int]]], filename: str, user: str,
+                   note: str, default_venue: str | None) -> ImportReport | None:
+    """Import a file read by the worker pool, each share planned and written as soon as it is read, all
+    in one transaction: the same report, events, versions and sessions as planning the merged file and
+    :func:`apply_import` (shares hold whole UIDs, so no share's plan depends on another's writes).
+
+    When two shares hold the same event id or candidate UID (a planner id given to two UIDs, a UID
+    like another's changed session), nothing is written and the merged file is planned and applied
+    as usual. Returns None when the pool cannot work (the caller reads the file in this process).
+    """
+    with _gc_paused():  # while the results are unpickled, planned and written
+        return _import_shares_paused(store, shares, filename, user, note, default_venue)
+
+
+def _import_shares_paused(store: EventStore, shares: list[tuple[str, list[int]]], filename: str, user: str,
+                          note: str, default_venue: str | None) -> ImportReport | None:
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+    from contextlib import ExitStack
+
+    try:
+        futures = _submit(shares, store.places, filename, default_venue)
+    except (BrokenProcessPool, OSError, RuntimeError) as exc:
+        _pool_failed(filename, exc)
+        return None
+    order = {future: n for n, future in enumerate(futures)}
+    done: list[Any] = [None] * len(futures)  # per share: (parsed, plan, created, updated, refused, refused_updates)
+    ids: set[str] = set()
+    uids: set[str] = set()
+    try:
+        with ExitStack() as stack:
+            writer = None
+            for future in as_completed(futures):
+                try:
+                    result = future.result()
+                except (BrokenProcessPool, OSError, RuntimeError) as exc:
+                    raise _PoolFailed from exc  # the transaction is rolled back: nothing written
+                parsed = _merged([result])
+                share_ids = {c.event.id for c in parsed.candidates}
+                share_uids = {c.uid for c in parsed.candidates}
+                if share_ids & ids or share_uids & uids:
+                    raise _ReadWhole
+                ids |= share_ids
+                uids |= share_uids
+                if writer is None:  # the write transaction begins with the first share read
+                    writer = stack.enter_context(store.batch_writer(user, action="import", note=note))
+                plan = plan_import(store, parsed, reader=writer)
+                created, _, refused = writer.apply([(c.event, c.uid) for c in plan.new], [])
+                _, updated, refused_updates = writer.apply([], _updates(plan, None))
+                done[order[future]] = (parsed, plan, created, updated, refused, refused_updates)
+    except _PoolFailed as failed:
+        _pool_failed(filename, failed.__cause__)
+        return None
+    except _ReadWhole:
+        try:
+            parsed = _merged([future.result() for future in futures])
+        except (BrokenProcessPool, OSError, RuntimeError) as exc:
+            _pool_failed(filename, exc)
+            return None
+        return apply_import(store, plan_import(store, parsed), user, note=note)
+    items = sum(part[0].items for part in done)
+    rejected = [r for part in done for r in part[0].rejected]
+    rejected += [r for part in done for r in part[1].rejected[len(part[0].rejected):]]  # the plans' own
+    plan = ImportPlan([c for part in done for c in part[1].new], [c for part in done for c in part[1].changed],
+                      [c for part in done for c in part[1].unchanged], rejected, items)
+    report = ImportReport(plan)
+    report.created = [i for part in done for i in part[2]]
+    report.updated = [i for part in done for i in part[3]]
+    report.conflicts = [Rejected(label, (reason,)) for part in done for label, reason in part[4]]
+    report.conflicts += [Rejected(label, (reason,)) for part in done for label, reason in part[5]]
+    return report
 

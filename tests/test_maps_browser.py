@@ -45,6 +45,8 @@ def _check_map(page, map_id: str, lang: str) -> None:
     assert any(label.startswith(start) for label in labels), labels
     assert any(end in label for label in labels), labels
     assert el.locator("path.end-marker").count() >= 1
+    zoom_in = el.locator("a.leaflet-control-zoom-in").get_attribute("title")
+    assert zoom_in == ("Zoom in" if lang == "en" else "放大")  # Leaflet's own words too
     for label in labels:
         name = label.split(":", 1)[1]
         if lang == "en":

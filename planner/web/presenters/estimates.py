@@ -103,9 +103,9 @@ class Estimates:
     >>> from planner.domain.paths import bundled_data_dir
     >>> e = Estimates(load_model(bundled_data_dir()), bundled_data_dir(), "en")
     >>> len(e.leg({"mode": "metro"})), e.leg({"mode": "walk"}) == [e.model.params.assumption]
-    (3, True)
+    (2, True)
     >>> len(e.legs([{"mode": "walk"}, {"mode": "metro"}, {"mode": "walk"}]))
-    4
+    3
     """
 
     def __init__(self, model: Model, data_dir: Path | None, lang: str) -> None:
@@ -132,7 +132,8 @@ class Estimates:
         """Why a leg's clock times are estimated: the timetable model, walking, the taxi or the shuttle."""
         mode = leg.get("mode")
         if mode in TIMETABLED:
-            return [gettext(MODELLED, self.lang), *self._say(self.transit.get("headways"), self.transit.get("running"))]
+            # the headways, not the running model's calibration notes (those are for planners: /sources)
+            return [gettext(MODELLED, self.lang), *self._say(self.transit.get("headways"))]
         if mode == "bus":
             return [gettext(MODELLED, self.lang),
                     *self._say(self.transit.get(leg.get("route_id", "")) or self.transit.get("headways"))]

@@ -9,7 +9,7 @@
   var lang = el.dataset.lang || document.documentElement.lang.slice(0, 2);
   var result = JSON.parse(data.textContent);
   var journey = result.journeys[0] || result.taxi;
-  var map = L.map(el);
+  var map = maps.create(el);
   window.plannerJourneyMap = map;
   var COLORS = { walk: "#495057", metro: "#1c7ed6", bus: "#2b8a3e", tram: "#ae3ec9",
                  rail: "#5c940d", shuttle: "#d9480f", taxi: "#f59f00", wait: "#495057" };

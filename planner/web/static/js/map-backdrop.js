@@ -50,5 +50,21 @@
     map.fitBounds(bounds, { paddingTopLeft: [95, 60], paddingBottomRight: [95, 60], maxZoom: 16 });
   }
 
-  window.plannerMaps = { backdrop: backdrop, endMarker: endMarker, nameIn: nameIn, fit: fit };
+  // a map with Leaflet's own words (zoom buttons, its credit) in the page's language: the element's
+  // data-zoom-in, data-zoom-out and data-leaflet-title, written by the template through the catalogue
+  function create(el) {
+    var map = L.map(el, { zoomControl: false });
+    L.control.zoom({ zoomInTitle: el.dataset.zoomIn || "Zoom in", zoomOutTitle: el.dataset.zoomOut || "Zoom out" }).addTo(map);
+    if (el.dataset.leafletTitle) {
+      var credit = document.createElement("a");
+      credit.href = "https://leafletjs.com";
+      credit.title = el.dataset.leafletTitle;
+      credit.setAttribute("lang", "en");  // a product's name
+      credit.textContent = "Leaflet";
+      map.attributionControl.setPrefix(credit.outerHTML);
+    }
+    return map;
+  }
+
+  window.plannerMaps = { backdrop: backdrop, endMarker: endMarker, nameIn: nameIn, fit: fit, create: create };
 })();

@@ -4,7 +4,17 @@
   "use strict";
   var el = document.getElementById("map");
   if (!el || !window.L) { return; }
-  var map = L.map(el, { preferCanvas: false }).setView([30.70, 104.12], 12);
+  var map = L.map(el, { preferCanvas: false, zoomControl: false }).setView([30.70, 104.12], 12);
+  // Leaflet's own words in the page's language when the template gives them (data-zoom-in ...)
+  L.control.zoom({ zoomInTitle: el.dataset.zoomIn || "Zoom in", zoomOutTitle: el.dataset.zoomOut || "Zoom out" }).addTo(map);
+  if (el.dataset.leafletTitle) {
+    var credit = document.createElement("a");
+    credit.href = "https://leafletjs.com";
+    credit.title = el.dataset.leafletTitle;
+    credit.setAttribute("lang", "en");
+    credit.textContent = "Leaflet";
+    map.attributionControl.setPrefix(credit.outerHTML);
+  }
   window.plannerMap = map;
   var tileUrl = el.dataset.tileUrl;
   if (tileUrl) {

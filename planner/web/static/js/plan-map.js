@@ -10,7 +10,7 @@
     var el = section.querySelector(".plan-map");
     var plan = JSON.parse(section.querySelector(".plan-data").textContent);
     var lang = el.dataset.lang || document.documentElement.lang.slice(0, 2);
-    var map = L.map(el);
+    var map = maps.create(el);
     var bounds = L.latLngBounds([]);
     var routes = plan.steps.map(function (s) { return s.route; }).concat([plan.home]);
     routes.forEach(function (route) {

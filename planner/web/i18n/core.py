@@ -13,6 +13,7 @@ from flask_babel import Babel
 from planner import messages
 from planner.domain.errors import PlannerError
 from planner.messages import DEFAULT_LANGUAGE, LANGUAGES
+from planner.messages.staff_notes import say_note
 from planner.web.links import query_of, url_with_query
 
 COOKIE = "lang"
@@ -43,6 +44,19 @@ def translate_tag(tag: str) -> str:
     return word("tag", tag)
 
 
+def _say_note(text: str | None) -> str | None:
+    """A stored staff note or warning (English) in the visitor's language, names of venues and events too."""
+    lang = current_lang()
+    if lang == "en" or not text:
+        return text
+    from planner.web.state import state  # the model of this app
+
+    model = state().model
+    names = {p.name_en: p.name(lang) for p in model.places.values()}
+    names |= {e.title_en: e.title(lang) for e in model.events.values() if e.title_en}
+    return say_note(text, lang, names)
+
+
 def init_i18n(app: Flask) -> None:
     """Choose the language per request and give the templates the catalogue."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(messages.TRANSLATIONS_DIR))
@@ -65,6 +79,8 @@ def init_i18n(app: Flask) -> None:
     app.add_template_filter(translate_tag, "tag")
     app.add_template_global(word, "word")
     app.add_template_global(describe, "describe")
+    # staff notes and calendar warnings are stored in English: said in the page's language
+    app.add_template_global(_say_note, "say_note")
 
     @app.context_processor
     def helpers() -> dict[str, object]:

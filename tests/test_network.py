@@ -22,14 +22,34 @@ def test_edges_carry_units(graph):
 
 
 def test_walk_edges_follow_the_stated_rule(graph, model):
+    """On the street: walk_speed_m_s and walk_circuity. Into a site: through a gate, waiting its check
+    (site_entry_s), then at the park's pace; between places of one site: the park's pace."""
     params = model.params
+
+    def inside(node):
+        place = model.places.get(node.removeprefix("place:")) if node.startswith("place:") else None
+        return place if place is not None and place.kind != "gate" else None
+
+    def site(node):
+        place = model.places.get(node.removeprefix("place:")) if node.startswith("place:") else None
+        return place.site_id if place is not None else None
+
+    entered = 0
     for u, v, data in graph.edges(data=True):
         if data["mode"] != "walk":
             continue
         a, b = graph.nodes[u], graph.nodes[v]
         straight = geo.distance_m((a["lat"], a["lon"]), (b["lat"], b["lon"]))
-        assert data["distance_m"] <= params.max_walk_m + 1
-        assert abs(data["travel_time_s"] - straight * params.walk_circuity / params.walk_speed_m_s) <= 1
+        assert data["distance_m"] <= params.max_walk_m * params.walk_circuity_park / params.walk_circuity + 1
+        if inside(u) is None and inside(v) is None:
+            assert abs(data["travel_time_s"] - straight * params.walk_circuity / params.walk_speed_m_s) <= 1
+            continue
+        assert site(u) == site(v), (u, v)  # never from the street straight to a place inside
+        park_s = straight * params.walk_circuity_park / params.walk_speed_park_m_s
+        entry_s = params.site_entry_s.get(site(v), 0) if inside(u) is None else 0  # u is then a gate
+        entered += entry_s > 0
+        assert abs(data["travel_time_s"] - park_s - entry_s) <= 1, (u, v)
+    assert entered > 0  # the Panda Base's gates check tickets on the way in
 
 
 def test_metro_connects_the_two_sites(graph):

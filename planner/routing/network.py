@@ -57,7 +57,9 @@ def build_graph(model: Model) -> nx.MultiDiGraph[str]:
     _add_rides(graph, model.feed, model.fares)
     _add_transfers(graph, model.feed, model.params)
     _add_shuttle(graph, model)
-    _add_walks(graph, model.params)
+    _add_walks(graph, model.params, {f"place:{p.id}": (p.site_id, p.kind == "gate") for p in model.places.values()
+                                     if p.site_id and any(g.site_id == p.site_id and g.kind == "gate"
+                                                          for g in model.places.values())})
     _add_taxis(graph, model)
     return graph
 
@@ -154,18 +156,36 @@ def _add_shuttle(graph: nx.MultiDiGraph[str], model: Model) -> None:
             )
 
 
-def _add_walks(graph: nx.MultiDiGraph[str], params: NetworkParams) -> None:
-    """Walking links between every pair of nodes within the longest walk."""
+def _add_walks(graph: nx.MultiDiGraph[str], params: NetworkParams,
+               fenced: dict[str, tuple[str, bool]] | None = None) -> None:
+    """Walking links between every pair of nodes within the longest walk.
+
+    ``fenced``: place node -> (its site, whether it is a gate), for sites with gates. A place inside
+    such a site is walked to only from its own site: from another place of it or from one of its gates,
+    at the park's pace (``park_walk_time_s``), and from a gate inwards after the gate's check
+    (``site_entry_s``); the street reaches it through a gate.
+    """
+    fenced = fenced or {}
     nodes = [(n, d["lat"], d["lon"]) for n, d in graph.nodes(data=True)]
     limit_straight_m = params.max_walk_m / params.walk_circuity
     for (u, lat_u, lon_u), (v, lat_v, lon_v) in geo.near_pairs(nodes, limit_straight_m):
         straight_m = geo.distance_m((lat_u, lon_u), (lat_v, lon_v))
         if straight_m > limit_straight_m:
             continue
-        walk = dict(mode="walk", distance_m=round(straight_m * params.walk_circuity),
-                    travel_time_s=params.walk_time_s(straight_m))
-        graph.add_edge(u, v, key="walk", **walk)
-        graph.add_edge(v, u, key="walk", **walk)
+        (site_u, gate_u), (site_v, gate_v) = fenced.get(u, (None, False)), fenced.get(v, (None, False))
+        inside_u, inside_v = site_u is not None and not gate_u, site_v is not None and not gate_v
+        if not inside_u and not inside_v:
+            walk = dict(mode="walk", distance_m=round(straight_m * params.walk_circuity),
+                        travel_time_s=params.walk_time_s(straight_m))
+            graph.add_edge(u, v, key="walk", **walk)
+            graph.add_edge(v, u, key="walk", **walk)
+            continue
+        if site_u != site_v:
+            continue  # into a site only through its gates
+        metres, seconds = round(straight_m * params.walk_circuity_park), params.park_walk_time_s(straight_m)
+        entry_s = params.site_entry_s.get(site_u or "", 0)
+        graph.add_edge(u, v, key="walk", mode="walk", distance_m=metres, travel_time_s=seconds + (entry_s if gate_u else 0))
+        graph.add_edge(v, u, key="walk", mode="walk", distance_m=metres, travel_time_s=seconds + (entry_s if gate_v else 0))
 
 
 def _add_taxis(graph: nx.MultiDiGraph[str], model: Model) -> None:

@@ -105,7 +105,8 @@ def test_no_page_is_wider_than_a_phone(logged_in, site, width, lang, tmp_path):
 
 def test_a_cancelled_session_is_marked_on_the_visitor_and_staff_pages(logged_in, site):
     """The sample's cancelled 15:00 session of the east-stage buskers: struck through with a visible
-    'Cancelled' / '已取消' mark on the home page, the place page and the staff week, in both languages."""
+    'Cancelled' / '已取消' mark on the home page, the place page, the staff week and the event's page
+    opened from that day, in both languages."""
     _, base = site
     event = pages.CANCELLED_EVENT
     for lang, word in (("en", "Cancelled"), ("zh", "已取消")):
@@ -119,3 +120,9 @@ def test_a_cancelled_session_is_marked_on_the_visitor_and_staff_pages(logged_in,
             others = page.locator(f'li[data-event]:not([data-event="{event}"])')
             assert word not in " ".join(others.all_inner_texts()), path  # scheduled sessions carry no mark
             page.close()
+        page = logged_in[None].new_page()  # the event's page, opened from that day: its sessions from it on
+        page.goto(base + pages.with_lang(f"/events/{event}?date={pages.DAY}", lang))
+        first = page.locator(".sessions-list li").first
+        assert f"{pages.DAY} 15:00" in first.inner_text() and word in first.inner_text(), lang
+        assert word not in page.locator(".sessions-list li").nth(1).inner_text()  # the next day's is on
+        page.close()

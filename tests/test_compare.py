@@ -110,6 +110,8 @@ def test_default_window_is_the_shuttles_service_hours(client, planner):
     assert answer["directions"][0]["minutes"][0]["depart"] == answer["window"][0]
     # one end asked: the other is the whole day's
     assert client.get("/api/compare?date=2024-02-12&start=20:00").get_json()["window"] == ["20:00", "23:00"]
+    assert client.get("/api/compare?date=2024-02-12&start=23:30").get_json()["window"] == ["23:30", "23:30"]
+    assert client.get("/api/compare?date=2024-02-12&end=05:00").get_json()["window"] == ["05:00", "05:00"]
     page = client.get("/compare?date=2024-02-12&lang=en").get_data(as_text=True)
     whole = re.search(r'<a class="window-whole_day" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     assert "start=06:00" in whole and "end=23:00" in whole
@@ -252,6 +254,6 @@ def test_cli_refuses_a_window_that_ends_before_it_starts(runner, as_json):
 
 
 def test_compare_bad_input_is_400_with_field(client):
-    assert client.get("/api/compare?date=2024-02-12&end=05:00").get_json()["error"]["field"] == "end"
+    assert client.get("/api/compare?date=2024-02-12&start=10:00&end=05:00").get_json()["error"]["field"] == "end"
     assert client.get("/api/compare?date=someday").get_json()["error"]["field"] == "date"
     assert client.get("/api/compare?date=2024-02-12&from=atlantis").get_json()["error"]["field"] == "from"

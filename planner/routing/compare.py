@@ -140,11 +140,16 @@ def window_of(start_s: int | None, end_s: int | None, shuttle: Shuttle | None, d
     True
     >>> window_of(None, None, None, dt.date(2024, 2, 12)) == WHOLE_DAY_S
     True
+    >>> [format_clock(t) for t in window_of(None, 5 * 3600, None, dt.date(2024, 2, 12))]
+    ['05:00', '05:00']
     """
     if start_s is None and end_s is None:
         return service_window(shuttle, day) or WHOLE_DAY_S
-    start = WHOLE_DAY_S[0] if start_s is None else start_s
-    end = WHOLE_DAY_S[1] if end_s is None else end_s
+    # one end asked: the other is the whole day's, stretched to hold at least the minute asked
+    if start_s is None:
+        assert end_s is not None
+        start_s = min(WHOLE_DAY_S[0], end_s)
+    start, end = start_s, max(WHOLE_DAY_S[1], start_s) if end_s is None else end_s
     if end < start:  # a window without a minute: nothing to compare
         raise BadRequest("end", "must_be_after_start")
     return start, end

@@ -180,11 +180,16 @@ def test_ics_export(client):
     assert all(s.utcoffset() == dt.timedelta(hours=8) for s in starts), starts
 
 
-def test_the_same_request_gives_the_same_plan(day_planner, example):
-    """A plan's link reproduces it: the search is bounded by width, not by the clock."""
-    again = day_planner.plan(DayRequest(DAY, CHUNXI_ROAD, 8 * 3600, 22 * 3600, interests=("pandas",),
-                                        must=("hello-su-dongpo-2024", "dj-standup-comedy-2024")))
-    assert [(s.item.id, s.start_s) for s in again.steps] == [(s.item.id, s.start_s) for s in example.steps]
+def test_the_same_request_gives_the_same_plan(day_planner):
+    """A plan's link reproduces it: the search is bounded by width, not by the clock. (The clock's safety
+    net, 5 s, is lifted here: on a machine loaded many times over it cut a search short and the two
+    plans differed, which is the safety net working, not the search being irreproducible.)"""
+    def plan():
+        return day_planner.plan(DayRequest(DAY, CHUNXI_ROAD, 8 * 3600, 22 * 3600, interests=("pandas",),
+                                           must=("hello-su-dongpo-2024", "dj-standup-comedy-2024"),
+                                           time_limit_s=600.0))
+    first, again = plan(), plan()
+    assert [(s.item.id, s.start_s) for s in again.steps] == [(s.item.id, s.start_s) for s in first.steps]
 
 
 def test_a_must_see_event_without_a_session_that_day_is_explained_not_refused(client):

@@ -126,3 +126,30 @@ def test_a_cancelled_session_is_marked_on_the_visitor_and_staff_pages(logged_in,
         assert f"{pages.DAY} 15:00" in first.inner_text() and word in first.inner_text(), lang
         assert word not in page.locator(".sessions-list li").nth(1).inner_text()  # the next day's is on
         page.close()
+
+
+#: Pages whose every word is the app's own (messages, names with both languages in the data, staff
+#: data marked as such): none may show a string in the other language's script. Pages that show the
+#: data files' free texts (assumptions naming places only in Chinese) are measured by benchmarks/pages.py.
+OWN_WORDS = [(who, path) for who, path in pages.PAGES
+             if path.startswith(("/staff", "/admin", "/login", "/events/", "/shuttle", "/places/panda-kindergarten",
+                                 "/scenarios/new", "/scenarios/dj-panda-shuttle/"))
+             or path in ("/journeys", "/itinerary", "/scenarios")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pages_of_the_apps_own_words_are_all_in_the_pages_language(logged_in, site, lang):
+    _, base = site
+    found = {}
+    for who, path in OWN_WORDS:
+        page = logged_in[who].new_page()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(base + pages.with_lang(path, lang))
+        strings = [tuple(s) for s in page.evaluate(pages.STRINGS_JS, lang)]
+        assert len(strings) > 10, path  # the page was read
+        left = pages.untranslated(strings, lang)
+        if left:
+            found[path] = left
+        page.close()
+    assert len(OWN_WORDS) >= 18
+    assert not found, found

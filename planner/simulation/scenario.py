@@ -65,16 +65,9 @@ class ScenarioStop:
         return (self.lat, self.lon)
 
 
-@dataclass(frozen=True)
-class HeadwayPeriod:
-    """Departures at ``first_s``, ``first_s + headway_s``, ... while at most ``last_s``."""
-
-    first_s: int
-    last_s: int
-    headway_s: int
-
-    def departures_s(self) -> list[int]:
-        return list(range(self.first_s, self.last_s + 1, self.headway_s))
+#: Departures at ``first_s``, ``first_s + headway_s``, ... while at most ``last_s``: the routing
+#: layer's period of the shuttle, so a scenario's timetable is the shuttle's without a conversion.
+HeadwayPeriod = ShuttlePeriod
 
 
 @dataclass(frozen=True)
@@ -213,7 +206,7 @@ class Scenario:
         def periods(service: DirectionService) -> tuple[ShuttlePeriod, ...]:
             if service.departures_s:
                 return tuple(ShuttlePeriod(d, d, 3600) for d in service.all_departures_s())
-            return tuple(ShuttlePeriod(p.first_s, p.last_s, p.headway_s) for p in service.periods)
+            return service.periods  # HeadwayPeriod is ShuttlePeriod
 
         by_type = {day: {direction: periods(self.service.get(day, {}).get(direction, DirectionService()))
                          for direction in DIRECTIONS} for day in DAY_TYPES}

@@ -125,19 +125,3 @@ def browser_for():
     return Browser
 
 
-@pytest.fixture
-def serve():
-    """serve(app) -> base URL of the app on a free local port, stopped after the test."""
-    from werkzeug.serving import make_server
-
-    servers = []
-
-    def start(app) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield start
-    for server in servers:
-        server.shutdown()

@@ -35,25 +35,6 @@ def planner_app(tmp_path):
     services.close()
 
 
-@pytest.fixture
-def serve_app():
-    import threading
-
-    from werkzeug.serving import make_server
-
-    servers = []
-
-    def start(app) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-
-
 def shot(page, tmp_path: Path, name: str) -> None:
     folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -64,8 +45,8 @@ def no_wider_than_the_screen(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
-def test_a_planner_builds_simulates_sweeps_and_exports_a_scenario(browser, planner_app, serve_app, tmp_path):
-    base = serve_app(planner_app)
+def test_a_planner_builds_simulates_sweeps_and_exports_a_scenario(browser, planner_app, serve, tmp_path):
+    base = serve(planner_app)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.goto(f"{base}/login?next=/scenarios%3Flang%3Den")
@@ -165,8 +146,8 @@ def test_a_planner_builds_simulates_sweeps_and_exports_a_scenario(browser, plann
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_shuttle_pages_fit_a_phone(browser, planner_app, serve_app, tmp_path, lang):
-    base = serve_app(planner_app)
+def test_the_shuttle_pages_fit_a_phone(browser, planner_app, serve, tmp_path, lang):
+    base = serve(planner_app)
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     for name, path in (("shuttle", f"/shuttle?date={HOLIDAY}"), ("list", "/scenarios"),

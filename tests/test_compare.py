@@ -171,7 +171,7 @@ def test_headline_reproduced_from_the_csv(client, window):
                                              ("panda-south-gate", "dongjiao-memory")), start=1):
         rows = [r for r in csv_rows if r["from"] == origin and r["to"] == dest]
         f = _headline_figures_from_csv(rows)
-        headline = re.search(rf'<p class="headline" id="headline-{index}">(.*?)</p>', text).group(1)
+        headline = re.search(rf'<div class="headline" id="headline-{index}">(.*?)</div>', text).group(1)
         assert (f"The shuttle is faster at {f['minutes_faster']} of the {f['minutes_compared']} minutes with a "
                 f"journey ({f['share']}%).") in headline
         assert (f"Over the same {f['minutes_compared']} minutes it saves {f['mean_min']} min on average, "
@@ -222,6 +222,17 @@ def test_minute_table_rows_match_the_json(client, query):
             assert row == expected
         # the old template repeated one minute's values: the rows must differ somewhere
         assert len({tuple(r[1:]) for r in rows}) > 1
+
+
+def test_every_series_is_marked_as_an_estimate(client):
+    """Transit (modelled timetable), the shuttle (a proposal) and the taxi (assumed speeds and tariff)."""
+    for lang, word in (("en", "estimate"), ("zh", "估算")):
+        page = client.get(f"/compare?date=2024-02-12&lang={lang}").get_data(as_text=True)
+        for name in ("transit", "shuttle", "taxi"):
+            row = page[page.index(f'<tr class="summary-{name}">'):]
+            assert '<details class="estimate">' in row[:row.index("</td>")] and word in row[:row.index("</td>")]
+        headline = page[page.index('id="headline-1"'):]
+        assert '<details class="estimate">' in headline[:headline.index("</div>")]
 
 
 def test_page_shows_the_same_figures(client, comparison):

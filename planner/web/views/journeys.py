@@ -224,4 +224,5 @@ def compare_page():
         csv_url=url_with_query("journeys.api_compare", {"format": "csv", **query}),
         json_url=url_with_query("journeys.api_compare", query),
         places=_choices(state().journeys), args=request.args, windows=windows, service_window=service,
+        est=Estimates(state().model, settings().data_dir, current_lang()),  # why each series is an estimate
     )

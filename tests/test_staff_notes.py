@@ -22,6 +22,15 @@ NOTES = [
     "outside the opening hours of East Stage on 2024-02-12: 23:00-23:30, the venue is open 10:00-22:00",
     "outside the opening hours of Lang Art Museum on 2024-02-19: 10:00-18:00, the venue is closed (and 2 more sessions)",
     "overlaps 'Guochao buskers' (guochao-buskers-east-stage-2024) at the same venue on 2024-02-12 15:00-21:00 (and 1 more)",
+    "UID abc@x appears twice in the file (first: VEVENT 1 ('Jazz'))",
+    "a changed session of UID abc@x, which was rejected",
+    "no END:VEVENT: the item is cut short",
+    "no END:VCALENDAR: the file is cut short",
+    "not valid iCalendar: Content line could not be parsed",
+    "not an iCalendar file: 2 VEVENT(s) begin, 0 read",
+    "could not be read: bad date",
+    "RRULE FREQ=DAILY: more than 1000 sessions (the maximum per series, setting PLANNER_MAX_SESSIONS_PER_SERIES); "
+    "only the first 1000 are kept, the last on 2026-11-30 20:00",
 ]
 LATIN_WORD = re.compile(r"\b[a-z]{3,}\b")
 
@@ -32,7 +41,9 @@ def test_every_stored_note_reads_in_chinese_with_its_values(note):
     values = re.findall(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}", note)
     assert all(v in said for v in values), said  # dates and times kept as written
     words = set(LATIN_WORD.findall(said)) - set(LATIN_WORD.findall(" ".join(re.findall(r"'[^']*'|\S+\.\S+|\S+-\S+", note))))
-    assert not words - {"ada", "jazz", "East", "Stage", "Lang", "Art", "Museum"}, said  # no English word left
+    # no English word left but the values the note quotes (a parser's own reason stays as it said it)
+    quoted = set(LATIN_WORD.findall(note.split(": ", 1)[1])) if note.startswith(("not valid", "not an", "could")) else set()
+    assert not words - quoted - {"ada", "jazz", "abc", "max", "sessions", "per", "series"}, said
     assert say_note(note, "en") == note
 
 

@@ -35,6 +35,19 @@ SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern + r"
     (r"overlaps (?P<title>'.*'|\".*\") \((?P<id>[^)]+)\) at the same venue on (?P<date>\S+) (?P<times>\S+)"
      r"(?: \(and (?P<more>\d+) more\))?",
      N_("overlaps %(title)s (%(id)s) at the same venue on %(date)s %(times)s")),
+    # an .ics import's rejections and notes (planner/store/ical.py)
+    (r"UID (?P<uid>\S+) appears twice in the file \(first: (?P<first>.+)\)",
+     N_("UID %(uid)s appears twice in the file (first: %(first)s)")),
+    (r"a changed session of UID (?P<uid>\S+), which was rejected", N_("a changed session of UID %(uid)s, which was rejected")),
+    (r"no END:(?P<kind>\w+): the item is cut short", N_("no END:%(kind)s: the item is cut short")),
+    (r"no END:(?P<kind>\w+): the file is cut short", N_("no END:%(kind)s: the file is cut short")),
+    (r"not valid iCalendar: (?P<why>.+)", N_("not valid iCalendar: %(why)s")),
+    (r"not an iCalendar file: (?P<why>.+)", N_("not an iCalendar file: %(why)s")),
+    (r"could not be read: (?P<why>.+)", N_("could not be read: %(why)s")),
+    (r"RRULE (?P<rule>\S+): more than (?P<n>\d+) sessions \(the maximum per series, setting "
+     r"PLANNER_MAX_SESSIONS_PER_SERIES\); only the first \d+ are kept, the last on (?P<last>.+)",
+     N_("RRULE %(rule)s: more than %(n)s sessions (the maximum per series, setting "
+        "PLANNER_MAX_SESSIONS_PER_SERIES); only the first %(n)s are kept, the last on %(last)s")),
 ))
 
 MORE = N_("(and %(n)s more)")

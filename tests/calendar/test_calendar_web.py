@@ -212,7 +212,7 @@ def test_import_with_preview_report_and_deduplication(staff, model):
     assert "apply-import" not in again and calendar.count() == count + 3
     garbage = staff.post("/staff/import", {"file": (open(__file__, "rb"), "notes.ics")},
                          token_from="/staff/import", content_type="multipart/form-data")
-    assert garbage.status_code == 200 and "not an iCalendar file" in garbage.get_data(as_text=True)
+    assert garbage.status_code == 200 and "不是 iCalendar 文件" in garbage.get_data(as_text=True)  # zh, the default
 
 
 def test_feeds_are_cached_until_the_calendar_changes(staff):

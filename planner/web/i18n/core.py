@@ -57,6 +57,17 @@ def _say_note(text: str | None) -> str | None:
     return say_note(text, lang, names)
 
 
+def _say_problem(text: str) -> str:
+    """An import's rejection (English): a known staff shape, else a record check's ``field: message``."""
+    said = _say_note(text)
+    if said != text or current_lang() == "en":
+        return said or text
+    from planner.web.presenters.problem_words import problem_words
+
+    field, sep, message = text.partition(": ")
+    return f"{field}{sep}{problem_words(message, current_lang())}" if sep else problem_words(text, current_lang())
+
+
 def init_i18n(app: Flask) -> None:
     """Choose the language per request and give the templates the catalogue."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(messages.TRANSLATIONS_DIR))
@@ -81,6 +92,7 @@ def init_i18n(app: Flask) -> None:
     app.add_template_global(describe, "describe")
     # staff notes and calendar warnings are stored in English: said in the page's language
     app.add_template_global(_say_note, "say_note")
+    app.add_template_filter(_say_problem, "say_problem")
 
     @app.context_processor
     def helpers() -> dict[str, object]:

@@ -29,6 +29,13 @@ NOTES = [
     "not valid iCalendar: Content line could not be parsed",
     "not an iCalendar file: 2 VEVENT(s) begin, 0 read",
     "could not be read: bad date",
+    "LOCATION 'Office' names no place of the planner (choose a venue for such events)",
+    "no LOCATION names no place of the planner (choose a venue for such events)",
+    "more than one recurrence rule in one event is not supported",
+    "missing, the event has no start (RFC 5545 3.6.1: DTSTART is REQUIRED)",
+    "unknown time zone 'Mars/Base' (no VTIMEZONE for it in the file)",
+    "not a date or date-time: '2024-13-40'",
+    "P1X is not a duration (RFC 5545 3.3.6: dur-value, e.g. PT1H30M or P1D)",
     "RRULE FREQ=DAILY: more than 1000 sessions (the maximum per series, setting PLANNER_MAX_SESSIONS_PER_SERIES); "
     "only the first 1000 are kept, the last on 2026-11-30 20:00",
 ]

@@ -44,6 +44,20 @@ SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern + r"
     (r"not valid iCalendar: (?P<why>.+)", N_("not valid iCalendar: %(why)s")),
     (r"not an iCalendar file: (?P<why>.+)", N_("not an iCalendar file: %(why)s")),
     (r"could not be read: (?P<why>.+)", N_("could not be read: %(why)s")),
+    # the part after "FIELD: " of a file's event the import rejects
+    (r"LOCATION (?P<loc>'.*'|\".*\") names no place of the planner \(choose a venue for such events\)",
+     N_("LOCATION %(loc)s names no place of the planner (choose a venue for such events)")),
+    (r"no LOCATION names no place of the planner \(choose a venue for such events\)",
+     N_("no LOCATION, and no place of the planner (choose a venue for such events)")),
+    (r"more than one recurrence rule in one event is not supported",
+     N_("more than one recurrence rule in one event is not supported")),
+    (r"missing, the event has no start \(RFC 5545 3\.6\.1: DTSTART is REQUIRED\)",
+     N_("missing, the event has no start (RFC 5545 3.6.1: DTSTART is REQUIRED)")),
+    (r"unknown time zone (?P<tz>'.*') \(no VTIMEZONE for it in the file\)",
+     N_("unknown time zone %(tz)s (no VTIMEZONE for it in the file)")),
+    (r"not a date or date-time: (?P<value>.+)", N_("not a date or date-time: %(value)s")),
+    (r"(?P<value>.+) is not a duration \(RFC 5545 3\.3\.6: dur-value, e\.g\. PT1H30M or P1D\)",
+     N_("%(value)s is not a duration (RFC 5545 3.3.6: dur-value, e.g. PT1H30M or P1D)")),
     (r"RRULE (?P<rule>\S+): more than (?P<n>\d+) sessions \(the maximum per series, setting "
      r"PLANNER_MAX_SESSIONS_PER_SERIES\); only the first \d+ are kept, the last on (?P<last>.+)",
      N_("RRULE %(rule)s: more than %(n)s sessions (the maximum per series, setting "

@@ -65,7 +65,10 @@ def _say_problem(text: str) -> str:
     from planner.web.presenters.problem_words import problem_words
 
     field, sep, message = text.partition(": ")
-    return f"{field}{sep}{problem_words(message, current_lang())}" if sep else problem_words(text, current_lang())
+    if not sep:
+        return problem_words(text, current_lang())
+    said = _say_note(message)  # an import's own shape, else a record check's
+    return f"{field}{sep}{said if said != message else problem_words(message, current_lang())}"
 
 
 def init_i18n(app: Flask) -> None:

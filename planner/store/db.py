@@ -90,6 +90,20 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+def row_by_key(conn: Connection, table: sa.Table, key: str, *, for_update: bool = False) -> sa.Row | None:
+    """The row of ``table`` whose primary key ``id`` is ``key``; ``for_update`` locks it on PostgreSQL
+    (SQLite's one writer needs no lock) until the transaction ends."""
+    query = sa.select(table).where(table.c.id == key)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def version_record(conn: Connection, versions: sa.Table, owner: sa.Column, key: str, version: int) -> dict | None:
+    """The record a history table (``versions``, keyed by ``owner`` and ``version``) keeps for one version."""
+    return conn.execute(sa.select(versions.c.record).where(owner == key, versions.c.version == version)).scalar()
+
+
 def utcnow() -> dt.datetime:
     """Now, as the naive UTC time the database columns hold."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

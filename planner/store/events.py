@@ -24,7 +24,8 @@ from planner.domain.caches import SharedCache
 from planner.domain.errors import DataError, NotFound, PlannerError, Problem
 from planner.domain.model import TZ, Event, Occurrence, Place, SessionOverride, format_clock
 from planner.domain.recurrence import all_sessions
-from planner.store.db import from_db_time, is_postgres, read_connection, to_db_time, utcnow, write_transaction
+from planner.store.db import (from_db_time, read_connection, row_by_key, to_db_time, utcnow,
+                               version_record, write_transaction)
 from planner.store.records import FIELDS, event_to_record, record_diff, slug, validate_record, zone_name
 from planner.store.schema import event_sessions, event_versions, events
 
@@ -515,17 +516,13 @@ class EventStore:
         return self._events.get_or_build((row.id, row.version, row.updated_at), lambda: _event_from_row(row))
 
     def _get(self, conn: Connection, event_id: str, for_update: bool = False) -> StoredEvent:
-        query = sa.select(events).where(events.c.id == event_id)
-        if for_update and is_postgres(self.engine):
-            query = query.with_for_update()
-        row = conn.execute(query).first()
+        row = row_by_key(conn, events, event_id, for_update=for_update)
         if row is None:
             raise NotFound("no_event", id=event_id)
         return self._stored(row)
 
     def _version_record(self, conn: Connection, event_id: str, version: int) -> dict | None:
-        return conn.execute(sa.select(event_versions.c.record).where(
-            event_versions.c.event_id == event_id, event_versions.c.version == version)).scalar()
+        return version_record(conn, event_versions, event_versions.c.event_id, event_id, version)
 
     def _free_id(self, conn: Connection, record: Mapping, base: str | None = None) -> str:
         if base is None:

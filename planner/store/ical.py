@@ -482,7 +482,7 @@ def _submit(shares: list[tuple[str, list[int]]], places: Mapping[str, Place], fi
             for text, numbers in shares]
 
 
-def _pool_failed(filename: str, exc: BaseException) -> None:
+def _pool_failed(filename: str, exc: BaseException | None) -> None:
     global _pool
     log.warning("reading %s in worker processes failed (%s): reading it in this one", filename, exc)
     with _pool_lock:

@@ -25,7 +25,7 @@ from planner.domain.caches import SharedCache
 from planner.domain.errors import DataError, NotFound, PlannerError, Problem
 from planner.domain.model import TZ
 from planner.simulation.scenario import PROPOSAL_ID, Scenario, scenario_from_record, scenario_to_record
-from planner.store.db import from_db_time, is_postgres, read_connection, utcnow, write_transaction
+from planner.store.db import from_db_time, read_connection, row_by_key, utcnow, version_record, write_transaction
 from planner.store.events import Conflict
 from planner.store.schema import scenario_versions, scenarios, selected_scenario
 
@@ -285,17 +285,13 @@ class ScenarioStore:
                               from_db_time(row.updated_at, TZ), row.updated_by, bool(row.deleted))
 
     def _get(self, conn: Connection, scenario_id: str, for_update: bool = False) -> StoredScenario:
-        query = sa.select(scenarios).where(scenarios.c.id == scenario_id)
-        if for_update and is_postgres(self.engine):
-            query = query.with_for_update()
-        row = conn.execute(query).first()
+        row = row_by_key(conn, scenarios, scenario_id, for_update=for_update)
         if row is None:
             raise NotFound("no_scenario", id=scenario_id)
         return self._stored(row)
 
     def _version_record(self, conn: Connection, scenario_id: str, version: int) -> dict | None:
-        return conn.execute(sa.select(scenario_versions.c.record).where(
-            scenario_versions.c.scenario_id == scenario_id, scenario_versions.c.version == version)).scalar()
+        return version_record(conn, scenario_versions, scenario_versions.c.scenario_id, scenario_id, version)
 
     def _check_version(self, conn: Connection, current: StoredScenario, wanted: dict, expected_version: int) -> None:
         if current.version != expected_version:

@@ -87,7 +87,7 @@ def transit_assumptions(data_dir: Path | None) -> dict[str, str]:
     found = {"headways": (doc.get("headways_s") or {}).get("assumption"),
              "running": (doc.get("running") or {}).get("assumption"),
              "first_last": (doc.get("terminal_departures") or {}).get("assumption")}
-    found |= {f.get("id"): f.get("assumption") for f in doc.get("feeders") or [] if isinstance(f, dict)}
+    found |= {str(f.get("id")): f.get("assumption") for f in doc.get("feeders") or [] if isinstance(f, dict)}
     network = Path(data_dir) / "network.yaml"  # the taxi's assumption, when the model does not keep it
     if network.is_file():
         found["taxi"] = ((_transit_doc(str(network), network.stat().st_mtime).get("taxi") or {}).get("assumption"))
@@ -125,7 +125,7 @@ class Estimates:
 
     def _shuttle(self, *fields: str) -> list[str]:
         notes = self.model.shuttle.notes_zh if self.lang == "zh" else self.model.shuttle.notes_en
-        said = [notes.get(f) for f in fields if notes.get(f)]
+        said = [notes[f] for f in fields if notes.get(f)]
         return said or self._say(self.model.shuttle.assumption)
 
     def leg(self, leg: Mapping[str, Any]) -> list[str]:

@@ -124,8 +124,8 @@ def itinerary_page():
     query = ""
     if (request.args.get("start") or request.args.get("start_latlon")) and not errors:
         try:
-            typed = typed_coordinates(request.args, ("start", "end"))  # a full-width comma is no fault
-            day_request, shuttle = request_from(ItineraryRequest.from_form(typed), json_body=False)
+            args = typed_coordinates(request.args, ("start", "end"))  # a full-width comma is no fault
+            day_request, shuttle = request_from(ItineraryRequest.from_form(args), json_body=False)
         except (RequestInvalid, BadRequest) as exc:
             errors = form_errors(exc, lang)
         else:

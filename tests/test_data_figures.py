@@ -498,7 +498,7 @@ def test_dongjiao_outline_figures():
     assert lat0 < marker[0] < lat1 and lon0 < marker[1] < lon1
     (corner,) = quoted("places", r"its south-east corner is ~(\d+) m from 东郊记忆 station")
     assert abs(distance_m((lat0, lon1), station) - num(corner)) < 25
-    (gate_m,) = quoted("places", r"south edge of the assumed outline, on 成华大道 about (\d+) m from 东郊记忆 station")
+    (gate_m,) = quoted("places", r"south edge of the assumed outline, on Chenghua Avenue about (\d+) m from Dongjiao Memory station")
     gate = place("dj-south-gate")
     assert abs(distance_m((gate["lat"], gate["lon"]), station) - num(gate_m)) < 30
     assert round(station[0], 5) == 30.67097 and round(station[1], 5) == 104.12652  # the comment's station position

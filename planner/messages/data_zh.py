@@ -105,7 +105,7 @@ ZH: dict[str, str] = {
         "OSM 路径 686460747（FACTS.md）",
     "exists; main entrance for public-transport visitors, no car park, 3-min shuttle from Line 3 军区总医院 station (May Day 2023/2024 traffic notices, FACTS.md)":
         "确有此门；乘公共交通游客的主入口，无停车场，从 3 号线军区总医院站乘摆渡车约 3 分钟（2023/2024 年五一交通公告，FACTS.md）",
-    "position UNVERIFIED (not mapped): placed between 军区总医院 station (WGS84 30.7471, 104.1116) and the Panda Tower, 1.35 km by air from the station (a 3-min ride at ~27 km/h) and about 570 m east of the tower":
+    "position UNVERIFIED (not mapped): placed between Military General Hospital (Panda Base) station (WGS84 30.7471, 104.1116) and the Panda Tower, 1.35 km by air from the station (a 3-min ride at ~27 km/h) and about 570 m east of the tower":
         "位置未核实（地图上没有）：放在军区总医院站（WGS84 30.7471, 104.1116）与熊猫塔之间，距车站直线 1.35 公里（按约 27 km/h 行驶 3 分钟），在塔以东约 570 米",
     "position: OSM (FACTS.md)":
         "位置：OSM（FACTS.md）",
@@ -149,22 +149,22 @@ ZH: dict[str, str] = {
         "visit_min 30：登塔远眺；price_cny 0：未发现单独门票（未核实）",
     "the park has east, west, south and north gates; guides start at the south gate (FACTS.md)":
         "园区有东、西、南、北四个门；攻略从南门开始游览（FACTS.md）",
-    "position: south edge of the assumed outline, on 成华大道 about 250 m from 东郊记忆 station":
+    "position: south edge of the assumed outline, on Chenghua Avenue about 250 m from Dongjiao Memory station":
         "位置：假设园区轮廓的南缘，在成华大道上，距东郊记忆站约 250 米",
     "gate exists; buskers played there from 2024-02-11 (FACTS.md, low confidence)":
         "确有此门；2024-02-11 起有街头艺人在此表演（FACTS.md，低可信度）",
-    "position: west edge, at the west end of Central Avenue, on the 建设南支路 side (the postal address)":
+    "position: west edge, at the west end of Central Avenue, on the Jianshe South Branch Road side (the postal address)":
         "位置：西缘，中央大道西端，靠建设南支路一侧（邮寄地址所在）",
     "gate exists (FACTS.md)":
         "确有此门（FACTS.md）",
     "position: east edge, at the east end of Central Avenue":
         "位置：东缘，中央大道东端",
-    "position: north edge, middle; a guide names a '东郊记忆北门' bus stop, not located":
+    "position: north edge, middle; a guide names a 'Dongjiao Memory North Gate' bus stop, not located":
         "位置：北缘中部；一篇攻略提到“东郊记忆北门”公交站，但未找到其位置",
     "venue in the park (FACTS.md); steam locomotive and two old carriages, one a café (travel guides)":
         "园区内的场所（FACTS.md）；一台蒸汽机车和两节旧车厢，其中一节是咖啡馆（旅游攻略）",
     "position: just inside the south gate (guides: south gate -> Locomotive Square -> Chengdu Stage); kind spot: an open square, no programme of its own; visit_min 15: photos, maybe a coffee; hours: the park's":
-        "位置：南门内侧（攻略路线：南门 -> 火车头广场 -> 成都舞台）；kind spot：开放广场，没有自己的节目；visit_min 15：拍照，或喝杯咖啡；开放时间：同园区",
+        "位置：南门内侧（攻略路线：南门 -> 火车头广场 -> 成都舞台）；类型为景点：开放广场，没有自己的节目；游览 15 分钟：拍照，或喝杯咖啡；开放时间：同园区",
     "UNVERIFIED: daytime and evening programmes; 22:00 as a usual end for amplified performances in a residential district":
         "未核实：日间和晚间都有节目；住宅区内扩音演出通常 22:00 结束",
     "venue in the park (FACTS.md)":
@@ -177,11 +177,11 @@ ZH: dict[str, str] = {
         "位置：假设的成都舞台以西约 50 米；visit_min 10：排队拍照；开放时间：同园区（室外）",
     "UNVERIFIED: live houses open doors about an hour before a 20:00 show and close after the encore":
         "未核实：Livehouse 通常在 20:00 演出前约一小时开门，返场结束后关门",
-    "position: north of Central Avenue, east part ('East District' is the park's former name 东区音乐公园, not its east side); visit_min 120: one concert; price: per event":
+    "position: north of Central Avenue, east part ('East District' is the park's former name, East District Music Park, not its east side); visit_min 120: one concert; price: per event":
         "位置：中央大道以北、园区东部（“东区”是园区旧名东区音乐公园，并非指东侧）；visit_min 120：一场演唱会；票价：按活动",
     "UNVERIFIED: outdoor stage; 22:00 noise curfew assumed":
         "未核实：室外舞台；假设 22:00 起噪声管制",
-    "named as a busker stage of the 2024 国潮音乐季 (FACTS.md, low-confidence source)":
+    "named as a busker stage of the 2024 Guochao (national-trend) Music Season (FACTS.md, low-confidence source)":
         "被列为 2024 国潮音乐季的街头表演舞台（FACTS.md，低可信度来源）",
     "position: near the east gate, south of Central Avenue ('east' taken literally); visit_min 20: listening to a few songs":
         "位置：东门附近、中央大道以南（按字面理解“东”）；visit_min 20：听几首歌",

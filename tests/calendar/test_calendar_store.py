@@ -39,6 +39,26 @@ def test_migrations_build_the_schema_of_the_code_and_go_back(database):
     assert schema_differences(engine) == []
 
 
+def test_a_database_of_the_first_revision_with_events_upgrades_and_gets_its_sessions(database, model):
+    """An installation made before recurring sessions were stored (revision 0001, events in it) upgrades:
+    0002 once wrote the sessions with today's code, which named a column only 0003 adds."""
+    engine = database.engine
+    downgrade(engine, "0001_calendar")
+    with engine.begin() as conn:  # an event as 0001 stored it
+        conn.execute(sa.text(
+            "INSERT INTO events (id, uid, version, title_zh, title_en, description_zh, description_en, venue_id, "
+            "start_utc, end_utc, last_end, rrule, exdates, status, price_cny, capacity, tags, source, assumption, "
+            "created_at, created_by, updated_at, updated_by) VALUES ('old-jazz', 'old-jazz@x', 1, '爵士', 'Jazz',"
+            " '', '', 'dj-east-live-house', '2025-03-07 12:00:00', '2025-03-07 14:00:00', '2025-03-28 14:00:00', "
+            "'FREQ=WEEKLY;COUNT=4', '[]', 'scheduled', NULL, NULL, '[]', 'staff', NULL, "
+            "'2025-01-01 00:00:00', 'sally', '2025-01-01 00:00:00', 'sally')"))
+    upgrade(engine)
+    assert schema_differences(engine) == []
+    with engine.connect() as conn:
+        sessions = conn.execute(sa.text("SELECT count(*) FROM event_sessions WHERE event_id = 'old-jazz'")).scalar()
+    assert sessions == 4
+
+
 def test_seeding_twice_duplicates_nothing_and_keeps_staff_edits(database, model):
     store = database.events
     assert store.seed_from(model.events.values()) == len(model.events)

@@ -36,10 +36,8 @@ def upgrade() -> None:
                                 ondelete="CASCADE"),
     )
     op.create_index("ix_event_sessions_day", "event_sessions", ["day"])
-    # The sessions of the events already stored: expanded as the store expands them on save.
-    from planner.store.events import refresh_all_sessions
-
-    refresh_all_sessions(op.get_bind())
+    # The sessions of the events already stored are written by 0003_session_key, which rebuilds this table
+    # with the store's code of today: run here, that code would write columns this revision lacks.
 
 
 def downgrade() -> None:

@@ -246,3 +246,20 @@ def test_an_arrival_note_marks_the_assumed_hours_it_rests_on(client):
     for note in notes:  # the winter rule's assumption decides 2024-02-12, then the museum's own
         assert _marks(note) == [("estimate", ["another guide starts the winter hours in November; we follow OSM (Dec-Feb)",
                                               "visit_min 40: indoor museum, a selective walk-through"])]
+
+
+@pytest.mark.parametrize("lang, holiday, weekday", [
+    ("en", "2024-02-12 is a Spring Festival holiday: the metro runs the weekend timetable.",
+     "2024-02-19 is a weekday: the metro runs the weekday timetable."),
+    ("zh", "2024-02-12 是春节假期：地铁按周末时刻表运行。", "2024-02-19 是工作日：地铁按工作日时刻表运行。")])
+def test_journeys_and_plans_say_which_metro_timetable_the_day_runs(client, lang, holiday, weekday):
+    """Issue 13: 2024-02-12, a Spring Festival holiday, ran the weekday timetable without saying so."""
+    for url, said in ((f"/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-02-12&depart=08:00&lang={lang}",
+                       holiday),
+                      (f"/itinerary?date=2024-02-12&start=dongjiao-memory&lang={lang}", holiday),
+                      (f"/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-02-19&depart=08:00&lang={lang}",
+                       weekday)):
+        page = client.get(url).get_data(as_text=True)
+        line = re.search(r'<p class="[^"]*metro-day">(.*?)</p>', page, re.S)
+        assert line and said in line.group(1), url
+        assert "<details" in line.group(1), url  # the reason (transit.yaml's day_types) opens on a tap

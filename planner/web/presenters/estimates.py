@@ -123,6 +123,19 @@ class Estimates:
                 said.append(shown)
         return said
 
+    def metro_timetable(self, day: dt.date) -> dict[str, Any]:
+        """Which metro timetable ``day`` runs (``transit.yaml``'s ``day_types``): the day type and the
+        timetable in the page's words, and the reasons (its source and assumption) behind that choice."""
+        from planner.sources.datafiles import metro_timetable_on
+
+        found = metro_timetable_on(day, self.data_dir)
+        words = {"weekday": N_("a weekday"), "weekend": N_("a weekend day"), "holiday": N_("a public holiday"),
+                 "spring_festival": N_("a Spring Festival holiday")}
+        services = {"weekday": N_("the weekday timetable"), "weekend": N_("the weekend timetable")}
+        return {"day": gettext(words.get(found["day_type"], found["day_type"]), self.lang),
+                "service": gettext(services.get(found["service"], found["service"]), self.lang),
+                "reasons": self._say(found["assumption"] or None, found["source"] or None)}
+
     def _shuttle(self, *fields: str) -> list[str]:
         notes = self.model.shuttle.notes_zh if self.lang == "zh" else self.model.shuttle.notes_en
         said = [notes[f] for f in fields if notes.get(f)]

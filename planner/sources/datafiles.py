@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Hashable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.nodes import MappingNode
@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode
 from planner.domain.errors import DataError, Problem
 from planner.domain.fares import FareRules
 from planner.sources.gtfs import GtfsError, read_feed
+from planner.sources.gtfs_check import check_feed
 from planner.domain.model import (
     PLACE_KINDS, PROGRAMMES, DemandAssumptions, Event, Model, NetworkParams, OpeningHours, Place, Shuttle,
     ShuttlePeriod,
@@ -53,6 +54,18 @@ _LineLoader.add_constructor(
 )
 
 
+def _timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML date or date-time; one that looks like a date but is none (2024-02-30) stays text, so
+    the field's validator names it with file, line, record and field instead of PyYAML raising."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def read_yaml(path: Path, checker: Checker) -> Any:
     """Parse a YAML file, recording a syntax error with its line as a problem."""
     try:
@@ -66,6 +79,8 @@ def read_yaml(path: Path, checker: Checker) -> Any:
         checker.problems.append(Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
     except UnicodeDecodeError as exc:
         checker.problems.append(Problem(checker.filename, f"not UTF-8 text: {exc}"))
+    except (ValueError, TypeError, OverflowError) as exc:  # a value PyYAML cannot build, without a mark
+        checker.problems.append(Problem(checker.filename, f"unreadable value: {exc}"))
     return None
 
 
@@ -185,7 +200,8 @@ def load_shuttle(path: Path, places: dict[str, Place]) -> tuple[Shuttle | None, 
         run_time_s_by_hour=_run_times(checker, doc),
         dwell_s=checker.field(doc, "", "dwell_s", whole(0, 600), 0) or 0,
         timetable=_shuttle_timetable(checker, doc),
-        capacity_passengers=checker.field(doc.get("vehicle") or {}, "vehicle", "capacity_passengers", whole(1)) or 0,
+        capacity_passengers=checker.field(_mapping(checker, doc, "vehicle"), "vehicle", "capacity_passengers",
+                                          whole(1)) or 0,
         fleet_size=checker.field(doc, "", "fleet_size", whole(1)) or 0,
         fare_cny=checker.field(doc, "", "fare_cny", number(0), 0.0) or 0.0,
         timetable_by_day_type=_timetables_by_day_type(checker, doc),
@@ -346,6 +362,19 @@ def _waypoints(checker: Checker, doc: Record) -> tuple[tuple[float, float], ...]
     return tuple(points)
 
 
+def _mapping(checker: Checker, doc: Record, name: str) -> Record:
+    """``doc[name]``, which must be a mapping: anything else (a number, a list) is a problem, and an
+    empty mapping stands in so its fields are reported missing rather than raising."""
+    value = doc.get(name)
+    if isinstance(value, dict):
+        return value
+    if value is not None:
+        checker.add(doc, name, f"expected a mapping, got {value!r}")
+    empty = _Mapping()
+    empty.line = getattr(doc, "line", 0)
+    return cast(Record, empty)
+
+
 def _list_field(checker: Checker, doc: Record, name: str) -> list[Any]:
     value = doc.get(name)
     if not isinstance(value, list):
@@ -394,9 +423,7 @@ def load_params(path: Path) -> tuple[NetworkParams | None, list[Problem]]:
     checker, doc = read_mapping(path)
     if doc is None:
         return None, checker.problems
-    taxi_doc = doc.get("taxi")
-    if not isinstance(taxi_doc, dict):
-        taxi_doc = _Mapping()
+    taxi_doc = _mapping(checker, doc, "taxi")
     taxi = TaxiParams(
         circuity=checker.field(taxi_doc, "taxi", "circuity", number(1, 3)) or 1.0,
         speed_kmh_by_hour=_speeds(checker, taxi_doc),
@@ -470,6 +497,13 @@ def load_model(data_dir: str | Path, feed_path: str | Path | None = None) -> Mod
     except GtfsError as exc:
         problems.append(Problem("gtfs", str(exc)))
         feed_warnings = exc.warnings
+    if feed_path is None:
+        # the data folder's own feed is ours: checked as strictly as the YAML files, every warning an error
+        # (a feed given apart, a real public one, is only read: its warnings stay warnings)
+        strict = check_feed(data_dir / "gtfs")
+        if not strict and feed is not None:
+            strict = [Problem(f"gtfs/{w.split(': ', 1)[0]}", w.split(': ', 1)[-1]) for w in feed_warnings]
+        problems += strict
     fares, found = load_fares(data_dir / "transit.yaml", shuttle)
     problems += found
     if problems:
@@ -493,6 +527,26 @@ def fare_rules_from_transit(doc: Record, shuttle_route: str | None = None, shutt
     return FareRules(bands, float(beyond.get("every_km", 20)), float(beyond.get("add_cny", 1)), flat, track)
 
 
+def _fare_shapes(checker: Checker, doc: Record) -> None:
+    """The kinds transit.yaml's fare sections must have (a mapping where a mapping is expected, a list
+    of mappings where a list is): each wrong one a problem with its line and field."""
+    fares = _mapping(checker, doc, "fares")
+    metro = _mapping(checker, fares, "metro") if fares else fares
+    _mapping(checker, metro, "beyond_last_band")
+    _mapping(checker, doc, "running")
+    for owner, key, where in ((metro, "bands", "fares.metro.bands"), (doc, "feeders", "feeders"),
+                              (doc, "lines", "lines")):
+        items = owner.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            checker.add(owner, where, f"expected a list, got {items!r}")
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                checker.add(owner, f"{where}[{i}]", f"expected a mapping, got {item!r}")
+
+
 def load_fares(path: Path, shuttle: Shuttle | None) -> tuple[FareRules | None, list[Problem]]:
     """Fare rules from transit.yaml (optional: without it, fares are unknown)."""
     if not path.is_file():
@@ -500,9 +554,12 @@ def load_fares(path: Path, shuttle: Shuttle | None) -> tuple[FareRules | None, l
     checker, doc = read_mapping(path)
     if doc is None:
         return None, checker.problems
+    _fare_shapes(checker, doc)
+    if checker.problems:
+        return None, checker.problems
     try:
         rules = fare_rules_from_transit(doc, shuttle.id if shuttle else None, shuttle.fare_cny if shuttle else None)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         checker.add(doc, "fares", f"unreadable fare table: {exc}")
         return None, checker.problems
     return rules, []

@@ -122,6 +122,12 @@ YAML_CASES = [
      None, "timetable.outbound"),
     ("network-taxi-number", "network.yaml", "taxi:\n", "taxi: 5\nold_taxi:\n", None, "taxi"),
     ("network-taxi-list", "network.yaml", "taxi:\n", "taxi: [1]\nold_taxi:\n", None, "taxi"),
+    ("event-description-mapping", "events.yaml", "description_en: The park's first New Year music season,",
+     "description_en:\n      text: The park's first New Year music season,", 12, ".description_en"),
+    ("transit-day-types-list", "transit.yaml", "day_types:\n  weekday:\n", "day_types: [weekday]\nold_day_types:\n  weekday:\n",
+     None, "day_types"),
+    ("transit-day-type-number", "transit.yaml", "day_types:\n  weekday:\n    service: weekday\n",
+     "day_types:\n  weekday: 1\n  old_weekday:\n    service: weekday\n", None, "day_types.weekday"),
     ("transit-fares-number", "transit.yaml", "fares:\n  metro:", "fares: 3\nold_fares:\n  metro:", None, "fares"),
     ("transit-metro-list", "transit.yaml", "fares:\n  metro:\n", "fares:\n  metro: [1]\n  old_metro:\n", None, "metro"),
 ]
@@ -133,6 +139,14 @@ def test_yaml_corruption_is_named(runner, data_dir, case):
     corrupt(data_dir, name, old, new)
     output = check(runner, data_dir)
     assert named(output, name, line, field), output
+
+
+def test_impossible_date_says_why(runner, data_dir):
+    corrupt(data_dir, "events.yaml", "start: 2024-01-05T20:00:00+08:00", "start: 2024-02-30T20:00:00+08:00")
+    corrupt(data_dir, "places.yaml", "  - id: panda-south-gate\n", "  - id: panda-south-gate\n    until: 2024-02-30\n")
+    output = check(runner, data_dir)
+    assert named(output, "events.yaml", 12, ".start") and named(output, "places.yaml", 40, "(panda-south-gate).until")
+    assert output.count("day is out of range for month") == 2, output
 
 
 def test_bundled_data_pass(runner):

@@ -76,6 +76,13 @@ def text(value: Any) -> str:
     return value.strip()
 
 
+def plain_text(value: Any) -> str:
+    """Text that may be empty; a number, list or mapping is not text (it was once taken as its ``str``)."""
+    if not isinstance(value, str):
+        raise Invalid(f"expected text, got {value!r}")
+    return value
+
+
 def identifier(value: Any) -> str:
     name = text(value)
     if not all(c.islower() or c.isdigit() or c == "-" for c in name):
@@ -122,16 +129,16 @@ def date(value: Any) -> dt.date:
         return value
     try:
         return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise Invalid(f"expected a date YYYY-MM-DD, got {value!r}") from None
+    except ValueError as exc:  # 2024-02-30 says why: "day is out of range for month"
+        raise Invalid(f"expected a date YYYY-MM-DD, got {value!r} ({exc})") from None
 
 
 def aware_datetime(value: Any) -> dt.datetime:
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise Invalid(f"expected an ISO date-time with offset, got {value!r}") from None
+        except ValueError as exc:
+            raise Invalid(f"expected an ISO date-time with offset, got {value!r} ({exc})") from None
     if not isinstance(value, dt.datetime):
         raise Invalid(f"expected an ISO date-time with offset, got {value!r}")
     if value.tzinfo is None:
@@ -275,8 +282,8 @@ def event_from_record(checker: Checker, rec: Record, path: str, places: Mapping[
         id=checker.field(rec, path, "id", identifier),
         title_zh=checker.field(rec, path, "title_zh", text),
         title_en=checker.field(rec, path, "title_en", text),
-        description_zh=checker.field(rec, path, "description_zh", str, ""),
-        description_en=checker.field(rec, path, "description_en", str, ""),
+        description_zh=checker.field(rec, path, "description_zh", plain_text, ""),
+        description_en=checker.field(rec, path, "description_en", plain_text, ""),
         exdates=checker.field(rec, path, "exdates", _exdates, ()),
         status=checker.field(rec, path, "status", one_of(EVENT_STATUSES), "scheduled"),
         price_cny=checker.field(rec, path, "price_cny", number(0), None),

@@ -534,6 +534,10 @@ def _fare_shapes(checker: Checker, doc: Record) -> None:
     metro = _mapping(checker, fares, "metro") if fares else fares
     _mapping(checker, metro, "beyond_last_band")
     _mapping(checker, doc, "running")
+    day_types = _mapping(checker, doc, "day_types")
+    for name, entry in day_types.items():
+        if not isinstance(entry, dict):
+            checker.add(day_types, f"day_types.{name}", f"expected a mapping, got {entry!r}")
     for owner, key, where in ((metro, "bands", "fares.metro.bands"), (doc, "feeders", "feeders"),
                               (doc, "lines", "lines")):
         items = owner.get(key)
@@ -589,5 +593,6 @@ def metro_timetable_on(day: dt.date, data_dir: str | Path | None = None) -> dict
 
 @lru_cache(maxsize=4)
 def _day_types(path: str) -> dict[str, dict[str, Any]]:
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return dict(doc.get("day_types") or {})
+    doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_LineLoader) or {}
+    table = doc.get("day_types") if isinstance(doc, dict) else None
+    return {k: v for k, v in table.items() if isinstance(v, dict)} if isinstance(table, dict) else {}

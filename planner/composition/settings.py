@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None  # default: kept in instance_dir/secret_key
     session_cookie_secure: bool = True
     behind_proxy: bool = False
+    # the origin of absolute links (feeds, .ics, day-plan links), e.g. https://planner.example.org: set it
+    # in production; unset, the Host header is trusted only on loopback (planner/web/base_url.py)
+    base_url: str | None = None
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
     max_upload_bytes: int = 16 * 1024 * 1024  # .ics uploads

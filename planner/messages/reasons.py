@@ -112,6 +112,7 @@ BAD_REQUEST: dict[str, Template] = {
     "account_exists": N_("an account named '%(value)s' exists already"),
     "bad_account_name": N_("2-64 letters, digits or . _ @ -, starting with a letter or digit"),
     "password_too_short": N_("at least %(min_length)s characters"),
+    "last_admin": N_("%(value)s is the last active admin: make another account admin first"),
     "required_date": N_("required, as YYYY-MM-DD"),
     "not_a_date": lambda p: (N_("not a date YYYY-MM-DD: '%(value)s'") if "value" in p
                              else N_("not a date YYYY-MM-DD")),

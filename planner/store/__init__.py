@@ -15,9 +15,9 @@ from planner.domain.model import Place
 from planner.store.db import make_engine, normalize_url, upgrade
 from planner.store.events import Conflict, EventStore, HistoryEntry, StoredEvent
 from planner.store.scenarios import ScenarioConflict, ScenarioStore, StoredScenario
-from planner.store.users import ROLES, LoginFailed, LoginLocked, User, UserStore
+from planner.store.users import ROLES, LastAdmin, LoginFailed, LoginLocked, User, UserStore
 
-__all__ = ["Conflict", "Database", "EventStore", "HistoryEntry", "LoginFailed", "LoginLocked", "ROLES",
+__all__ = ["Conflict", "Database", "EventStore", "HistoryEntry", "LastAdmin", "LoginFailed", "LoginLocked", "ROLES",
            "ScenarioConflict", "ScenarioStore", "StoredEvent", "StoredScenario", "User", "UserStore", "database_url",
            "open_database"]
 

@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
 from planner.domain.errors import BadRequest, NotFound, PlannerError
-from planner.store.db import read_connection, utcnow, write_transaction
+from planner.store.db import is_postgres, read_connection, utcnow, write_transaction
 from planner.store.schema import login_failures, users
 
 ROLES = ("staff", "planner", "admin")
@@ -46,6 +46,13 @@ class User:
 
 class LoginFailed(PlannerError):
     """Wrong name or password (which of the two is not said)."""
+
+
+class LastAdmin(BadRequest):
+    """The change would leave no active admin (refused: nobody could manage the accounts then)."""
+
+    def __init__(self, name: str):
+        super().__init__("role", "last_admin", value=name)
 
 
 class LoginLocked(PlannerError):
@@ -99,18 +106,21 @@ class UserStore:
         return self._set(name, password_hash=self.hasher.hash(password), session_token=secrets.token_hex(32))
 
     def set_role(self, name: str, role: str) -> User:
+        """A new role; refused (:class:`LastAdmin`) when it would leave no active admin."""
         _check_role(role)
-        return self._set(name, role=role)
+        return self._set(name, keep_admin=role != "admin", role=role)
 
     def set_active(self, name: str, active: bool) -> User:
-        """Disable or enable an account; disabling ends its sessions."""
-        return self._set(name, active=active, session_token=secrets.token_hex(32))
+        """Disable or enable an account; disabling ends its sessions (and is refused for the last admin)."""
+        return self._set(name, keep_admin=not active, active=active, session_token=secrets.token_hex(32))
+
+    def end_sessions(self, name: str) -> None:
+        """End every session of the account (logout): the token its session cookies name is replaced."""
+        self._set(name, session_token=secrets.token_hex(32))
 
     def authenticate(self, name: str, password: str, ip: str) -> User:
         """The account when name and password match; raises LoginLocked or LoginFailed."""
-        retry = self.locked_for(name, ip)
-        if retry:
-            raise LoginLocked(retry)
+        self._count_attempt(name, ip)  # raises LoginLocked; else the attempt counts as failed until it succeeds
         with read_connection(self.engine) as conn:
             row = conn.execute(sa.select(users).where(users.c.name == name)).first()
         stored_hash = row.password_hash if row is not None else self._dummy_hash  # same work either way
@@ -119,8 +129,7 @@ class UserStore:
             ok = row is not None and row.active
         except (VerificationError, InvalidHashError):
             ok = False
-        if not ok or row is None:  # no row: never ok
-            self._record_failure(name, ip)
+        if not ok or row is None:  # no row: never ok (the attempt stays recorded as a failure)
             raise LoginFailed("wrong_name_or_password")
         with write_transaction(self.engine) as conn:
             conn.execute(sa.delete(login_failures).where(login_failures.c.name == name,
@@ -132,32 +141,55 @@ class UserStore:
 
     def locked_for(self, name: str, ip: str) -> int:
         """Seconds until ``name`` may try again from ``ip`` (0: not locked)."""
+        with read_connection(self.engine) as conn:
+            return self._wait(conn, name, ip)
+
+    def _count_attempt(self, name: str, ip: str) -> None:
+        """Check the lock and record this attempt as a failure in one transaction, so that simultaneous
+        attempts are counted one after the other (SQLite: one writer; PostgreSQL: a lock per address):
+        at most :data:`MAX_FAILURES` passwords are ever checked per account and address in the window."""
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            if is_postgres(self.engine):
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
+                    sa.func.hashtext(sa.literal("planner-login:") + ip[:64]))))
+            retry = self._wait(conn, name, ip)
+            if retry:
+                raise LoginLocked(retry)
+            conn.execute(sa.insert(login_failures).values(name=name[:100], ip=ip[:64], at=now))
+            conn.execute(sa.delete(login_failures).where(login_failures.c.at < now - dt.timedelta(days=1)))
+
+    @staticmethod
+    def _wait(conn, name: str, ip: str) -> int:
         now = utcnow()
         since = now - LOCK_WINDOW
         waits = []
-        with read_connection(self.engine) as conn:
-            for condition, limit in (((login_failures.c.name == name) & (login_failures.c.ip == ip), MAX_FAILURES),
-                                     (login_failures.c.ip == ip, MAX_FAILURES_PER_IP)):
-                times = list(conn.execute(
-                    sa.select(login_failures.c.at).where(condition, login_failures.c.at > since)
-                    .order_by(login_failures.c.at.desc()).limit(limit)).scalars())
-                if len(times) >= limit:
-                    waits.append((times[-1] + LOCK_WINDOW - now).total_seconds())
+        for condition, limit in (((login_failures.c.name == name) & (login_failures.c.ip == ip), MAX_FAILURES),
+                                 (login_failures.c.ip == ip, MAX_FAILURES_PER_IP)):
+            times = list(conn.execute(
+                sa.select(login_failures.c.at).where(condition, login_failures.c.at > since)
+                .order_by(login_failures.c.at.desc()).limit(limit)).scalars())
+            if len(times) >= limit:
+                waits.append((times[-1] + LOCK_WINDOW - now).total_seconds())
         return max(1, round(max(waits))) if waits else 0
-
-    def _record_failure(self, name: str, ip: str) -> None:
-        now = utcnow()
-        with write_transaction(self.engine) as conn:
-            conn.execute(sa.insert(login_failures).values(name=name[:100], ip=ip[:64], at=now))
-            conn.execute(sa.delete(login_failures).where(login_failures.c.at < now - dt.timedelta(days=1)))
 
     def _one(self, condition) -> User | None:
         with read_connection(self.engine) as conn:
             row = conn.execute(sa.select(users).where(condition)).first()
         return _user(row) if row else None
 
-    def _set(self, name: str, **values) -> User:
+    def _set(self, name: str, keep_admin: bool = False, **values) -> User:
+        """Update the account; with ``keep_admin``, refuse when it is the last active admin (checked in
+        the same transaction, under a lock on PostgreSQL, so two admins demoting each other at once
+        cannot both succeed)."""
         with write_transaction(self.engine) as conn:
+            if keep_admin:
+                if is_postgres(self.engine):
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext("planner-admins"))))
+                admins = set(conn.execute(sa.select(users.c.name).where(users.c.role == "admin",
+                                                                           users.c.active.is_(True))).scalars())
+                if admins == {name}:
+                    raise LastAdmin(name)
             if conn.execute(sa.update(users).where(users.c.name == name).values(**values)).rowcount != 1:
                 raise NotFound("no_account", name=name)
         return self.get(name)

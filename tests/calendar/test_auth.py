@@ -144,7 +144,10 @@ def test_logout_and_new_passwords_end_sessions(sqlite_app, users_of, browser_for
     for browser, name in ((first, "sally"), (second, "sally"), (admin, "ada")):
         browser.login(name, password)
     assert first.post("/logout", token_from="/staff/week").status_code == 302
-    assert first.get("/staff/week").status_code == 401 and second.get("/staff/week").status_code == 200
+    # logging out ends every session of the account (issue 14): the other browser logs in again
+    assert first.get("/staff/week").status_code == 401 and second.get("/staff/week").status_code == 401
+    second.login("sally", password)
+    assert second.get("/staff/week").status_code == 200
     answer = admin.post("/admin/users/sally", {"password": "a brand new password"}, token_from="/admin/users")
     assert answer.status_code == 302
     assert second.get("/staff/week").status_code == 401

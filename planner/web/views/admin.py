@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from planner.domain.errors import BadRequest
-from planner.store import ROLES
+from planner.store import ROLES, LastAdmin
 from planner.web.views.auth import requires
 from planner.web.i18n.core import _
 from planner.web.state import state
@@ -41,6 +41,8 @@ def update_user(name: str):
             accounts.set_password(name, form["password"])
         if form.get("active") in ("0", "1"):
             accounts.set_active(name, form["active"] == "1")
+    except LastAdmin as exc:  # the last active admin stays one
+        return render_template("admin/users.html", users=accounts.all(), roles=ROLES, error=exc), 409
     except BadRequest as exc:
         return render_template("admin/users.html", users=accounts.all(), roles=ROLES, error=exc), 422
     flash(_("Account %(name)s updated.", name=name), "ok")

@@ -29,6 +29,8 @@ bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 ANY_ROLE = "any"
+# staff, planner (scenarios), admin and account pages: answered with Cache-Control: no-store
+NO_STORE_PREFIXES = ("/staff", "/scenarios", "/admin", "/login", "/logout", "/account")
 
 
 class SessionUser(UserMixin):
@@ -90,10 +92,23 @@ def init_auth(app: Flask) -> None:
 
         # Flask's documented way to wrap the app in WSGI middleware; mypy sees a method replaced
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    from planner.web.base_url import init_base_url
+
+    init_base_url(app, settings.base_url)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     app.register_blueprint(bp)
+
+    @app.after_request
+    def _protective_headers(response):
+        # no page of the site may be framed (clickjacking); pages with an account's data are never stored
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if "Content-Security-Policy" not in response.headers:
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        if request.path.startswith(NO_STORE_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_failed(exc: CSRFError):
@@ -141,6 +156,7 @@ def login():
 @bp.post("/logout")
 @requires_login
 def logout():
+    state().accounts.end_sessions(current_user.name)  # every session of the account ends, copies included
     logout_user()
     session.clear()
     return redirect(url_for("pages.home"))

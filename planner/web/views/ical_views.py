@@ -12,6 +12,7 @@ from flask import Blueprint, Response, request, url_for
 from planner.domain.errors import NotFound
 from planner.store.ical import export_calendar
 from planner.messages import calendar_name
+from planner.web.base_url import origin
 from planner.web.i18n.core import current_lang
 from planner.web.state import state
 
@@ -38,7 +39,7 @@ def event_file(event_id: str):
 
 def _feed(venue_id: str | None, event_id: str | None) -> Response:
     calendar, lang = state().calendar, current_lang()
-    key = (calendar.revision(), venue_id, event_id, lang, request.host_url)
+    key = (calendar.revision(), venue_id, event_id, lang, origin())
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     body = state().feeds.get_or_build(key, lambda: _export(venue_id, event_id, lang))  # per app, bounded
     response = Response(body, mimetype="text/calendar")

@@ -189,6 +189,8 @@ def _routes(c: _Checker, agencies: set[str]) -> set[str]:
         record = f"routes[{row.get('route_id', '')}]"
         c.field("routes.txt", line, row, record, "route_type", _int(0, 1702))
         agency = row.get("agency_id", "")
+        if not agency and len(agencies) > 1:
+            c.add("routes.txt", line, record, "agency_id", "missing (required when agency.txt has several agencies)")
         if agency and agencies and agency not in agencies:
             c.add("routes.txt", line, record, "agency_id", f"no agency {agency!r} in agency.txt")
     return set(seen)
@@ -234,6 +236,7 @@ def _trips(c: _Checker, routes: set[str], services: set[str]) -> dict[str, int]:
     for line, row in c.rows("trips.txt"):
         c.ids("trips.txt", line, row, "trip_id", seen)
         record = f"trips[{row.get('trip_id', '')}]"
+        c.field("trips.txt", line, row, record, "direction_id", _int(0, 1), required=False)
         route = row.get("route_id", "")
         if not route:
             c.add("trips.txt", line, record, "route_id", "missing")
@@ -272,6 +275,7 @@ def _stop_times(c: _Checker, trips: dict[str, int], stops: dict[str, int]) -> No
         departure = c.field(name, line, row, record, "departure_time", _time, required=False)
         for flag in ("pickup_type", "drop_off_type"):
             c.field(name, line, row, record, flag, _int(0, 3), required=False)
+        c.field(name, line, row, record, "timepoint", _int(0, 1), required=False)
         if sequence is None or not trip:
             continue
         if (trip, sequence) in sequences:
@@ -320,7 +324,7 @@ def _frequencies(c: _Checker, trips: dict[str, int]) -> None:
             c.add(name, line, record, "trip_id", f"unknown trip {trip!r} (not in trips.txt)")
         start = c.field(name, line, row, record, "start_time", _time)
         end = c.field(name, line, row, record, "end_time", _time)
-        c.field(name, line, row, record, "headway_secs", _int(1))
+        c.field(name, line, row, record, "headway_secs", _int(1, 86_400))
         c.field(name, line, row, record, "exact_times", _int(0, 1), required=False)
         if start is not None and end is not None and end <= start:
             c.add(name, line, record, "end_time", f"{_hms(end)} is not after start_time {_hms(start)}")
@@ -331,7 +335,7 @@ def _transfers(c: _Checker, stops: dict[str, int], routes: set[str], trips: dict
     for line, row in c.rows(name):
         record = f"transfers[{row.get('from_stop_id', '')} -> {row.get('to_stop_id', '')}]"
         kind = c.field(name, line, row, record, "transfer_type", _int(0, 5), required=False) or 0
-        c.field(name, line, row, record, "min_transfer_time", _int(0), required=False)
+        c.field(name, line, row, record, "min_transfer_time", _int(0, 86_400), required=False)
         for key, known in (("from_stop_id", stops), ("to_stop_id", stops), ("from_route_id", routes),
                            ("to_route_id", routes), ("from_trip_id", trips), ("to_trip_id", trips)):
             value = row.get(key, "")

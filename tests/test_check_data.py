@@ -91,6 +91,8 @@ GTFS_CASES = [
     ("stop-times-timepoint-x", "stop_times.txt", "m-1-0-weekday,11,m-10,00:19:23,00:19:53,0",
      "m-1-0-weekday,11,m-10,00:19:23,00:19:53,x", "timepoint"),
     ("route-no-agency", "routes.txt", "m-2,cdmetro,2,", "m-2,,2,", "agency_id"),
+    ("row-extra-values", "trips.txt", "m-2,weekday,m-2-1-weekday,犀浦,1", "m-2,weekday,m-2-1-weekday,犀浦,1,x,y", ""),
+    ("row-unclosed-quote", "trips.txt", "m-2,weekend,m-2-0-weekend,", '"m-2,weekend,m-2-0-weekend,', ""),
     ("route-type-text", "routes.txt", "1号线 / Chengdu Metro Line 1,1,263D96", "1号线 / Chengdu Metro Line 1,metro,263D96",
      "route_type"),
     ("agency-timezone", "agency.txt", "cdmetro,成都轨道交通,https://www.chengdurail.com,Asia/Shanghai",

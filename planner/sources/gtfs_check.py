@@ -14,7 +14,9 @@ no negative minimum time).
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -22,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.domain import geo
 from planner.domain.errors import Problem
-from planner.sources.gtfs import REQUIRED_FILES, GtfsError, Row, _rows, _Source, parse_gtfs_time
+from planner.sources.gtfs import REQUIRED_FILES, GtfsError, Row, _decode, _Source, parse_gtfs_time
 
 _T = TypeVar("_T")
 
@@ -82,8 +84,26 @@ class _Checker:
         self.problems.append(Problem(f"{self.label}/{name}:{line} {record}.{field}", message))
 
     def rows(self, name: str) -> Iterator[tuple[int, Row]]:
-        if self.src.has(name):
-            yield from _rows(self.src, name, self.warnings)
+        """(line, row) of a file, names and values stripped; a row with more or fewer values than the
+        header has columns (a stray comma, an unclosed quote) is a problem and not yielded."""
+        if not self.src.has(name):
+            return
+        reader = csv.reader(io.StringIO(_decode(self.src.read_bytes(name), name, self.warnings), newline=""))
+        header = [h.replace("\ufeff", "").strip().lower() for h in next(reader, [])]
+        if not header:
+            self.problems.append(Problem(f"{self.label}/{name}:1", "empty file: no header"))
+            return
+        line = 1
+        for values in reader:
+            first, line = line + 1, reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                self.problems.append(Problem(
+                    f"{self.label}/{name}:{first}",
+                    f"{len(values)} values but the header has {len(header)} columns (a stray comma or quote?)"))
+                continue
+            yield first, {k: v.strip() for k, v in zip(header, values)}
 
     def field(self, name: str, line: int, row: Row, record: str, field: str, parse: Callable[[str], _T],
               required: bool = True) -> _T | None:

@@ -75,14 +75,26 @@ def test_an_unhandled_exception_is_logged_with_the_request_id(app, client, caplo
 
 
 def test_feed_warnings_are_logged_when_the_app_starts(broken_feed, tmp_path, caplog):
+    """A feed given apart (PLANNER_GTFS_PATH) is read as any real feed: its faults are warnings, logged."""
     from planner.web import create_app
 
+    feed = broken_feed / "gtfs"
     with caplog.at_level(logging.WARNING):
-        app = create_app({"TESTING": True, "TILE_URL": "", "DATA_DIR": str(broken_feed),
+        app = create_app({"TESTING": True, "TILE_URL": "", "GTFS_PATH": str(feed),
                           "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
     app.extensions["planner"].close()
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(w.startswith("stops.txt:") and "row skipped" in w and str(broken_feed) in w for w in warnings)
+    assert any(w.startswith("stops.txt:") and "row skipped" in w and str(feed) in w for w in warnings)
+
+
+def test_the_app_refuses_to_start_on_a_data_folder_whose_own_feed_fails(broken_feed, tmp_path):
+    """Issue 14: the data folder's own feed is held to check-data's rules; a fault is named, file and line."""
+    from planner.domain.errors import DataError
+    from planner.web import create_app
+
+    with pytest.raises(DataError, match=r"gtfs/stops\.txt:\d+ stops\[bad-stop\]\.stop_lat"):
+        create_app({"TESTING": True, "TILE_URL": "", "DATA_DIR": str(broken_feed),
+                    "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
 
 
 @pytest.mark.parametrize("command", [

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -82,6 +82,14 @@ class _Checker:
 
     def add(self, name: str, line: int, record: str, field: str, message: str) -> None:
         self.problems.append(Problem(f"{self.label}/{name}:{line} {record}.{field}", message))
+
+    def reference(self, name: str, line: int, record: str, field: str, value: str, known: Container[str],
+                  noun: str, where: str) -> None:
+        """A fault when ``value`` (a reference to another file's record) is empty or names none there."""
+        if not value:
+            self.add(name, line, record, field, "missing")
+        elif value not in known:
+            self.add(name, line, record, field, f"unknown {noun} {value!r} (not in {where})")
 
     def rows(self, name: str) -> Iterator[tuple[int, Row]]:
         """(line, row) of a file, names and values stripped; a row with more or fewer values than the
@@ -279,16 +287,10 @@ def _stop_times(c: _Checker, trips: dict[str, int], stops: dict[str, int]) -> No
     for line, row in c.rows(name):
         trip = row.get("trip_id", "")
         record = f"stop_times[{trip}, {row.get('stop_sequence', '')}]"
-        if not trip:
-            c.add(name, line, record, "trip_id", "missing")
-        elif trip not in trips:
-            c.add(name, line, record, "trip_id", f"unknown trip {trip!r} (not in trips.txt)")
+        c.reference(name, line, record, "trip_id", trip, trips, "trip", "trips.txt")
         stop = row.get("stop_id", "")
-        if not stop:
-            c.add(name, line, record, "stop_id", "missing")
-        elif stop not in stops:
-            c.add(name, line, record, "stop_id", f"unknown stop {stop!r} (not in stops.txt)")
-        elif stops[stop] != 0:
+        c.reference(name, line, record, "stop_id", stop, stops, "stop", "stops.txt")
+        if stops.get(stop, 0) != 0:
             c.add(name, line, record, "stop_id", f"{stop!r} is not a stop or platform (location_type {stops[stop]})")
         sequence = c.field(name, line, row, record, "stop_sequence", _int(0))
         arrival = c.field(name, line, row, record, "arrival_time", _time, required=False)
@@ -338,10 +340,7 @@ def _frequencies(c: _Checker, trips: dict[str, int]) -> None:
     for line, row in c.rows(name):
         trip = row.get("trip_id", "")
         record = f"frequencies[{trip}, {row.get('start_time', '')}]"
-        if not trip:
-            c.add(name, line, record, "trip_id", "missing")
-        elif trip not in trips:
-            c.add(name, line, record, "trip_id", f"unknown trip {trip!r} (not in trips.txt)")
+        c.reference(name, line, record, "trip_id", trip, trips, "trip", "trips.txt")
         start = c.field(name, line, row, record, "start_time", _time)
         end = c.field(name, line, row, record, "end_time", _time)
         c.field(name, line, row, record, "headway_secs", _int(1, 86_400))

@@ -173,3 +173,25 @@ class BadRequest(PlannerError):
         """The error without its field, in plain English (for logs)."""
         return super().log_line()
 
+
+
+class Busy(PlannerError):
+    """The server has more of this work than it takes on now (its queue is full, or the work ran past
+    its time budget): the same request may succeed after ``retry_after_s`` seconds.
+
+    The web layer answers 503 with a ``Retry-After`` header (RFC 9110, 10.2.3); ``what`` names the
+    work (``day_plans``, ``journeys`` ...) and ``limit`` the budget that was reached.
+
+    Examples
+    --------
+    >>> error = Busy(what="day_plans", limit="plan_queue_max", retry_after_s=2)
+    >>> error.code, error.retry_after_s, str(error)
+    ('busy', 2, "busy (what='day_plans', limit='plan_queue_max', retry_after_s=2)")
+    """
+
+    code = "busy"
+
+    def __init__(self, code: str | None = None, *, retry_after_s: int, names: Mapping[str, Name] | None = None,
+                 **params: Param) -> None:
+        self.retry_after_s = max(1, int(retry_after_s))
+        super().__init__(code, names=names, **params, retry_after_s=self.retry_after_s)

@@ -151,6 +151,7 @@ OTHER: dict[str, Template] = {
                         "after you opened version %(expected_version)s"),
     "login_locked": N_("Too many failed logins: try again in %(retry_after_min)s min."),
     "wrong_name_or_password": N_("Wrong name or password."),
+    "busy": N_("The server is busy (%(limit)s reached): please try again in %(retry_after_s)s s."),
     "invalid_data": N_("%(count)s problem(s) in the data"),
 }
 

@@ -11,7 +11,8 @@ add ``problems``; a conflict adds both versions (``current``, ``attempted``).
 
 Statuses: a bad parameter 400, nothing of that name 404, a stale edit 409, a
 body too large 413, valid but impossible (no journey, data that fail their
-checks) 422; anything unforeseen 500, logged.
+checks) 422; more work than the server takes on now 503 with ``Retry-After``;
+anything unforeseen 500, logged.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from planner.domain.errors import BadRequest, DataError, NotFound, PlannerError
+from planner.domain.errors import BadRequest, Busy, DataError, NotFound, PlannerError
 from planner.messages import describe, fault
 from planner.routing.journeys import NoJourney
 from planner.store import Conflict
@@ -138,6 +139,16 @@ def init_errors(app: Flask) -> None:
             return error_answer(422, getattr(exc, "code", "invalid_data"), _described(exc), first, problems=[
                 {"field": p.where, "message": p.message} for p in exc.problems])
         return answer(422, "invalid_data", "; ".join(map(str, exc.problems)), first)
+
+    @app.errorhandler(Busy)
+    def busy(exc: Busy):
+        """More of this work than the server takes on now: 503, and when to ask again (RFC 9110 10.2.3)."""
+        body, status = answer(503, exc.code, _described(exc), getattr(exc, "field", None),
+                              limit=exc.params.get("limit"), retry_after_s=exc.retry_after_s)
+        response = body if isinstance(body, Response) else Response(body, mimetype="text/html")
+        response.status_code = status
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     @app.errorhandler(PlannerError)
     def planner_error(exc: PlannerError):

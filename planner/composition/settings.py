@@ -87,6 +87,15 @@ class Settings(BaseSettings):
     value_window_stay_min: int = Field(default=30, ge=1, le=600)  # stay inside a joined window
     value_window_min_stay_min: int = Field(default=15, ge=1, le=600)  # shortest stay worth joining for
     value_rest_min: int = Field(default=20, ge=0, le=120)  # a relaxed pace's rest break (0: none)
+    # day plans off the page-serving threads (issue 14): plan_workers processes compute them (0: one per
+    # CPU); at most plan_queue_max wait beyond those running, more answer 503 with Retry-After; a visitor
+    # waits plan_deadline_s at most; a request names at most plan_must_max places/events and
+    # plan_interests_max interests (the OpenAPI document states each)
+    plan_workers: int = Field(default=0, ge=0, le=64)
+    plan_queue_max: int = Field(default=32, ge=1, le=10_000)
+    plan_deadline_s: int = Field(default=10, ge=1, le=300)
+    plan_must_max: int = Field(default=30, ge=1, le=200)
+    plan_interests_max: int = Field(default=20, ge=1, le=200)
     # sweeps (planner/jobs.py): RQ on this Redis when set (start `planner worker` processes beside the
     # server), else a local pool of job_workers processes (0: one per CPU)
     redis_url: str | None = Field(

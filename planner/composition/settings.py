@@ -96,6 +96,31 @@ class Settings(BaseSettings):
     plan_deadline_s: int = Field(default=10, ge=1, le=300)
     plan_must_max: int = Field(default=30, ge=1, le=200)
     plan_interests_max: int = Field(default=20, ge=1, le=200)
+    # every request's budget (issue 14 item 1; planner/web/budgets.py checks them, the OpenAPI document's
+    # x-limits state each per operation). Beyond one: 4xx naming it, or 503 with Retry-After when busy.
+    # a JSON body (a day plan's is under 2 KiB; the .ics uploads keep max_upload_bytes): 413 beyond
+    max_json_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # nesting of a JSON body (the deepest request, a sweep, nests 3): 400 beyond, before any parsing
+    max_json_depth: int = Field(default=16, ge=4, le=200)
+    # a query string (the longest form, a day plan naming 30 places, is about 4 KiB): 414 beyond
+    max_query_bytes: int = Field(default=8192, ge=1024, le=1024 * 1024)
+    # parameters of a query string, each repetition counted (the day-plan form sends at most ~60): 400 beyond
+    max_query_params: int = Field(default=200, ge=20, le=100_000)
+    # a comparison's window: a whole day (24 h x 2 directions cost ~1.5 s cold; 30 h 1.7 s): 400 beyond
+    compare_window_max_min: int = Field(default=1440, ge=60, le=1800)
+    # comparisons computed at once (answers not yet kept); one more answers 503 with Retry-After
+    compare_builds_max: int = Field(default=2, ge=1, le=64)
+    # distinct timetables journeys wait for at once (0.5 s per date, up to 2 s for a 5 km walk; builds run
+    # one at a time, so 4 waits ~2-8 s at most); a request for another one answers 503 with Retry-After
+    journey_builds_max: int = Field(default=4, ge=1, le=64)
+    # the longest walk a journey request may ask for (a 5 km walk's links build in ~2 s): 400 beyond
+    journey_walk_max_m: int = Field(default=5000, ge=0, le=50_000)
+    # a journey's max_walk_m and min_transfer_s are rounded to these steps: each distinct pair is a
+    # timetable build (~30 MB, 0.5-2 s), so a stranger cycling values finds a few dozen, not thousands
+    journey_walk_step_m: int = Field(default=100, ge=1, le=1000)
+    journey_transfer_step_s: int = Field(default=60, ge=1, le=600)
+    # the Retry-After of a 503 for comparisons and journeys: about one build
+    busy_retry_after_s: int = Field(default=2, ge=1, le=300)
     # sweeps (planner/jobs.py): RQ on this Redis when set (start `planner worker` processes beside the
     # server), else a local pool of job_workers processes (0: one per CPU)
     redis_url: str | None = Field(

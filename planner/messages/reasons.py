@@ -187,6 +187,12 @@ FAULTS: dict[str, Template] = {
     "not_found": N_("no such page"),
     "method_not_allowed": N_("this address does not take that method"),
     "request_entity_too_large": N_("the request is too large"),
+    # beyond a request's budget (planner/web/budgets.py): the setting that states the limit is named
+    "query_too_long": N_("the query string is over %(limit_value)s bytes (%(limit)s)"),
+    "too_many_parameters": N_("more than %(limit_value)s query parameters (%(limit)s)"),
+    "body_too_large": N_("the body is over %(limit_value)s bytes (%(limit)s)"),
+    "json_too_deep": N_("the JSON nests deeper than %(limit_value)s levels (%(limit)s)"),
+    "window_too_long": N_("the window is longer than %(limit_value)s minutes (%(limit)s)"),
     "unsupported_media_type": N_("unsupported content type"),
     "bad_request": N_("the request could not be understood"),
     "internal_server_error": N_("something went wrong on our side"),

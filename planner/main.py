@@ -5,8 +5,12 @@ contracts in pyproject.toml): neither imports the other.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,31 +21,124 @@ from planner.domain.errors import DataError
 
 __all__ = ["main"]
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (gunicorn workers), all on one database.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Request threads in each process.")
 @data_dir_option
-def serve(host: str, port: int, data_dir: Path | None) -> None:
-    """Start the web app."""
-    from waitress import serve as waitress_serve
+def serve(host: str, port: int, workers: int, threads: int, data_dir: Path | None) -> None:
+    """Start the web app: gunicorn with WORKERS processes of THREADS threads each.
 
+    The app (data, database, session key) is built once, before the processes are
+    forked: a bad data folder stops the start here, the database is migrated and
+    seeded once, and every process signs sessions with one key.
+    """
+    metrics_dir = prepare_metrics_dir()  # before prometheus_client is first imported (by planner.web)
     from planner.web import create_app
 
     config: dict = {"DATA_DIR": str(data_dir)} if data_dir else {}
     settings = Settings.from_overrides(config)
     configure_logging(settings)  # before the app is built: the feed's warnings are logged while it loads
-    if host in ("127.0.0.1", "localhost", "::1") and "session_cookie_secure" not in settings.model_fields_set:
+    if host in LOOPBACK and "session_cookie_secure" not in settings.model_fields_set:
         config["SESSION_COOKIE_SECURE"] = False  # plain http on this machine: cookies must travel without TLS
     try:
         app = create_app(config)
     except DataError as exc:
         print_problems(exc)
         sys.exit(1)
-    database = app.extensions["planner"].database
+    services = app.extensions["planner"]
+    database = services.database
     click.echo(f"Database: {database.engine.url.render_as_string(hide_password=True)}")
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)")
-    waitress_serve(app, host=host, port=port, threads=8)
+    if workers > 1 and not services.settings.redis_url:
+        click.echo("Rate limits are counted per process (no REDIS_URL): a client may get up to "
+                   f"{workers} times each limit", err=True)
+    database.engine.dispose()  # the workers open their own connections
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    click.echo(f"Serving on http://{bind}/ with {workers} process(es) x {threads} threads (Ctrl-C to stop)")
+    try:
+        PlannerServer(app, bind=bind, workers=workers, threads=threads, metrics_dir=metrics_dir).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def prepare_metrics_dir() -> str:
+    """A fresh, empty folder for prometheus_client's multiprocess files, named in
+    ``PROMETHEUS_MULTIPROC_DIR`` for this process and the workers it forks.
+
+    A folder given in the environment is emptied (its files of an earlier run would count again);
+    otherwise a temporary one is made (and removed when the server stops).
+    """
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.db"):
+            old.unlink()
+        path = str(folder)
+    else:
+        path = tempfile.mkdtemp(prefix="planner-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    return path
+
+
+def _gunicorn_application() -> type:
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):
+        """gunicorn's documented custom application: the options below, the app built already."""
+
+        def __init__(self, app: Any, options: dict[str, Any]) -> None:
+            self.options = options
+            self.application = app
+            super().__init__()
+
+        def load_config(self) -> None:
+            for name, value in self.options.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            return self.application
+
+    return _Server
+
+
+class PlannerServer:
+    """gunicorn (``gthread`` workers) serving one planner app built in this process, then forked.
+
+    After the fork each worker drops the database connections it inherited (a connection is never
+    shared by two processes); when a worker exits, its metrics files are marked dead.
+    """
+
+    def __init__(self, app: Any, *, bind: str, workers: int, threads: int, metrics_dir: str) -> None:
+        self.app = app
+
+        def post_fork(server: Any, worker: Any) -> None:
+            database = app.extensions["planner"].database
+            if database is not None:
+                database.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+
+        def child_exit(server: Any, worker: Any) -> None:
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(worker.pid, metrics_dir)
+
+        self.options = {
+            "bind": [bind], "workers": workers, "worker_class": "gthread", "threads": threads,
+            "timeout": 120,  # a worker silent this long is restarted (a day plan stops at plan_deadline_s)
+            "graceful_timeout": 30, "keepalive": 5,
+            "accesslog": None,  # every request is logged by planner.web.request_log, with its id
+            "post_fork": post_fork, "child_exit": child_exit,
+            "proc_name": "planner", "control_socket_disable": True,  # several servers may run on one host
+        }
+
+    def run(self) -> None:
+        _gunicorn_application()(self.app, self.options).run()
 
 
 main.add_command(serve)

@@ -126,9 +126,32 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("PLANNER_REDIS_URL", "REDIS_URL", "redis_url"))
     job_workers: int = Field(default=0, ge=0, le=64)
+    # per-client request limits of the expensive endpoints (issue 14 item 3), in the `limits` notation
+    # ("30/minute", "5/second;100/hour"), counted on redis_url when set (shared by every process), else
+    # in each process; beyond them 429 with Retry-After. Sized so one visitor at a phone never meets them:
+    # a day plan is up to plan_deadline_s of a CPU, so 20 a minute (one every 3 s, far more than a person
+    # asks) keeps one client from holding the plan workers; journeys answer in ~50 ms, 120 a minute is two
+    # a second; a comparison is ~1 s of routing a day, 30 a minute; an .ics import, a sweep or a simulation
+    # is seconds to minutes of work, 10 a minute. Behind a proxy set behind_proxy, or every visitor is one client.
+    rate_limits_enabled: bool = True
+    rate_limit_plans: str = "20/minute"  # POST /api/itineraries, /itinerary(.ics) with a start
+    rate_limit_journeys: str = "120/minute"  # /api/journeys, /journeys with a from or to
+    rate_limit_compare: str = "30/minute"  # /api/compare, /compare with a from or to
+    rate_limit_jobs: str = "10/minute"  # .ics import, sweeps, simulations (staff and planners)
     # logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+
+    @field_validator("rate_limit_plans", "rate_limit_journeys", "rate_limit_compare", "rate_limit_jobs")
+    @classmethod
+    def _a_rate_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '20/minute': {value!r}") from exc
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -408,6 +408,10 @@ class JourneyPlanner:
         key = self._timetable_key(day, options, days)
         return self._timetables.get_or_build(key, lambda: self._build_timetable(*key))
 
+    def timetable_kept(self, day: dt.date, options: Options) -> bool:
+        """Whether the timetable of ``day`` under ``options`` is kept (asking for it builds nothing)."""
+        return self._timetables.get(self._timetable_key(day, options)) is not None
+
     def _build_timetable(self, day: dt.date, shuttle: ShuttleDay | None, rules: WalkRules, days: int) -> Timetable:
         extra_stops, extra_trips = shuttle if shuttle is not None else ((), ())
         window_s = (0, day_shift_s(day, day + dt.timedelta(days=days), self.tz))

@@ -143,11 +143,67 @@ class Services:
                     self._events_revision = revision
         return self.network
 
+    def readiness(self) -> list[str]:
+        """What keeps this process from serving: empty when the data are loaded and the database answers
+        at the schema's head revision (one small query; ``/readyz`` asks it).
+
+        Examples
+        --------
+        >>> services = build_services(Settings(), with_database=False)
+        >>> services.readiness()
+        ['no database']
+        """
+        problems = [] if self.model.places else ["no places loaded"]
+        if self.database is None:
+            return [*problems, "no database"]
+        from planner.store.db import current_revision
+
+        try:
+            current = current_revision(self.database.engine)
+        except Exception as exc:  # noqa: BLE001 - any fault of the database is an answer here: not ready
+            return [*problems, f"database unreachable: {type(exc).__name__}"]
+        head = _head_revision()
+        if current != head:
+            problems.append(f"database at migration {current}, not {head}: run `planner db upgrade`")
+        return problems
+
+    def cache_sizes(self) -> dict[str, int]:
+        """Entries in each per-process cache now (for /metrics); each is bounded by its setting.
+
+        Reads no database: the journey planner is the one serving now, as last followed.
+        """
+        journeys = self._selected_journeys or self.data_journeys
+        sizes = {"comparisons": len(self._comparisons), "plans": len(self._plans), "feeds": len(self.feeds),
+                 "timetables": _entries(journeys, "_timetables"), "endpoints": _entries(journeys, "_endpoints"),
+                 "profile_slices": _entries(journeys, "profile_slices")}
+        if self.database is not None:
+            sizes["events"] = _entries(self.database.events, "_events")
+            sizes["scenarios"] = _entries(self.database.scenarios, "_parsed")
+        return sizes
+
     def close(self) -> None:
         if self.database is not None:
             self.database.close()
         if isinstance(self._queue, LocalJobQueue):
             self._queue.close()
+
+
+def _entries(owner: object, cache: str) -> int:
+    """The entries of ``owner``'s cache named ``cache`` (0 when it has none of that name)."""
+    found = getattr(owner, cache, None)
+    return len(found) if found is not None else 0
+
+
+_HEAD: list[str] = []
+
+
+def _head_revision() -> str:
+    """The migrations' head revision, read from their folder once per process."""
+    if not _HEAD:
+        from planner.store.db import head_revision
+
+        _HEAD.append(head_revision())
+    return _HEAD[0]
 
 
 def build_services(settings: Settings, *, with_database: bool = True, hasher: Any = None) -> Services:

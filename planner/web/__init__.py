@@ -27,11 +27,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_config(app, settings, test_config)
     register_services(app, settings)
     register_request_log(app)  # first of the request hooks: every later one logs with the id
+    register_ops(app)  # /healthz, /readyz, /metrics; its clock starts before the other hooks run
     register_i18n(app)
     register_auth(app)
     register_blueprints(app)
     register_calendar(app)
     register_errors(app)
+    register_limits(app, settings)  # after every view is registered: it wraps the expensive ones
     return app
 
 
@@ -92,6 +94,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(itineraries.bp)
     app.register_blueprint(openapi.bp)  # /api/openapi.json and /api/docs
     scenarios.init_scenarios(app)  # the planners' scenarios, their API, and the public /shuttle page
+
+
+def register_ops(app: Flask) -> None:
+    from planner.web.ops import init_ops
+
+    init_ops(app)
+
+
+def register_limits(app: Flask, settings: Settings) -> None:
+    from planner.web.extensions import init_limiter
+
+    init_limiter(app, settings)
 
 
 def register_errors(app: Flask) -> None:

@@ -285,6 +285,7 @@ class Server:
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.peak_mb = 0.0
+        self.peak_pss_mb = 0.0
 
     def wait_until_up(self, timeout_s: float = 180) -> float:
         import time
@@ -316,6 +317,19 @@ class Server:
         except psutil.NoSuchProcess:
             return []
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) used so far by the server's processes now alive."""
+        import psutil
+
+        total = 0.0
+        for proc in self.processes():
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
     def rss_mb(self) -> float:
         """The sum of the resident set sizes of the server's processes (MB), and keep the peak."""
         import psutil
@@ -328,6 +342,20 @@ class Server:
                 pass
         mb = total / 1e6
         self.peak_mb = max(self.peak_mb, mb)
+        return mb
+
+    def pss_mb(self) -> float:
+        """The sum of the proportional set sizes (MB): pages the processes share since the fork counted once."""
+        import psutil
+
+        total = 0
+        for proc in self.processes():
+            try:
+                total += proc.memory_full_info().pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
+                pass
+        mb = total / 1e6
+        self.peak_pss_mb = max(self.peak_pss_mb, mb)
         return mb
 
     def stop(self) -> None:
@@ -463,10 +491,12 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
         def sample_memory() -> None:
             while True:
                 samples.append(server.rss_mb())
+                server.pss_mb()
                 gevent.sleep(0.5)
 
         load_before = os.getloadavg()[0]
         rss_before = server.rss_mb()
+        cpu_before, own_before = server.cpu_s(), time.process_time()
         sampler = gevent.spawn(sample_memory)
         runner = env.create_local_runner()
         started[0] = time.monotonic()
@@ -474,13 +504,15 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
         gevent.sleep(args.duration)
         runner.quit()
         elapsed = time.monotonic() - started[0]
-        rss_end = server.rss_mb()
+        rss_end, pss_end = server.rss_mb(), server.pss_mb()
+        server_cpu, own_cpu = server.cpu_s() - cpu_before, time.process_time() - own_before
         sampler.kill()
         load_after = os.getloadavg()[0]
         return {"workers": workers, "clients": clients, "up_s": up_s, "warmed": warmed, "elapsed_s": elapsed,
                 "times": dict(times), "statuses": {k: dict(v) for k, v in statuses.items()},
                 "rss_before_mb": rss_before, "rss_peak_mb": server.peak_mb, "rss_end_mb": rss_end,
-                "processes": len(server.processes()),
+                "pss_peak_mb": server.peak_pss_mb, "pss_end_mb": pss_end,
+                "processes": len(server.processes()), "server_cpu_s": server_cpu, "own_cpu_s": own_cpu,
                 "load": (load_before, load_after), "plans": len(mix.plan_keys) + mix.plans_repeated,
                 "plans_repeated": mix.plans_repeated, "events": events, "examples": examples}
     finally:
@@ -541,7 +573,10 @@ def describe(result: dict) -> list[str]:
         f"(server up in {result['up_s']:.1f} s, {result['warmed']} warm-up requests not counted)",
         *table(result),
         f"server memory (RSS of its {result['processes']} processes): {result['rss_before_mb']:.0f} MB before, "
-        f"peak {result['rss_peak_mb']:.0f} MB, end {result['rss_end_mb']:.0f} MB",
+        f"peak {result['rss_peak_mb']:.0f} MB, end {result['rss_end_mb']:.0f} MB (shared pages counted once, "
+        f"PSS: peak {result['pss_peak_mb']:.0f} MB, end {result['pss_end_mb']:.0f} MB); CPU: server "
+        f"{result['server_cpu_s'] / result['elapsed_s']:.2f} cores, this load generator "
+        f"{result['own_cpu_s'] / result['elapsed_s']:.2f} cores (of {__import__('os').cpu_count()})",
         f"day plans asked {plans} (answered or not when the time ran out), {repeated} repeating an earlier "
         f"one ({share:.0%}); load average (1 min) {result['load'][0]:.1f} before, {result['load'][1]:.1f} after",
         *(f"first {status} of {kind}: {text}" for (kind, status), text in sorted(result["examples"].items(), key=str)),

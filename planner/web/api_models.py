@@ -13,15 +13,21 @@ misspelt field is not silently dropped.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args, get_origin
+
+from flask import current_app, has_app_context
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictBool,
                       ValidationError, ValidationInfo, WithJsonSchema, field_validator)
 from pydantic_core import PydanticCustomError
 
+from planner.composition import Settings
 from planner.domain.model import format_clock, parse_clock
+from werkzeug.exceptions import RequestEntityTooLarge
 
 #: Dates the planner answers for: wide enough for any timetable, narrow enough that date
 #: arithmetic (the day before, the day after) never leaves Python's calendar.
@@ -29,8 +35,9 @@ DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
 #: The latest clock time: a service day runs past midnight (GTFS times like 25:10), not for days.
 LATEST_S = 30 * 3600
-#: The longest JSON body read (a day plan's request is well under 2 KiB).
-MAX_BODY_BYTES = 64 * 1024
+
+#: The depth :func:`json_depth` gives a text nested past Python's own parser's limit (about 1000).
+DEEPER_THAN_PARSED = 1_000_000
 
 # [0-9], not \d: \d would also match other scripts' digits in Python, unlike JSON Schema.
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -83,6 +90,72 @@ def to_seconds(value: object) -> int:
     return parse_clock(value)
 
 
+def current_limit(name: str) -> int:
+    """The value of the setting ``name`` that bounds a request: the current app's, else its default.
+
+    Examples
+    --------
+    >>> current_limit("plan_must_max")  # outside an app: the default
+    30
+    """
+    if has_app_context():
+        services = current_app.extensions.get("planner")
+        if services is not None:
+            return int(getattr(services.settings, name))
+    return int(Settings.model_fields[name].default)
+
+
+def setting_ceiling(name: str) -> int:
+    """The highest value the setting ``name`` may take (its own ``le``): a model's fixed bound, so that
+    any value of the setting fits inside it and the setting, read per request, is the bound that acts.
+
+    Examples
+    --------
+    >>> setting_ceiling("plan_must_max")
+    200
+    """
+    return next(int(m.le) for m in Settings.model_fields[name].metadata if getattr(m, "le", None) is not None)
+
+
+def rounded_to(value: float, step: int) -> int:
+    """``value`` rounded to the nearest multiple of ``step`` (halves up).
+
+    Examples
+    --------
+    >>> rounded_to(849, 100), rounded_to(850, 100), rounded_to(29, 60), rounded_to(1e-320, 100)
+    (800, 900, 0, 0)
+    """
+    return int(math.floor(value / step + 0.5)) * step
+
+
+def json_depth(data: bytes, stop_at: int | None = None) -> int:
+    """How deep a JSON text nests (arrays and objects), counted no further than ``stop_at`` + 1.
+
+    Python's own JSON parser (C, linear) reads it: a text nested past its recursion limit counts
+    as deeper than any limit; a text that is not JSON counts 0 (the request's parser says what is wrong).
+
+    Examples
+    --------
+    >>> json_depth(b'{"a": [1, {"b": "[[["}]}'), json_depth(b"[" * 100_000, stop_at=16) > 16, json_depth(b"[1,")
+    (3, True, 0)
+    """
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        return DEEPER_THAN_PARSED
+    except ValueError:  # not JSON (nor UTF-8): nothing nests
+        return 0
+    depth, level = 0, [value]
+    while True:
+        containers = [v for v in level if isinstance(v, (list, dict))]
+        if not containers:
+            return depth
+        depth += 1
+        if stop_at is not None and depth > stop_at:
+            return depth
+        level = [inner for c in containers for inner in (c.values() if isinstance(c, dict) else c)]
+
+
 def whole_metres(value: float) -> int:
     """A distance rounded to the metre: no walk limit is finer, and 1e-320 m is 0 m.
 
@@ -102,8 +175,10 @@ Clock = Annotated[int, PlainValidator(to_seconds), WithJsonSchema(
      "description": "HH:MM or HH:MM:SS, 00:00 to 30:00 (past 24:00: after midnight of the service day)"})]
 #: A place id, a site id, a GTFS stop id or WGS84 ``lat,lon``; the core says which it is.
 Endpoint = Annotated[str, Field(min_length=1, max_length=100)]
-#: Metres; bounded because each distinct limit costs a timetable build (up to ~2 s at 5 km).
-WalkLimit = Annotated[float, Field(ge=0, le=5000, allow_inf_nan=False), AfterValidator(whole_metres)]
+#: Metres; bounded (``journey_walk_max_m``, at most the setting's own bound here) and rounded to
+#: ``journey_walk_step_m`` because each distinct limit costs a timetable build (up to ~2 s at 5 km).
+WalkLimit = Annotated[float, Field(ge=0, le=setting_ceiling("journey_walk_max_m"),
+                                   allow_inf_nan=False), AfterValidator(whole_metres)]
 Lang = Literal["zh", "en"]
 Pace = Literal["relaxed", "normal", "brisk"]
 
@@ -114,7 +189,40 @@ def _clock_default(text: str, description: str) -> Any:
                  json_schema_extra={"default": text})
 
 
-class QueryModel(BaseModel):
+class Budgeted(BaseModel):
+    """A request model whose bounds are settings (:class:`planner.composition.Settings`), read per request.
+
+    ``LIMITS`` maps a field to the setting bounding it: a list's length (``too_long``), a number's
+    value (``less_than_equal``); ``STEPS`` a number field to the setting of the step it is rounded to.
+    A fault names the setting (``limit``) and its value (``limit_value``); the OpenAPI document
+    (:mod:`planner.web.openapi`) states the same values as ``maxItems``/``maximum`` and ``x-limit``.
+    """
+
+    LIMITS: ClassVar[Mapping[str, str]] = {}
+    STEPS: ClassVar[Mapping[str, str]] = {}
+
+    @field_validator("*")
+    @classmethod
+    def _within_budget(cls, value: Any, info: ValidationInfo) -> Any:
+        name = cls.LIMITS.get(info.field_name or "")
+        if value is None or isinstance(value, bool):
+            return value
+        if name is not None:
+            limit = current_limit(name)
+            if isinstance(value, list) and len(value) > limit:
+                raise PydanticCustomError("too_long", "at most {max_length} items", {
+                    "field_type": "List", "max_length": limit, "actual_length": len(value),
+                    "limit": name, "limit_value": limit})
+            if isinstance(value, (int, float)) and value > limit:
+                raise PydanticCustomError("less_than_equal", "must be at most {le}",
+                                          {"le": limit, "limit": name, "limit_value": limit})
+        step = cls.STEPS.get(info.field_name or "")
+        if step is not None and isinstance(value, (int, float)):
+            return rounded_to(value, current_limit(step))
+        return value
+
+
+class QueryModel(Budgeted):
     """Base of the query-string models: read-only, the interface language beside every query."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
@@ -144,6 +252,9 @@ class NetworkQuery(QueryModel):
 class JourneyQuery(QueryModel):
     """``GET /api/journeys`` (and the ``/journeys`` page): from, to, when, how."""
 
+    LIMITS = {"max_walk_m": "journey_walk_max_m"}
+    STEPS = {"max_walk_m": "journey_walk_step_m", "min_transfer_s": "journey_transfer_step_s"}
+
     from_: Endpoint = Field(alias="from", description="Where the journey starts: a place id, site id, "
                             "GTFS stop id or WGS84 'lat,lon'.", examples=["dongjiao-memory", "30.6540,104.0790"])
     to: Endpoint = Field(description="Where it ends, as for 'from'.", examples=["panda-south-gate"])
@@ -155,9 +266,10 @@ class JourneyQuery(QueryModel):
                                  description="Leave at this time; required unless 'arrive_by' is given.")
     shuttle: bool = Field(False, description="Include the proposed shuttle (1/0, true/false, on/off, yes/no).")
     max_walk_m: WalkLimit | None = Field(
-        None, description="Longest walk between stops, metres (rounded to the metre). "
-        "Default: the network's own.")
-    min_transfer_s: int | None = Field(None, ge=0, le=3600, description="Least time to change vehicles, seconds.")
+        None, description="Longest walk between stops, metres, rounded to the nearest "
+        "journey_walk_step_m (x-limits). Default: the network's own.")
+    min_transfer_s: int | None = Field(None, ge=0, le=3600, description="Least time to change vehicles, seconds, "
+                                       "rounded to the nearest journey_transfer_step_s (x-limits).")
 
     @field_validator("depart")
     @classmethod
@@ -230,8 +342,10 @@ ShuttleChoice = Annotated[str, PlainValidator(shuttle_choice), WithJsonSchema(
     {"anyOf": [{"type": "string", "enum": list(SHUTTLE_CHOICES)}, {"type": "boolean"}]})]
 
 
-class ItineraryRequest(BaseModel):
+class ItineraryRequest(Budgeted):
     """``POST /api/itineraries`` (and the ``/itinerary`` form): what a day should hold."""
+
+    LIMITS = {"interests": "plan_interests_max", "must": "plan_must_max"}
 
     # One example for the whole body, none per field: each valid plan costs about a second, and
     # per-field examples would have the API fuzzing combine them into dozens of plans.
@@ -246,9 +360,11 @@ class ItineraryRequest(BaseModel):
     start_time: Clock = _clock_default("08:00", "Leave no earlier than.")
     end_time: Clock = _clock_default("22:00", "Back by; after start_time.")
     interests: list[Annotated[str, Field(pattern=TAG_PATTERN)]] = Field(
-        default_factory=list, max_length=20, description="Tags the visitor likes (pandas, music, ...).")
+        default_factory=list, max_length=setting_ceiling("plan_interests_max"),
+        description="Tags the visitor likes (pandas, music, ...); at most plan_interests_max (x-limits).")
     must: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
-        default_factory=list, max_length=30, description="Place or event ids the day must include.")
+        default_factory=list, max_length=setting_ceiling("plan_must_max"),
+        description="Place or event ids the day must include; at most plan_must_max (x-limits).")
     meal: StrictBool = Field(True, description="Keep time for lunch.")
     taxi: StrictBool = Field(False, description="Taxis allowed between places.")
     pace: Pace = Field("normal", description="How long visits take: relaxed, normal or brisk.")
@@ -295,12 +411,14 @@ class RequestInvalid(ValueError):
     """The faults of a request as pydantic lists them (``type``, ``loc``, ``msg``, ``ctx``).
 
     ``json_body``: their places are read as JSON paths of the body (``$.must[1]``),
-    else as query parameters (``must[1]``).
+    else as query parameters (``must[1]``). ``status``: 400, or 413/414 for a request over
+    a size its budget states (the fault's ``ctx`` then names the setting: ``limit``, ``limit_value``).
     """
 
-    def __init__(self, faults: Sequence[Mapping[str, Any]], json_body: bool):
+    def __init__(self, faults: Sequence[Mapping[str, Any]], json_body: bool, status: int = 400):
         self.faults = faults
         self.json_body = json_body
+        self.status = status
         super().__init__("; ".join(f"{'.'.join(map(str, f.get('loc', ())))}: {f.get('msg')}" for f in faults))
 
 
@@ -329,23 +447,45 @@ def parse_query(model: type[Query], args: Any) -> Query:
         raise RequestInvalid(exc.errors(include_url=False), json_body=False) from None
 
 
-def parse_json(model: type[Body], request: Any) -> Body:
-    """``model`` from a request's JSON body, read no further than :data:`MAX_BODY_BYTES`.
+def over_budget(code: str, message: str, limit: str, field: tuple[Any, ...] = (), *, json_body: bool = False,
+                status: int = 400) -> RequestInvalid:
+    """The fault of a request beyond the budget the setting ``limit`` states (its value read now).
 
-    pydantic's own JSON parser reads it: invalid JSON and nesting deeper than
-    it allows are faults of ``$``, not errors of the server.
+    Examples
+    --------
+    >>> over_budget("body_too_large", "the body is over {limit_value} bytes", "max_json_bytes", status=413).faults
+    [{'type': 'body_too_large', 'loc': (), 'msg': 'the body is over 65536 bytes', 'ctx': {'limit': 'max_json_bytes', 'limit_value': 65536}}]
+    """
+    value = current_limit(limit)
+    return RequestInvalid([{"type": code, "loc": field, "msg": message.format(limit_value=value),
+                            "ctx": {"limit": limit, "limit_value": value}}], json_body=json_body, status=status)
+
+
+def parse_json(model: type[Body], request: Any) -> Body:
+    """``model`` from a request's JSON body, read no further than the setting ``max_json_bytes``
+    and nesting no deeper than ``max_json_depth``.
+
+    pydantic's own JSON parser reads it: invalid JSON is a fault of ``$``, not an error of the server.
 
     Raises
     ------
     RequestInvalid
-        Naming each fault by its JSON path.
-    werkzeug.exceptions.RequestEntityTooLarge
-        For a body over the limit.
+        Naming each fault by its JSON path; for a body over ``max_json_bytes`` with status 413,
+        naming the setting and its value (also for a body sent without a length).
     """
     if not request.is_json:
         raise RequestInvalid([{"type": "not_json", "loc": (), "msg": "expected a JSON object"}], json_body=True)
-    request.max_content_length = MAX_BODY_BYTES  # per request (Flask 3.1): the app's limit is for uploads
-    data = request.get_data(cache=True)  # over the limit, with or without a length: 413
+    # per request (Flask 3.1): the app's own MAX_CONTENT_LENGTH is max_upload_bytes, for .ics uploads
+    request.max_content_length = current_limit("max_json_bytes")
+    try:
+        data = request.get_data(cache=True)  # over the limit, with or without a length
+    except RequestEntityTooLarge:
+        raise over_budget("body_too_large", "the body is over {limit_value} bytes", "max_json_bytes",
+                          json_body=True, status=413) from None
+    depth_max = current_limit("max_json_depth")
+    if json_depth(data, stop_at=depth_max) > depth_max:
+        raise over_budget("json_too_deep", "the JSON nests deeper than {limit_value} levels", "max_json_depth",
+                          json_body=True)
     try:
         return model.model_validate_json(data)
     except ValidationError as exc:

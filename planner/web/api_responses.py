@@ -21,6 +21,8 @@ class Problem(BaseModel):
     field: str | None = Field(description="The parameter, JSON path or data field at fault.")
     message: str
     code: str | None = None
+    limit: str | None = Field(None, description="Beyond a budget: the setting that states it (x-limits).")
+    limit_value: float | None = Field(None, description="That setting's value.")
 
 
 class ErrorDetail(BaseModel):
@@ -32,6 +34,11 @@ class ErrorDetail(BaseModel):
     field: str | None = Field(description="The query parameter (e.g. 'depart') or JSON path (e.g. '$.must[1]') "
                               "at fault; null when the request as a whole is.")
     problems: list[Problem] | None = Field(None, description="Every fault, when there are several.")
+    limit: str | None = Field(None, description="Beyond a budget (413, 414, 503 and some 400): the setting "
+                              "that states it, as the operation's x-limits name it.")
+    limit_value: float | None = Field(None, description="That setting's value.")
+    retry_after_s: int | None = Field(None, description="503: ask again after this many seconds (also the "
+                                      "Retry-After header).")
 
 
 class ErrorAnswer(BaseModel):

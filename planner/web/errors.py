@@ -77,16 +77,20 @@ def field_of(loc: tuple[Any, ...] | list[Any], json_body: bool) -> str | None:
 
 
 def problems_of(faults: Sequence[Mapping[str, Any]], json_body: bool, lang: str) -> list[dict[str, Any]]:
-    """Pydantic's faults as ``{"field", "code", "message"}``, in ``lang``."""
+    """Pydantic's faults as ``{"field", "code", "message"}``, in ``lang``; a fault beyond a budget
+    adds the setting that states it and its value (``limit``, ``limit_value``)."""
     return [{"field": field_of(f.get("loc", ()), json_body), "code": f["type"],
-             "message": words(f["type"], lang, f.get("msg", ""), **(f.get("ctx") or {}))} for f in faults]
+             "message": words(f["type"], lang, f.get("msg", ""), **(f.get("ctx") or {})),
+             **{key: (f.get("ctx") or {})[key] for key in ("limit", "limit_value") if key in (f.get("ctx") or {})}}
+            for f in faults]
 
 
-def _invalid(faults: Sequence[Mapping[str, Any]], json_body: bool) -> tuple[Response | str, int]:
+def _invalid(faults: Sequence[Mapping[str, Any]], json_body: bool, status: int = 400) -> tuple[Response | str, int]:
     problems = problems_of(faults, json_body, current_lang())
     first = problems[0]
     extra = {"problems": problems} if len(problems) > 1 else {}
-    return answer(400, first["code"], first["message"], first["field"], **extra)
+    limits = {key: first[key] for key in ("limit", "limit_value") if key in first}
+    return answer(status, first["code"], first["message"], first["field"], **limits, **extra)
 
 
 def _described(exc: PlannerError) -> str:
@@ -103,7 +107,7 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(RequestInvalid)
     def request_invalid(exc: RequestInvalid):
-        return _invalid(exc.faults, exc.json_body)
+        return _invalid(exc.faults, exc.json_body, exc.status)
 
     @app.errorhandler(ValidationError)
     def validation_error(exc: ValidationError):
@@ -144,7 +148,8 @@ def init_errors(app: Flask) -> None:
     def busy(exc: Busy):
         """More of this work than the server takes on now: 503, and when to ask again (RFC 9110 10.2.3)."""
         body, status = answer(503, exc.code, _described(exc), getattr(exc, "field", None),
-                              limit=exc.params.get("limit"), retry_after_s=exc.retry_after_s)
+                              limit=exc.params.get("limit"), limit_value=exc.params.get("limit_value"),
+                              retry_after_s=exc.retry_after_s)
         response = body if isinstance(body, Response) else Response(body, mimetype="text/html")
         response.status_code = status
         response.headers["Retry-After"] = str(exc.retry_after_s)

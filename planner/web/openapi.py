@@ -28,7 +28,10 @@ from typing import Any, Callable, TypeVar
 from flask import Blueprint, Flask, current_app, jsonify, render_template
 from pydantic import BaseModel
 
+from planner.composition import Settings
+from planner.web.api_models import Budgeted
 from planner.web.api_responses import ErrorAnswer
+from planner.web.budgets import Budget, budgets_of
 
 OPENAPI_VERSION = "3.1.0"
 REF = "#/components/schemas/{model}"
@@ -37,8 +40,11 @@ ERROR_STATUS = {
     401: "Not logged in (a write: log in at /login first).",
     403: "Logged in without the role this needs.",
     404: "No such thing.",
-    413: "The body is too large.",
+    413: "The body is over max_json_bytes (x-limits): 'limit' and 'limit_value' name it.",
+    414: "The query string is over max_query_bytes (x-limits): 'limit' and 'limit_value' name it.",
     422: "Well formed but cannot be done (e.g. no journey between the day's start and end).",
+    503: "Busy: more of this work than the server takes on now ('limit' names the setting reached); "
+         "ask again after Retry-After seconds.",
 }
 #: What every answer of the API shares: the error shape, told once in the document's description.
 DESCRIPTION = """\
@@ -49,7 +55,12 @@ Every error answers `{"error": {"code": ..., "message": ..., "field": ...}}`: `c
 snake_case for programs, `message` short words for people in the language of `?lang=`
 (zh or en), `field` the query parameter or JSON path at fault (or null). Several faults at
 once are listed in `error.problems`. Bad parameters answer 400, unknown things 404, a body
-over 64 KiB 413, a request that is valid but cannot be done 422.
+over {max_json_bytes} bytes 413, a query string over {max_query_bytes} bytes 414, a request that is
+valid but cannot be done 422, more work than the server takes on now 503 with `Retry-After`.
+
+Every operation states its budget in `x-limits`: each limit's setting (`name`, an environment
+variable `PLANNER_<NAME>` of the server), its `value` on this server, what it `applies_to` and the
+`status` beyond it. An answer beyond a limit names it: `error.limit` and `error.limit_value`.
 """
 
 #: Headings of the docs page, by blueprint.
@@ -102,7 +113,8 @@ def documented(answer: type[BaseModel], *, query: type[BaseModel] | None = None,
 
 
 def build_document(app: Flask) -> dict[str, Any]:
-    """The OpenAPI document of every documented view of ``app``."""
+    """The OpenAPI document of every documented view of ``app``, its limits those of ``app``'s settings."""
+    settings: Settings = app.extensions["planner"].settings
     schemas: dict[str, Any] = {}
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -111,7 +123,7 @@ def build_document(app: Flask) -> dict[str, Any]:
             continue
         view = app.view_functions[rule.endpoint]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            entry = _operation(rule.endpoint, view, operation, schemas)
+            entry = _operation(rule.endpoint, view, operation, schemas, settings)
             if rule.arguments:  # /api/scenarios/<scenario_id>: OpenAPI's {scenario_id}, a path parameter
                 entry["parameters"] = [{"name": name, "in": "path", "required": True,
                                         "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
@@ -120,7 +132,8 @@ def build_document(app: Flask) -> dict[str, Any]:
     return {
         "openapi": OPENAPI_VERSION,
         "info": {"title": "Dongjiao Memory · Panda Base planner API", "version": _version(),
-                 "description": DESCRIPTION},
+                 "description": DESCRIPTION.replace("{max_json_bytes}", str(settings.max_json_bytes))
+                 .replace("{max_query_bytes}", str(settings.max_query_bytes))},
         "paths": paths,
         "components": {"schemas": dict(sorted(schemas.items()))},
     }
@@ -144,27 +157,64 @@ def _version() -> str:
         return "0"
 
 
-def _operation(endpoint: str, view: Callable[..., Any], operation: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
+def _operation(endpoint: str, view: Callable[..., Any], operation: Operation, schemas: dict[str, Any],
+               settings: Settings) -> dict[str, Any]:
     summary, _, description = (inspect.getdoc(view) or endpoint).partition("\n\n")
     ok = {media: {"schema": _ref(operation.answer, schemas)} for media in operation.media}
     ok.update(operation.extra_media)
+    budgets = budgets_of(endpoint, operation.query, operation.body)
+    statuses = sorted(set(operation.errors) | {b.status for b in budgets if b.status is not None})
     answer: dict[str, Any] = {
         "operationId": endpoint.replace(".", "_"), "summary": " ".join(summary.split()),
         "tags": [TAGS.get(endpoint.split(".")[0], endpoint.split(".")[0])],
         "responses": {str(operation.status): {"description": "OK" if operation.status == 200 else "Accepted",
                                               "content": ok}} | {
-            str(status): {"description": ERROR_STATUS[status],
-                          "content": {"application/json": {"schema": _ref(ErrorAnswer, schemas)}}}
-            for status in operation.errors},
+            str(status): _error_response(status, schemas) for status in statuses},
+        "x-limits": [stated(budget, settings) for budget in budgets],
     }
     if description.strip():
         answer["description"] = description.strip()
     if operation.query is not None:
-        answer["parameters"] = query_parameters(operation.query, schemas)
+        answer["parameters"] = query_parameters(operation.query, schemas, settings)
     if operation.body is not None:
         answer["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": _ref(operation.body, schemas)}}}
+        _limit_body(operation.body, schemas, settings)
     return answer
+
+
+def stated(budget: Budget, settings: Settings) -> dict[str, Any]:
+    """A budget as ``x-limits`` lists it: the setting's ``name`` and its ``value`` in ``settings``."""
+    out: dict[str, Any] = {"name": budget.setting, "value": getattr(settings, budget.setting),
+                           "applies_to": budget.applies_to, "what": budget.what}
+    if budget.status is not None:
+        out["status"] = budget.status
+    return out
+
+
+def _error_response(status: int, schemas: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": ERROR_STATUS[status],
+                                "content": {"application/json": {"schema": _ref(ErrorAnswer, schemas)}}}
+    if status == 503:
+        response["headers"] = {"Retry-After": {"description": "Seconds to wait before asking again.",
+                                               "schema": {"type": "integer", "minimum": 1}}}
+    return response
+
+
+def _bound(prop: dict[str, Any], setting: str, settings: Settings) -> None:
+    """``prop`` (a property's or parameter's schema) bounded by the value of ``setting``."""
+    prop["maxItems" if prop.get("type") == "array" else "maximum"] = getattr(settings, setting)
+
+
+def _limit_body(model: type[BaseModel], schemas: dict[str, Any], settings: Settings) -> None:
+    """The body's schema bounded by the settings its model names (``Budgeted.LIMITS``)."""
+    if not issubclass(model, Budgeted):
+        return
+    properties = schemas[model.__name__]["properties"]
+    for field_name, setting in model.LIMITS.items():
+        prop = properties[model.model_fields[field_name].alias or field_name]
+        _bound(prop, setting, settings)
+        prop["x-limit"] = setting
 
 
 def _ref(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
@@ -175,12 +225,15 @@ def _ref(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
     return {"$ref": REF.format(model=model.__name__)}
 
 
-def query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
-    """``model``'s fields as OpenAPI query parameters.
+def query_parameters(model: type[BaseModel], schemas: dict[str, Any], settings: Settings | None = None
+                     ) -> list[dict[str, Any]]:
+    """``model``'s fields as OpenAPI query parameters, bounded by ``settings`` where the model says so.
 
     A query value is text or absent, never null: the ``null`` branch pydantic
     gives optional fields is dropped, and so is their ``null`` default.
     """
+    limits = {model.model_fields[f].alias or f: s for f, s in model.LIMITS.items()} if (
+        settings is not None and issubclass(model, Budgeted)) else {}
     schema = model.model_json_schema(by_alias=True, ref_template=REF)
     schemas.update(schema.pop("$defs", {}))
     required = set(schema.get("required", ()))
@@ -194,6 +247,9 @@ def query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[di
         if prop.get("type") == "array":
             parameter.update(style="form", explode=True)  # ?must=a&must=b
         parameter["schema"] = prop
+        if name in limits and settings is not None:
+            _bound(prop, limits[name], settings)
+            parameter["x-limit"] = limits[name]
         parameters.append(parameter)
     return parameters
 

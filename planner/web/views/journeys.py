@@ -18,6 +18,7 @@ from planner.web.presenters.estimates import Estimates
 from planner.web.presenters.lines import line_namer
 from planner.web.i18n.core import current_lang
 from planner.web.api_models import CompareQuery, JourneyQuery, RequestInvalid, parse_query
+from planner.web.budgets import check_window, gate
 from planner.web.api_responses import ComparisonAnswer, JourneysAnswer
 from planner.web.links import url_with_query
 from planner.web.openapi import documented
@@ -55,10 +56,13 @@ def plan_from_args(args) -> dict:
                                                 **{"from": origin.name(lang), "to": dest.name(lang)}))
         return result
     try:
-        if arrive_by:
-            journeys = [planner.arrive_by(origin, dest, day, when_s, options)]
-        else:
-            journeys = planner.journeys(origin, dest, day, when_s, options)
+        # a timetable not kept yet is built (0.5-2 s, one at a time): a few distinct ones at once, more answer 503
+        with gate("journeys", "journey_builds_max").enter(None if planner.timetable_kept(day, options)
+                                                           else (day, planner.rules(options), options.with_shuttle)):
+            if arrive_by:
+                journeys = [planner.arrive_by(origin, dest, day, when_s, options)]
+            else:
+                journeys = planner.journeys(origin, dest, day, when_s, options)
         result["journeys"] = [j.to_dict() for j in journeys]
     except NoJourney as exc:
         result["reason"] = describe(exc, current_lang())  # the core says why as a code; words here
@@ -186,8 +190,13 @@ def comparison_of(query: CompareQuery) -> Comparison:
     planner = services.journeys  # its shuttle is the selected scenario's
     day = query.date or today()
     start_s, end_s = window_of(query.start, query.end, planner.shuttle, day)
+    check_window(start_s, end_s)  # also a window one end of which is the default
     key = (origin.id, dest.id, day, start_s, end_s)
-    return services.comparisons.get_or_build(key, lambda: compare(planner, origin, dest, day, start_s, end_s))
+    kept = services.comparisons.get(key)
+    if kept is not None:
+        return kept
+    with gate("comparisons", "compare_builds_max").enter(key):  # computed at once: a few, more answer 503
+        return services.comparisons.get_or_build(key, lambda: compare(planner, origin, dest, day, start_s, end_s))
 
 
 @bp.get("/api/compare")

@@ -414,6 +414,19 @@ def warm_up(base: str, mix_seed: int) -> int:
 # ----------------------------------------------------------------------------- one run
 
 
+def gist(text: str, width: int = 240) -> str:
+    """An answer's words, short: a page's text without its markup, from its first word of a fault."""
+    import re
+
+    if "<" in text:
+        text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", text)
+        text = re.sub(r"<[^>]+>", " ", text)
+    text = " ".join(text.split())
+    fault = re.search(r"(?i)busy|error|try again|invalid|not |must|too |limit", text)
+    start = max(0, fault.start() - 60) if fault else 0
+    return text[start:start + width]
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0-100) of ``values``; nan when empty."""
     if not values:
@@ -442,7 +455,7 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
         mix = Mix(args.seed, events, args.plan_repeat)
         times: dict[str, list[float]] = defaultdict(list)
         statuses: dict[str, Counter] = defaultdict(Counter)
-        started = [0.0]
+        clock = {"deadline": float("inf"), "in_flight": 0}
         examples: dict[tuple[str, object], str] = {}
 
         class Visitor(FastHttpUser):
@@ -451,9 +464,20 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
             network_timeout = 120.0
             connection_timeout = 120.0
 
+            def on_start(self) -> None:
+                gevent.sleep(mix.random.uniform(*args.wait_s))  # visitors arrive spread, not all in one instant
+
             @task
             def one_request(self) -> None:
-                kind = mix.kind()
+                if time.monotonic() >= clock["deadline"]:
+                    return  # the window is over: what is in flight is waited for, nothing new is asked
+                clock["in_flight"] += 1
+                try:
+                    self._one(mix.kind())
+                finally:
+                    clock["in_flight"] -= 1
+
+            def _one(self, kind: str) -> None:
                 if kind == "home":
                     self._get(kind, mix.home())
                 elif kind == "api journeys":
@@ -476,7 +500,7 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
                 statuses[kind][status] += 1
                 if status != 200:
                     if (kind, status) not in examples:  # the first of each kind and status, to say why
-                        examples[(kind, status)] = f"{what} -> {(r.text or str(r.error))[:300]!r}"
+                        examples[(kind, status)] = f"{what} -> {gist(r.text or str(r.error))!r}"
                     r.failure(f"HTTP {status}")
                 else:
                     r.success()
@@ -499,16 +523,21 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
         cpu_before, own_before = server.cpu_s(), time.process_time()
         sampler = gevent.spawn(sample_memory)
         runner = env.create_local_runner()
-        started[0] = time.monotonic()
+        clock["deadline"] = time.monotonic() + args.duration
         runner.start(clients, spawn_rate=clients)
         gevent.sleep(args.duration)
+        drain_started = time.monotonic()
+        while clock["in_flight"] and time.monotonic() - drain_started < 150:
+            gevent.sleep(0.1)
+        drain_s, left_in_flight = time.monotonic() - drain_started, clock["in_flight"]
         runner.quit()
-        elapsed = time.monotonic() - started[0]
+        elapsed = args.duration
         rss_end, pss_end = server.rss_mb(), server.pss_mb()
         server_cpu, own_cpu = server.cpu_s() - cpu_before, time.process_time() - own_before
         sampler.kill()
         load_after = os.getloadavg()[0]
-        return {"workers": workers, "clients": clients, "up_s": up_s, "warmed": warmed, "elapsed_s": elapsed,
+        return {"workers": workers, "clients": clients, "up_s": up_s, "warmed": warmed, "elapsed_s": elapsed, "drain_s": drain_s,
+                "left_in_flight": left_in_flight,
                 "times": dict(times), "statuses": {k: dict(v) for k, v in statuses.items()},
                 "rss_before_mb": rss_before, "rss_peak_mb": server.peak_mb, "rss_end_mb": rss_end,
                 "pss_peak_mb": server.peak_pss_mb, "pss_end_mb": pss_end,
@@ -569,15 +598,17 @@ def describe(result: dict) -> list[str]:
     plans, repeated = result["plans"], result["plans_repeated"]
     share = repeated / plans if plans else 0.0
     return [
-        f"workers {result['workers']}, clients {result['clients']}: {result['elapsed_s']:.0f} s of load "
-        f"(server up in {result['up_s']:.1f} s, {result['warmed']} warm-up requests not counted)",
+        f"workers {result['workers']}, clients {result['clients']}: requests started in {result['elapsed_s']:.0f} s, "
+        f"each waited for to its answer ({result['drain_s']:.1f} s after the window"
+        + (f", {result['left_in_flight']} still unanswered, not counted" if result['left_in_flight'] else "")
+        + f"); server up in {result['up_s']:.1f} s, {result['warmed']} warm-up requests not counted",
         *table(result),
         f"server memory (RSS of its {result['processes']} processes): {result['rss_before_mb']:.0f} MB before, "
         f"peak {result['rss_peak_mb']:.0f} MB, end {result['rss_end_mb']:.0f} MB (shared pages counted once, "
         f"PSS: peak {result['pss_peak_mb']:.0f} MB, end {result['pss_end_mb']:.0f} MB); CPU: server "
         f"{result['server_cpu_s'] / result['elapsed_s']:.2f} cores, this load generator "
         f"{result['own_cpu_s'] / result['elapsed_s']:.2f} cores (of {__import__('os').cpu_count()})",
-        f"day plans asked {plans} (answered or not when the time ran out), {repeated} repeating an earlier "
+        f"day plans asked {plans}, {repeated} repeating an earlier "
         f"one ({share:.0%}); load average (1 min) {result['load'][0]:.1f} before, {result['load'][1]:.1f} after",
         *(f"first {status} of {kind}: {text}" for (kind, status), text in sorted(result["examples"].items(), key=str)),
     ]

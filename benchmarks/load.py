@@ -41,13 +41,16 @@ are new draws, so most plans are distinct and the plan cache helps little. The
 printed share of repeats counts any request equal to an earlier one of that run
 (a cache hit only when it reaches the process that answered it first).
 
-Printed per run and at the end: requests per second (all, and day plans),
-p50/p95/p99 wall-clock milliseconds per kind (the time until the whole answer
-is read), errors by HTTP status ("conn" when no answer came), the server's
-memory (the sum of the resident set sizes of all its processes, psutil, sampled
-twice a second: peak and at the end) and the machine's load average (1 min)
-before and after: other work on the 2 cores counts in every figure, and the
-load generator itself (this process) takes CPU from the server too.
+Printed per run and at the end: requests per second (those started in the
+window; when it closes no new request is asked and each one in flight is
+waited for, so a slow plan counts instead of being cut off), p50/p95/p99
+wall-clock milliseconds per kind (the time until the whole answer is read),
+errors by HTTP status ("conn" when no answer came) with the first answer of
+each, the server's memory (the sum of the resident set sizes of all its
+processes, psutil, sampled twice a second: peak and at the end; beside it the
+proportional set size, which counts pages forked workers share once), the CPU
+the server and this load generator used, and the machine's load average
+(1 min) before and after: other work on the 2 cores counts in every figure.
 
 Targets, printed beside the figures (issue 14): with 32 clients, day plans
 p95 under 3 s, journeys and pages p95 under 300 ms, no errors; day plans served

@@ -10,7 +10,7 @@ their hours and the timetables are loaded with the app and do not change under i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -88,8 +88,13 @@ class PlanCache:
         returned carries ``request`` as asked (an equal request may have named its interests in
         another order).
         """
-        key = self.key(request, planner.events_on(request.day), getattr(planner, "values", None))
-        plan = self._plans.get_or_build(key, lambda: DayPlanner.plan(planner, request))
+        sessions = list(planner.events_on(request.day))
+        key = self.key(request, sessions, getattr(planner, "values", None))
+        search = getattr(planner, "search", None)
+        if search is None:
+            plan = self._plans.get_or_build(key, lambda: DayPlanner.plan(planner, request))
+        else:  # elsewhere (a pool of plan workers), with the sessions the key was made of
+            plan = self._plans.get_or_build(key, lambda: search(request, sessions))
         return plan if plan.request == request else replace(plan, request=request)
 
     def clear(self) -> None:
@@ -112,9 +117,14 @@ class CachedDayPlanner(DayPlanner):
     True
     """
 
-    def __init__(self, plans: PlanCache, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, plans: PlanCache, *args: Any,
+                 search: Callable[[DayRequest, list[tuple[Event, Occurrence]]], DayPlan] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plans = plans
+        #: how a plan missing from ``plans`` is searched, given the request and the day's sessions
+        #: (a pool of plan workers: planner.composition.plan_pool); None: here, as a DayPlanner does
+        self.search = search
 
     def plan(self, request: DayRequest) -> DayPlan:
         return self.plans.plan(self, request)

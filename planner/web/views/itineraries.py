@@ -4,10 +4,14 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+
+from planner.composition.plan_pool import PlanPool, make_job, make_pool, plan_job, pool_mode
 from planner.domain.errors import BadRequest
-from planner.itinerary.daytrip import DayPlan, DayPlanner, DayRequest, compare_shuttle
+from planner.itinerary.daytrip import DayPlan, DayPlanner, DayRequest
 from planner.itinerary.plan_cache import CachedDayPlanner
 from planner.web.i18n.core import _, current_lang
 from planner.web.api_models import ItineraryRequest, QueryModel, RequestInvalid, parse_json, parse_query
@@ -35,9 +39,36 @@ VARIANTS = {"without": False, "with": True}
 
 
 def day_planner() -> DayPlanner:
-    planner = state()
-    # the model's events are the calendar database's; plans are kept by request and that day's events
-    return CachedDayPlanner(planner.plans, planner.model, planner.journeys, values=planner.settings.value_model())
+    """The app's day planner: plans kept by request and that day's events (the model's events are the
+    calendar database's); a plan not kept is searched by the plan pool, off this thread."""
+    services = state()
+    values = services.settings.value_model()
+    journeys = services.journeys
+    pool = plan_pool()
+
+    def search(request: DayRequest, sessions: list) -> DayPlan:
+        return pool.plan(make_job(request, sessions, services.model, values, journeys.shuttle))
+
+    return CachedDayPlanner(services.plans, services.model, journeys, values=values, search=search)
+
+
+_POOL_LOCK = threading.Lock()
+
+
+def plan_pool() -> PlanPool:
+    """This app's pool of plan workers, made at the first plan (so a forking server makes one per process)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    pool = app.extensions.get("plan_pool")
+    if pool is None:
+        with _POOL_LOCK:
+            pool = app.extensions.get("plan_pool")
+            if pool is None:
+                services = state()
+                mode = pool_mode(services.settings, app.testing)
+                pool = app.extensions["plan_pool"] = make_pool(
+                    services.settings, mode, local=lambda job: plan_job(job, services.model, services.journeys))
+                pool.start()
+    return pool
 
 
 def request_from(wanted: ItineraryRequest, json_body: bool) -> tuple[DayRequest, str]:
@@ -69,8 +100,11 @@ def request_from(wanted: ItineraryRequest, json_body: bool) -> tuple[DayRequest,
 
 def _plans(day_request: DayRequest, shuttle: str) -> dict[str, DayPlan]:
     planner = day_planner()
-    if shuttle == "compare":
-        return compare_shuttle(planner, day_request)
+    if shuttle == "compare":  # the two plans at once, on two workers of the pool
+        with ThreadPoolExecutor(1, thread_name_prefix="plan-with") as beside:
+            with_shuttle = beside.submit(planner.plan, replace(day_request, shuttle=True))
+            without = planner.plan(replace(day_request, shuttle=False))
+            return {"without": without, "with": with_shuttle.result()}
     return {shuttle: planner.plan(replace(day_request, shuttle=VARIANTS[shuttle]))}
 
 

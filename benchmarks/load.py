@@ -419,8 +419,14 @@ def warm_up(base: str, mix_seed: int) -> int:
 
 def gist(text: str, width: int = 240) -> str:
     """An answer's words, short: a page's text without its markup, from its first word of a fault."""
+    import json
     import re
 
+    try:  # the API's error shape: its code and message (the message in the visitor's language)
+        error = json.loads(text)["error"]
+        text = f"{error.get('code')}: {error.get('message')}"
+    except (ValueError, KeyError, TypeError):
+        pass
     if "<" in text:
         text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", text)
         text = re.sub(r"<[^>]+>", " ", text)

@@ -115,4 +115,5 @@ def _retry_after_s(limiter: Limiter) -> int:
     current = limiter.current_limit
     if current is None:
         return 1
-    return max(1, math.ceil(current.reset_at - time.time()))
+    window_s = current.limit.get_expiry()  # reset_at is kept in whole seconds: never ask for more than a window
+    return max(1, min(window_s, math.ceil(current.reset_at - time.time())))

@@ -47,6 +47,11 @@ def serve(host: str, port: int, workers: int, threads: int, data_dir: Path | Non
     configure_logging(settings)  # before the app is built: the feed's warnings are logged while it loads
     if host in LOOPBACK and "session_cookie_secure" not in settings.model_fields_set:
         config["SESSION_COOKIE_SECURE"] = False  # plain http on this machine: cookies must travel without TLS
+    if not settings.secret_key:  # one key for every process: made (once, race-free) before they start
+        config["SECRET_KEY"] = instance_secret(settings.instance_dir)
+    if workers > 1 and "plan_workers" not in settings.model_fields_set:
+        # day plans: one plan process per CPU for the whole host, not per server process
+        config["PLAN_WORKERS"] = max(1, _cpus() // workers)
     try:
         app = create_app(config)
     except DataError as exc:
@@ -65,6 +70,49 @@ def serve(host: str, port: int, workers: int, threads: int, data_dir: Path | Non
         PlannerServer(app, bind=bind, workers=workers, threads=threads, metrics_dir=metrics_dir).run()
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def instance_secret(instance: Path) -> str:
+    """The session key kept in ``instance/secret_key``, made there if missing.
+
+    Race-free: a new key is written whole to a file of its own, then linked to its name (which
+    fails if another process linked one first); every process then reads the one linked. A reader
+    never sees a half-written key.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> key = instance_secret(folder)
+    >>> len(key), instance_secret(folder) == key
+    (64, True)
+    """
+    import secrets
+
+    path = instance / "secret_key"
+    if not path.is_file():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd, draft = tempfile.mkstemp(prefix=".secret_key-", dir=instance)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(draft, 0o600)
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another process made it first: theirs is the key
+        finally:
+            os.unlink(draft)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def prepare_metrics_dir() -> str:

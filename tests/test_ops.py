@@ -84,6 +84,7 @@ def test_metrics_count_requests_by_endpoint_and_status_with_bounded_labels(make_
     assert value('planner_http_requests_total{endpoint="unmatched",method="other",status="405"}') >= 1
     assert "x1" not in text and "BREW" not in text  # paths and methods never become labels
     assert value('planner_http_request_duration_seconds_count{endpoint="api.places"}') >= 2
+    assert "planner_day_plans_in_flight 0.0" in text
     for cache in ("comparisons", "plans", "feeds", "timetables", "endpoints", "profile_slices", "events"):
         assert f'planner_cache_entries{{cache="{cache}"}}' in text
 

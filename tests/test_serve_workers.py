@@ -236,3 +236,31 @@ def test_metrics_sum_every_process(two_processes):
     assert total == 6, text  # three through each process, whichever process is scraped
     for pid in readers:  # each process's caches, by pid
         assert f'planner_cache_entries{{cache="timetables",pid="{pid}"}}' in text
+
+
+def test_a_login_through_one_process_holds_on_every_process(two_processes):
+    server, _ = two_processes
+    staff = login(server)
+    readers = sessions_on_each_process(server)
+    for pid, session in readers.items():
+        session.cookies.update(staff.cookies)  # one key signs sessions for every process
+        answered_by, answer = on_process(session, server.base, "/staff/")
+        assert (answered_by, answer.status_code) == (pid, 200), answer.text[:300]
+    assert (Path(server.log_path).parent / "secret_key").is_file()
+
+
+def _key_of(folder: str) -> str:
+    from planner.main import instance_secret
+
+    return instance_secret(Path(folder))
+
+
+def test_the_session_key_is_made_once_when_processes_start_together(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    for attempt in range(5):
+        folder = tmp_path / f"instance{attempt}"
+        with ProcessPoolExecutor(8) as pool:
+            keys = set(pool.map(_key_of, [str(folder)] * 32))
+        assert len(keys) == 1 and len(keys.pop()) == 64
+        assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no drafts left behind

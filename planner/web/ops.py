@@ -5,7 +5,7 @@
   200 ``{"status": "ready", ...}``, else 503 ``{"status": "not_ready", "problems": [...]}``
   with ``Retry-After`` (a load balancer sends no visitor there meanwhile).
 - ``/metrics``: Prometheus text: requests by endpoint, method and status, their duration by
-  endpoint, and the entries of every per-process cache. Under ``planner serve`` the processes
+  endpoint, the entries of every per-process cache and the day plans in the plan pool. Under ``planner serve`` the processes
   write their figures to files in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's
   multiprocess mode), so one scrape of any process sums them all; cache entries are given per
   process (label ``pid``).
@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, \
     generate_latest, multiprocess
 
@@ -32,6 +32,8 @@ LATENCY = Histogram("planner_http_request_duration_seconds", "Time to answer a r
                     ["endpoint"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
 CACHE_ENTRIES = Gauge("planner_cache_entries", "Entries in a per-process cache (each bounded by a setting).",
                       ["cache"], multiprocess_mode="liveall")
+PLANS_IN_FLIGHT = Gauge("planner_day_plans_in_flight", "Day plans running or queued in the plan pool, "
+                        "summed over the live processes.", multiprocess_mode="livesum")
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 #: cache gauges are refreshed at most this often per process (len() of each takes its lock)
@@ -83,6 +85,8 @@ def _refresh_caches(force: bool = False) -> None:
     _last_refresh[0] = now
     for name, entries in state().cache_sizes().items():
         CACHE_ENTRIES.labels(cache=name).set(entries)
+    pool = current_app.extensions.get("plan_pool")  # made at the first day plan (planner/web/views/itineraries.py)
+    PLANS_IN_FLIGHT.set(pool.in_flight if pool is not None else 0)
 
 
 def init_ops(app: Flask) -> None:

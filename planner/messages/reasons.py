@@ -193,6 +193,8 @@ FAULTS: dict[str, Template] = {
     "body_too_large": N_("the body is over %(limit_value)s bytes (%(limit)s)"),
     "json_too_deep": N_("the JSON nests deeper than %(limit_value)s levels (%(limit)s)"),
     "window_too_long": N_("the window is longer than %(limit_value)s minutes (%(limit)s)"),
+    # a client over a rate limit (planner/web/extensions.py): 429 with Retry-After
+    "rate_limited": N_("too many requests of this kind: at most %(limit)s; ask again in %(retry_after_s)s s"),
     "unsupported_media_type": N_("unsupported content type"),
     "bad_request": N_("the request could not be understood"),
     "internal_server_error": N_("something went wrong on our side"),

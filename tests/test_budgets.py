@@ -129,6 +129,11 @@ def test_more_comparisons_at_once_than_the_budget_answer_503_with_retry_after(sm
     assert tiny.get("/api/compare?date=2024-02-13&start=10:00&end=10:30").status_code == 200
     with busy_gate.enter("another comparison being computed"):  # a comparison kept costs nothing: no gate
         assert tiny.get("/api/compare?date=2024-02-13&start=10:00&end=10:30").status_code == 200
+    with small.app_context():
+        builds = gate("journeys", "journey_builds_max")
+    with builds.enter("a timetable being built for a journey"):  # a comparison is one of those builds too
+        answer = tiny.get("/api/compare?date=2024-02-16&start=10:00&end=10:30")
+        assert limit_of(answer, 503)[:2] == ("busy", "journey_builds_max")
 
 
 def test_more_timetables_built_at_once_than_the_budget_answer_503(small, tiny):

@@ -116,8 +116,9 @@ class Settings(BaseSettings):
     compare_window_max_min: int = Field(default=1440, ge=60, le=1800)
     # comparisons computed at once (answers not yet kept); one more answers 503 with Retry-After
     compare_builds_max: int = Field(default=2, ge=1, le=64)
-    # distinct timetables journeys wait for at once (0.5 s per date, up to 2 s for a 5 km walk; builds run
-    # one at a time, so 4 waits ~2-8 s at most); a request for another one answers 503 with Retry-After
+    # distinct pieces of work journeys and comparisons wait for at once: a timetable not kept yet (0.1-0.3 s
+    # per date, up to 1.5 s for a 5 km walk) or a comparison (~1 s); builds run one at a time, so 4 wait
+    # ~1-6 s at most; a request for another one answers 503 with Retry-After
     journey_builds_max: int = Field(default=4, ge=1, le=64)
     # the longest walk a journey request may ask for (a 5 km walk's links build in ~2 s): 400 beyond
     journey_walk_max_m: int = Field(default=5000, ge=0, le=50_000)

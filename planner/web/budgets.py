@@ -58,8 +58,8 @@ JSON_BODY = (
 #: What each endpoint's work is bounded by, beyond its parameters' own limits (``Budgeted.LIMITS``).
 WORK: dict[str, tuple[Budget, ...]] = {
     "journeys.api_journeys": (
-        Budget("journey_builds_max", "work", 503, "distinct timetables being built at once for journeys "
-               "(a date and walking rules not kept yet); Retry-After: busy_retry_after_s"),
+        Budget("journey_builds_max", "work", 503, "pieces of work journeys and comparisons wait for at once "
+               "(a timetable of a date and walking rules not kept yet); Retry-After: busy_retry_after_s"),
         Budget("timetable_cache_size", "memory", None, "timetables kept (~30 MB each), least recently used go"),
     ),
     "journeys.api_compare": (
@@ -67,6 +67,8 @@ WORK: dict[str, tuple[Budget, ...]] = {
                "minute is a search in both directions)"),
         Budget("compare_builds_max", "work", 503, "comparisons being computed at once (not kept yet); "
                "Retry-After: busy_retry_after_s"),
+        Budget("journey_builds_max", "work", 503, "pieces of work journeys and comparisons wait for at once "
+               "(a comparison not kept yet is one); Retry-After: busy_retry_after_s"),
         Budget("comparison_cache_size", "memory", None, "comparisons kept, least recently used go"),
     ),
     "itineraries.api_itineraries": (

@@ -195,7 +195,9 @@ def comparison_of(query: CompareQuery) -> Comparison:
     kept = services.comparisons.get(key)
     if kept is not None:
         return kept
-    with gate("comparisons", "compare_builds_max").enter(key):  # computed at once: a few, more answer 503
+    # computed at once: a few comparisons, each also one of the few builds journeys wait for (it builds the
+    # day's timetables, one build at a time with theirs); one more answers 503 rather than queue for seconds
+    with gate("comparisons", "compare_builds_max").enter(key), gate("journeys", "journey_builds_max").enter(key):
         return services.comparisons.get_or_build(key, lambda: compare(planner, origin, dest, day, start_s, end_s))
 
 

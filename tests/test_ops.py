@@ -107,8 +107,9 @@ def test_a_limit_answers_429_with_retry_after_in_the_error_shape(make_app):
     assert answer.status_code == 429
     assert 1 <= int(answer.headers["Retry-After"]) <= 60
     error = answer.json["error"]
-    assert error["code"] == "rate_limited" and error["field"] is None and error["limit"] == "2 per 1 minute"
-    assert "2 per 1 minute" in error["message"]
+    assert error["code"] == "rate_limited" and error["field"] is None
+    assert (error["limit"], error["limit_value"]) == ("rate_limit_journeys", "2 per 1 minute")
+    assert "2 per 1 minute (rate_limit_journeys)" in error["message"]
     page = client.get(JOURNEY.replace("/api/journeys", "/journeys"))  # the page shares the counter
     assert page.status_code == 429 and page.mimetype == "text/html" and page.headers["Retry-After"]
     assert client.get("/journeys").status_code == 200  # the empty form is not limited

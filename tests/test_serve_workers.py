@@ -215,7 +215,8 @@ def test_rate_limits_are_counted_across_processes_and_answered_429_with_retry_af
     assert statuses == [400, 400, 400, 429, 429], statuses  # both processes count on one Redis
     assert int(answer.headers["Retry-After"]) >= 1
     error = answer.json()["error"]
-    assert error["code"] == "rate_limited" and error["limit"] == "3 per 1 minute"
+    assert error["code"] == "rate_limited" and error["limit"] == "rate_limit_compare"
+    assert error["limit_value"] == "3 per 1 minute"
     assert error["retry_after_s"] == int(answer.headers["Retry-After"])
     # the page of a comparison shares the counter, answered as a page
     _, page = on_process(readers[pids[0]], server.base, path.replace("/api/compare", "/compare"))

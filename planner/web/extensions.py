@@ -61,6 +61,9 @@ GROUPS = (
                  None),
 )
 
+#: the setting of each group's limit, by its scope
+SETTING_OF = {group.scope: group.setting for group in GROUPS}
+
 
 def init_limiter(app: Flask, settings: Settings) -> Limiter:
     """Wrap the endpoints of :data:`GROUPS` in their limits (call after the blueprints are registered).
@@ -92,9 +95,11 @@ def init_limiter(app: Flask, settings: Settings) -> Limiter:
         from planner.web.i18n.core import current_lang
 
         retry_after_s = _retry_after_s(limiter)
-        message = fault("rate_limited", current_lang(), f"too many requests of this kind: at most {exc.limit.limit}; "
-                        f"ask again in {retry_after_s} s", limit=str(exc.limit.limit), retry_after_s=retry_after_s)
-        body, status = answer(429, "rate_limited", message, None, limit=str(exc.limit.limit),
+        setting = SETTING_OF.get(str(exc.limit.scope), "rate_limits")
+        message = fault("rate_limited", current_lang(), "", limit=f"{exc.limit.limit} ({setting})",
+                        retry_after_s=retry_after_s)
+        # as the request budgets' errors: the setting that states the limit, and its value
+        body, status = answer(429, "rate_limited", message, None, limit=setting, limit_value=str(exc.limit.limit),
                               retry_after_s=retry_after_s)
         response = body if isinstance(body, Response) else Response(body, mimetype="text/html")
         response.status_code = status

@@ -7,7 +7,7 @@ database, then sends ``--requests`` requests to ``/api/journeys``, each with
 its own ``max_walk_m``, ``min_transfer_s``, date (inside the feed's range and
 outside it) and, for one in four, typed coordinates, plus ``--compares``
 requests to ``/api/compare`` on distinct dates, from ``--clients`` threads at
-once. Prints the server's resident memory (VmRSS from /proc/<pid>/status)
+once. Prints the serving process's resident memory (its one gunicorn worker; VmRSS from /proc/<pid>/status)
 before and after, its peak (VmHWM), and the target: under 600 MB after. The
 server is stopped at the end, whatever happens.
 """
@@ -48,8 +48,10 @@ def free_port() -> int:
 def start_server(port: int, folder: Path, log) -> subprocess.Popen:
     """``planner serve`` in a child process over a fresh SQLite database in ``folder``, logging to ``log``."""
     env = {**os.environ, "PLANNER_DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
-           "PLANNER_INSTANCE_DIR": str(folder), "PLANNER_TILE_URL": ""}
-    command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port)]
+           "PLANNER_INSTANCE_DIR": str(folder), "PLANNER_TILE_URL": "",
+           "PLANNER_RATE_LIMITS_ENABLED": "false"}  # one client asking hundreds of journeys: measured, not limited
+    command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port),
+               "--workers", "1"]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 
@@ -75,6 +77,15 @@ def stop_server(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def serving_pid(master: int) -> int:
+    """The one gunicorn worker of ``planner serve --workers 1`` (the master forks it and serves nothing):
+    the process whose caches the requests fill."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    if len(children) != 1:
+        raise SystemExit(f"expected one worker process under {master}, found {children}")
+    return int(children[0])
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -131,7 +142,8 @@ def main() -> None:
         server = start_server(port, Path(folder), log)
         try:
             wait_until_up(base, server)
-            before = memory_mb(server.pid)
+            worker = serving_pid(server.pid)
+            before = memory_mb(worker)
             urls = journey_urls(base, args.requests)
             # the comparisons go in among the journeys, not after them
             for i, url in enumerate(compare_urls(base, args.compares)):
@@ -140,7 +152,7 @@ def main() -> None:
             with ThreadPoolExecutor(args.clients) as pool:
                 statuses = Counter(pool.map(fetch, urls))
             elapsed = time.perf_counter() - started
-            after = memory_mb(server.pid)
+            after = memory_mb(worker)
         except BaseException:
             log.seek(0)
             print("the server's log, last lines:", *log.read().splitlines()[-20:], sep="\n", file=sys.stderr)
@@ -149,7 +161,7 @@ def main() -> None:
             stop_server(server)
         log.seek(0)
         request_lines = sum(1 for line in log if "planner.web.request_log" in line)
-    print(f"server pid {server.pid}, {len(urls)} requests ({args.requests} journeys, {args.compares} comparisons) "
+    print(f"server pid {server.pid} (worker {worker}), {len(urls)} requests ({args.requests} journeys, {args.compares} comparisons) "
           f"from {args.clients} clients in {elapsed:.0f} s; statuses {json.dumps(dict(sorted(statuses.items())))}")
     print(f"the server logged {request_lines} request lines (each with its request id)")
     print(f"resident memory before: {before['VmRSS']:6.0f} MB")

@@ -110,6 +110,7 @@ BAD_REQUEST: dict[str, Template] = {
     "unknown_place_or_event": N_("no place or event '%(value)s'"),
     "unknown_venue": N_("no place '%(value)s'"),
     "account_exists": N_("an account named '%(value)s' exists already"),
+    "nul_character": N_("contains a NUL byte, which no text may hold"),
     "bad_account_name": N_("2-64 letters, digits or . _ @ -, starting with a letter or digit"),
     "password_too_short": N_("at least %(min_length)s characters"),
     "last_admin": N_("%(value)s is the last active admin: make another account admin first"),
@@ -153,6 +154,7 @@ OTHER: dict[str, Template] = {
     "wrong_name_or_password": N_("Wrong name or password."),
     "busy": N_("The server is busy (%(limit)s reached): please try again in %(retry_after_s)s s."),
     "invalid_data": N_("%(count)s problem(s) in the data"),
+    "already_exists": N_("exists already (saved by someone else, perhaps at the same moment)"),
 }
 
 #: Faults of a request found before the core sees it: pydantic's validation types (their context

@@ -23,7 +23,7 @@ from planner.domain.model import Event, Model, Occurrence, Place
 from planner.routing.journeys import JourneyPlanner, Leg, Options, Point, at
 from planner.itinerary.optw.solver import solve
 from planner.itinerary.optw.model import Candidate, OptwProblem, OptwSolution
-from planner.itinerary.travel import Route, Stop, TravelOracle
+from planner.itinerary.travel import Route, Stop, TravelOracle, shared_oracle
 from planner.itinerary.values import PACE, ValueModel
 
 DEFAULT_VALUES = ValueModel()
@@ -219,8 +219,10 @@ class DayPlanner:
         _check(request, self.model, {event.id for event, _ in sessions})
         # at most 5 vehicles between two places: more changes than that are no day out
         options = Options(with_shuttle=request.shuttle, max_rides=5)
-        oracle = TravelOracle(self.journeys, self.model.sites, self.model.places, self.model.params,
-                              request.day, options, taxi=request.taxi, window_s=(request.start_s, request.end_s))
+        # shared by the plans of the day that ask the same (its answers depend on nothing else)
+        oracle = shared_oracle(self.journeys, self.model.sites, self.model.places, self.model.params,
+                               request.day, options, taxi=request.taxi, window_s=(request.start_s, request.end_s))
+        queries_before = oracle.queries
         start, end = oracle.stop_of(request.start), oracle.stop_of(request.end or request.start)
         day = _Candidates(request, self.model, self.values, oracle)
         day.add_places()
@@ -229,6 +231,10 @@ class DayPlanner:
         items, candidates = day.items, day.candidates
         stops = {"start": start, "end": end, **{item.id: item.stop for item in items.values()}}
         extra: dict[str, Any] = {"kind_decay": self.values.kind_decay} if KINDS else {}
+        if len(candidates) > EXACT_MAX:
+            # the heuristic skips a visit no departure can reach in time before asking its travel time
+            # (the same tours: such a visit fails its window anyway); the exact search keeps its own order
+            extra["min_travel_s"] = lambda i, j: oracle.min_travel_s(stops[i], stops[j])
         problem = OptwProblem(
             tuple(candidates), "start", request.start_s, "end", request.end_s,
             lambda i, j, t: oracle.travel_s(stops[i], stops[j], t),
@@ -244,7 +250,7 @@ class DayPlanner:
         if request.meal and not any(items[i].kind == "meal" for i in solution.tour):
             infeasible.append(Reason("no_lunch"))
         plan = self._build(request, oracle, start, end, day, solution, infeasible)
-        return replace(plan, notes=day.quiet_evenings(sessions))
+        return replace(plan, notes=day.quiet_evenings(sessions), transit_queries=oracle.queries - queries_before)
 
     # --- the plan
 

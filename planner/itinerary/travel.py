@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from bisect import bisect_left
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from planner.domain.caches import SharedCache
 from planner.domain.geo import distance_m
 from planner.domain.model import NetworkParams, Place, Site
 from planner.routing import raptor
@@ -47,6 +49,15 @@ ONE_ENDPOINT_M = 600.0
 NEVER_S = 10 ** 9
 
 K = TypeVar("K", bound=Hashable)
+
+#: Answers of :meth:`TravelOracle.travel_s` one oracle keeps (about 100 bytes each: ~30 MB at most);
+#: past it they are dropped and asked again. A day plan asks 10,000-60,000, mostly on a minute grid.
+TRAVEL_MEMO_MAX = 300_000
+
+#: Oracles kept per journey planner (:func:`shared_oracle`): a date, shuttle or not, taxi or not, last hour.
+SHARED_ORACLES = 48
+
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -173,6 +184,7 @@ class TravelOracle:
         self._links: dict[tuple[str, str], _Link] = {}
         self._pairs: dict[tuple[str, str], _Pair] = {}
         self._arrivals: dict[tuple[str, str, int], int | None] = {}
+        self._travel: dict[tuple[str, str, int], int | None] = {}  # travel_s's answers, at most TRAVEL_MEMO_MAX
         self.queries = 0
 
     # --- stops
@@ -236,9 +248,14 @@ class TravelOracle:
     def travel_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
         """Seconds from leaving ``a`` at ``depart_s`` to arriving at ``b``; None if unreachable.
 
-        Not memoised (searches keep what they asked): a pair's ways, then one bisection per way.
+        Memoised for every plan this oracle serves (:func:`shared_oracle`): the plans of one day ask
+        the same stops at the same minutes; else a pair's ways, then one bisection per way.
         """
-        pair = self._pairs.get((a.point.id, b.point.id))
+        key = (a.point.id, b.point.id, depart_s)
+        known = self._travel.get(key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
+        pair = self._pairs.get(key[:2])
         fixed_s, ways = self._pair(a, b) if pair is None else pair
         if fixed_s is not None:
             return fixed_s
@@ -247,7 +264,11 @@ class TravelOracle:
             ride = link.arrival(depart_s + walk_out)
             if ride is not None and (best is None or ride + walk_in < best):
                 best = ride + walk_in
-        return None if best is None else best - depart_s
+        travel = None if best is None else best - depart_s
+        if len(self._travel) >= TRAVEL_MEMO_MAX:
+            self._travel.clear()  # bounded: the plans of a day ask about the same few thousand again
+        self._travel[key] = travel
+        return travel
 
     def arrival_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
         """When one reaches ``b`` leaving ``a`` at ``depart_s`` (None: unreachable then)."""
@@ -255,6 +276,8 @@ class TravelOracle:
         arrivals = self._arrivals
         if key in arrivals:
             return arrivals[key]
+        if len(arrivals) >= TRAVEL_MEMO_MAX:
+            arrivals.clear()
         arrival = arrivals[key] = self._arrival_s(a, b, depart_s)
         return arrival
 
@@ -429,3 +452,38 @@ class Route:
     walk_in_s: int = 0
     queue_s: int = 0
     journey: Journey | None = None
+
+
+_ORACLES_LOCK = threading.Lock()
+
+
+def shared_oracle(planner: JourneyPlanner, sites: dict[str, Site], places: dict[str, Place], params: NetworkParams,
+                  day: dt.date, options: Options = Options(), taxi: bool = False,
+                  window_s: tuple[int, int] = (0, 30 * 3600)) -> TravelOracle:
+    """A :class:`TravelOracle` shared by every plan of ``planner`` that asks the same: its answers
+    depend on the date, the options, taxis and the window's last hour only (``window_s[0]`` is not
+    read), so the plans of one day share their links, pairs and travel times. At most
+    :data:`SHARED_ORACLES` per journey planner (least recently used go first).
+
+    Examples
+    --------
+    >>> from planner.sources.datafiles import load_model
+    >>> from planner.domain.paths import bundled_data_dir
+    >>> m = load_model(bundled_data_dir())
+    >>> jp = JourneyPlanner.for_model(m)
+    >>> day = dt.date(2024, 2, 12)
+    >>> one = shared_oracle(jp, m.sites, m.places, m.params, day, window_s=(8 * 3600, 22 * 3600))
+    >>> one is shared_oracle(jp, m.sites, m.places, m.params, day, window_s=(9 * 3600, 22 * 3600 + 60))
+    True
+    >>> one is shared_oracle(jp, m.sites, m.places, m.params, day, taxi=True, window_s=(8 * 3600, 22 * 3600))
+    False
+    """
+    with _ORACLES_LOCK:  # kept on the planner: they go with it (another shuttle's planner has its own)
+        oracles: SharedCache[TravelOracle] = planner.__dict__.setdefault("_day_plan_oracles",
+                                                                         SharedCache(SHARED_ORACLES))
+    # the model's objects by identity: the oracle holds them, so an id is not reused while it is kept
+    key = (id(sites), id(places), id(params), day, options, taxi, window_s[1] // SLICE_S)
+    oracle = oracles.get(key)
+    if oracle is None or oracle.sites is not sites or oracle.places is not places or oracle.params is not params:
+        oracle = oracles.put(key, TravelOracle(planner, sites, places, params, day, options, taxi, window_s))
+    return oracle

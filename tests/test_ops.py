@@ -152,3 +152,17 @@ def test_every_limited_endpoint_exists(make_app):
 def test_a_bad_limit_stops_the_start_with_its_name():
     with pytest.raises(ValueError, match="rate_limit_plans"):
         Settings.from_overrides({"RATE_LIMIT_PLANS": "lots"})
+
+
+def test_jobs_are_limited_when_asked_not_their_forms(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATE_LIMIT_JOBS="1/minute", WTF_CSRF_ENABLED=False,
+                   PASSWORD_HASH_PARAMS={"time_cost": 1, "memory_cost": 8, "parallelism": 1})
+    app.extensions["planner"].accounts.create("ada", "correct horse battery", "admin")
+    client = app.test_client()
+    assert client.post("/login", data={"name": "ada", "password": "correct horse battery"}).status_code == 302
+    assert [client.get("/staff/import").status_code for _ in range(3)] == [200] * 3  # the form
+    assert [client.get("/scenarios/dj-panda-shuttle/simulate").status_code for _ in range(3)] == [200] * 3
+    first = client.get("/scenarios/dj-panda-shuttle/simulate?date=2024-05-01&replications=1&seed=1")
+    assert first.status_code == 200
+    again = client.post("/api/scenarios/dj-panda-shuttle/simulate", json={"date": "2024-05-01"})
+    assert again.status_code == 429 and again.json["error"]["limit"] == "rate_limit_jobs"

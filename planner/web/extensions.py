@@ -44,8 +44,11 @@ def _route_asked() -> bool:
     return "from" in request.args or "to" in request.args
 
 
-def _posted() -> bool:
-    return request.method == "POST"
+def _job_asked() -> bool:
+    """An import, a sweep or a simulation asked (the forms and a simulation page without a date are not)."""
+    if request.method == "POST":
+        return True
+    return request.endpoint == "scenarios.simulate_csv" or "date" in request.args
 
 
 GROUPS = (
@@ -58,7 +61,7 @@ GROUPS = (
     LimitedGroup("jobs", "rate_limit_jobs",
                  ("staff.import_ics", "staff.apply_ics", "scenarios.start_sweep", "scenarios.api_sweep",
                   "scenarios.api_simulate", "scenarios.simulate_page", "scenarios.simulate_csv"),
-                 None),
+                 _job_asked),
 )
 
 #: the setting of each group's limit, by its scope

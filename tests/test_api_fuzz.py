@@ -145,7 +145,8 @@ def test_hostile_bodies_are_refused(client, body):
 
 def test_a_body_too_large_is_413(client):
     response = _post(client, '{"start": "' + "x" * 200_000 + '"}')
-    assert response.status_code == 413 and response.get_json()["error"]["code"] == "request_entity_too_large"
+    error = response.get_json()["error"]  # the limit named (tests/test_budgets.py: every budget)
+    assert response.status_code == 413 and (error["code"], error["limit"]) == ("body_too_large", "max_json_bytes")
 
 
 def test_a_start_that_cannot_reach_the_end_is_422_not_500(client):

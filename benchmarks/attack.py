@@ -157,7 +157,7 @@ def asks(count: int, rng: random.Random, places: list[str]) -> list[Ask]:
         (8, lambda: Ask("home", f"/?date={rng.choice([ENDLESS_DAY, a_day(rng)])}&lang={rng.choice(['zh', 'en'])}")),
         (8, lambda: Ask("place page", f"/places/{rng.choice(places)}?date={rng.choice([ENDLESS_DAY, a_day(rng)])}")),
         (3, lambda: Ask("shuttle page", f"/shuttle?date={a_day(rng)}")),
-        (3, lambda: Ask("ical", rng.choice(["/calendar.ics", "/calendar/east-district-live-house.ics",
+        (3, lambda: Ask("ical", rng.choice(["/calendar.ics", "/calendar/dj-east-live-house.ics",
                                             f"/calendar.ics?lang={rng.choice(['zh', 'en'])}"]))),
         (4, lambda: Ask("pages", rng.choice([
             f"/journeys?from=dongjiao-memory&to=panda-south-gate&date={a_day(rng)}&depart=09:{rng.randrange(60):02d}",

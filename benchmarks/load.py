@@ -8,12 +8,16 @@ For each worker count and each client count the script starts its own
 ``planner serve --port P [--workers N]`` on a free loopback port, over a new
 temporary instance folder (its SQLite database) or the PostgreSQL database
 ``--database-url`` names, waits until it answers, warms it with one home page
-and one journey per date (not counted), then lets locust (library API, headless,
+and one journey per date and day plans until each plan process has planned
+(not counted; the first plan's time on the fresh server is printed), then lets locust (library API, headless,
 in this process) run N simulated visitors at once for ``--duration`` seconds,
 and stops the server (SIGTERM, then SIGKILL of what is left of its process tree).
 ``--workers`` above 1 is passed only when ``planner serve --help`` offers it;
 otherwise those runs are skipped and said so.
 
+Each visitor has an address of its own (``X-Forwarded-For``, the server started
+with ``PLANNER_BEHIND_PROXY=1`` as behind a load balancer), so the per-client rate
+limits count each visitor apart, as they would in a city; a 429 is an error here.
 Each visitor loops: think ``--wait`` seconds (uniform), then one request drawn by
 weight, like real visitors (many look, few plan):
 
@@ -279,7 +283,9 @@ class Server:
         self.folder = Path(tempfile.mkdtemp(prefix="planner-load-"))
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**__import__("os").environ, "PLANNER_INSTANCE_DIR": str(self.folder), "PLANNER_TILE_URL": ""}
+        env = {**__import__("os").environ, "PLANNER_INSTANCE_DIR": str(self.folder), "PLANNER_TILE_URL": "",
+               # as behind a load balancer: each visitor's own address (X-Forwarded-For) is its rate limits' key
+               "PLANNER_BEHIND_PROXY": "1"}
         env["PLANNER_DATABASE_URL"] = database_url or f"sqlite:///{self.folder / 'planner.db'}"
         command = [*planner_command(), "serve", "--port", str(self.port)]
         if pass_workers:
@@ -401,9 +407,43 @@ def events_by_date(base: str) -> dict[str, list[str]]:
     return out
 
 
-def warm_up(base: str, mix_seed: int) -> int:
-    """One home page and one journey per date, before the clock starts (not counted)."""
+WARM_START = "30.6700,104.0600"  # a start the mix never draws: the warm-up's plans are no cache hits later
+
+
+def post_plan(base: str, body: dict) -> tuple[object, float]:
+    """POST one day plan; (HTTP status or "conn", seconds)."""
+    import json
+    import time
+    import urllib.error
     import urllib.request
+
+    started = time.monotonic()
+    request = urllib.request.Request(f"{base}/api/itineraries", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            answer.read()
+            status: object = answer.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except OSError:
+        status = "conn"
+    return status, time.monotonic() - started
+
+
+def warm_up(base: str, workers: int) -> dict:
+    """Before the clock starts (not counted): as a server that has run a while has it.
+
+    One home page and one journey per date; then the first day plan on the fresh
+    server, timed alone (its processes for plans start cold: printed as the cold
+    start); then 4 plans per server process at once, each date in turn, asked
+    again while busy (503), for at most 90 s, so that every plan process has
+    planned.
+    """
+    import time
+    import urllib.request
+
+    import gevent
 
     count = 0
     for day in DATES:
@@ -411,7 +451,22 @@ def warm_up(base: str, mix_seed: int) -> int:
             with urllib.request.urlopen(base + path, timeout=120) as answer:
                 answer.read()
             count += 1
-    return count
+
+    def body(i: int) -> dict:
+        return {"date": DATES[i % len(DATES)], "start": WARM_START, "start_time": f"{8 + i // len(DATES) % 4:02d}:00",
+                "end_time": "20:00", "interests": ["pandas"], "shuttle": "compare"}
+
+    first_status, first_s = post_plan(base, body(0))
+    count += 1
+    ends = time.monotonic() + 90
+    pending = list(range(1, 1 + 4 * workers))
+    while pending and time.monotonic() < ends:
+        jobs = {i: gevent.spawn(post_plan, base, body(i)) for i in pending}
+        gevent.joinall(list(jobs.values()))
+        count += len(jobs)
+        pending = [i for i, job in jobs.items() if job.value[0] != 200]
+    return {"requests": count, "first_plan_status": first_status, "first_plan_s": first_s,
+            "plans_unwarmed": len(pending)}
 
 
 # ----------------------------------------------------------------------------- one run
@@ -460,10 +515,11 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
         up_s = server.wait_until_up()
         if events is None:
             events = events_by_date(server.base)
-        warmed = warm_up(server.base, args.seed)
+        warmed = warm_up(server.base, workers)
         mix = Mix(args.seed, events, args.plan_repeat)
         times: dict[str, list[float]] = defaultdict(list)
         statuses: dict[str, Counter] = defaultdict(Counter)
+        visitors = [0]
         clock = {"deadline": float("inf"), "in_flight": 0}
         examples: dict[tuple[str, object], str] = {}
 
@@ -474,6 +530,9 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
             connection_timeout = 120.0
 
             def on_start(self) -> None:
+                visitors[0] += 1
+                self.headers = {"X-Forwarded-For": f"10.{visitors[0] // 65536 % 256}.{visitors[0] // 256 % 256}."
+                                                   f"{visitors[0] % 256}"}
                 gevent.sleep(mix.random.uniform(*args.wait_s))  # visitors arrive spread, not all in one instant
 
             @task
@@ -497,11 +556,12 @@ def run_once(args: argparse.Namespace, workers: int, clients: int, pass_workers:
                     self._get(kind, mix.plan_page())
                 else:
                     body = mix.plan()
-                    with self.client.post("/api/itineraries", json=body, name=kind, catch_response=True) as r:
+                    with self.client.post("/api/itineraries", json=body, name=kind, catch_response=True,
+                                          headers=self.headers) as r:
                         self._record(kind, r, body)
 
             def _get(self, kind: str, path: str) -> None:
-                with self.client.get(path, name=kind, catch_response=True) as r:
+                with self.client.get(path, name=kind, catch_response=True, headers=self.headers) as r:
                     self._record(kind, r, path)
 
             def _record(self, kind: str, r, what) -> None:
@@ -610,7 +670,11 @@ def describe(result: dict) -> list[str]:
         f"workers {result['workers']}, clients {result['clients']}: requests started in {result['elapsed_s']:.0f} s, "
         f"each waited for to its answer ({result['drain_s']:.1f} s after the window"
         + (f", {result['left_in_flight']} still unanswered, not counted" if result['left_in_flight'] else "")
-        + f"); server up in {result['up_s']:.1f} s, {result['warmed']} warm-up requests not counted",
+        + f"); server up in {result['up_s']:.1f} s; warm-up {result['warmed']['requests']} requests, not counted "
+        f"(the first day plan on the fresh server: {result['warmed']['first_plan_status']} in "
+        f"{result['warmed']['first_plan_s']:.1f} s"
+        + (f"; {result['warmed']['plans_unwarmed']} warm-up plans still not 200 after 90 s"
+           if result['warmed']['plans_unwarmed'] else "") + ")",
         *table(result),
         f"server memory (RSS of its {result['processes']} processes): {result['rss_before_mb']:.0f} MB before, "
         f"peak {result['rss_peak_mb']:.0f} MB, end {result['rss_end_mb']:.0f} MB (shared pages counted once, "

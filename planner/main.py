@@ -181,6 +181,8 @@ class PlannerServer:
             "timeout": 120,  # a worker silent this long is restarted (a day plan stops at plan_deadline_s)
             "graceful_timeout": 30, "keepalive": 5,
             "accesslog": None,  # every request is logged by planner.web.request_log, with its id
+            # a proxy's X-Forwarded-* are trusted by the app alone, when behind_proxy says so (ProxyFix)
+            "secure_scheme_headers": {},
             "post_fork": post_fork, "child_exit": child_exit,
             "proc_name": "planner", "control_socket_disable": True,  # several servers may run on one host
         }

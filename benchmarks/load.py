@@ -410,8 +410,8 @@ def events_by_date(base: str) -> dict[str, list[str]]:
 WARM_START = "30.6700,104.0600"  # a start the mix never draws: the warm-up's plans are no cache hits later
 
 
-def post_plan(base: str, body: dict) -> tuple[object, float]:
-    """POST one day plan; (HTTP status or "conn", seconds)."""
+def post_plan(base: str, body: dict, address: str = "192.0.2.1") -> tuple[object, float]:
+    """POST one day plan from ``address`` (X-Forwarded-For); (HTTP status or "conn", seconds)."""
     import json
     import time
     import urllib.error
@@ -419,7 +419,7 @@ def post_plan(base: str, body: dict) -> tuple[object, float]:
 
     started = time.monotonic()
     request = urllib.request.Request(f"{base}/api/itineraries", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", "X-Forwarded-For": address})
     try:
         with urllib.request.urlopen(request, timeout=120) as answer:
             answer.read()
@@ -461,7 +461,7 @@ def warm_up(base: str, workers: int) -> dict:
     ends = time.monotonic() + 90
     pending = list(range(1, 1 + 4 * workers))
     while pending and time.monotonic() < ends:
-        jobs = {i: gevent.spawn(post_plan, base, body(i)) for i in pending}
+        jobs = {i: gevent.spawn(post_plan, base, body(i), f"192.0.2.{i % 250 + 2}") for i in pending}
         gevent.joinall(list(jobs.values()))
         count += len(jobs)
         pending = [i for i, job in jobs.items() if job.value[0] != 200]

@@ -720,21 +720,26 @@ def main(argv: list[str] | None = None) -> None:
             print("\n".join(describe(result)), flush=True)
     print("\n=== summary ===")
     header = (f"{'workers':>7} {'clients':>7} {'req/s':>6} {'plans/s':>7} {'pages p95':>9} {'jrny p95':>8} "
-              f"{'plans p50':>9} {'plans p95':>9} {'plans p99':>9} {'errors':>8} {'RSS peak':>8} {'RSS end':>7} "
-              f"{'load':>9}")
+              f"{'plans p50':>9} {'plans p95':>9} {'plans p99':>9} {'plan rep':>8} {'RSS peak':>8} {'RSS end':>7} "
+              f"{'load':>9}  errors")
     print(header)
     for r in results:
         pages = [v for k in ("home", "journeys page") for v in r["times"].get(k, [])]
         journeys = r["times"].get("api journeys", [])
         plans = [v for k in PLAN_KINDS for v in r["times"].get(k, [])]
         every = [v for k in KINDS for v in r["times"].get(k, [])]
-        errors = sum(n for k in KINDS for s, n in r["statuses"].get(k, {}).items() if s != 200)
+        statuses: dict = {}
+        for k in KINDS:
+            for status, n in r["statuses"].get(k, {}).items():
+                statuses[status] = statuses.get(status, 0) + n
+        repeated = r["plans_repeated"] / r["plans"] if r["plans"] else 0.0
         print(f"{r['workers']:>7} {r['clients']:>7} {len(every) / r['elapsed_s']:>6.1f} "
               f"{len(plans) / r['elapsed_s']:>7.2f} {ms(percentile(pages, 95)):>9} {ms(percentile(journeys, 95)):>8} "
               f"{ms(percentile(plans, 50)):>9} {ms(percentile(plans, 95)):>9} {ms(percentile(plans, 99)):>9} "
-              f"{errors:>8} {r['rss_peak_mb']:>6.0f}MB {r['rss_end_mb']:>5.0f}MB "
-              f"{r['load'][0]:>4.1f}/{r['load'][1]:<4.1f}")
-    print("(ms; pages = home and journeys page; load = load average before/after the run)")
+              f"{repeated:>8.0%} {r['rss_peak_mb']:>6.0f}MB {r['rss_end_mb']:>5.0f}MB "
+              f"{r['load'][0]:>4.1f}/{r['load'][1]:<4.1f}  {errors_of(statuses)}")
+    print("(ms; pages = home and journeys page; plan rep = share of day plans equal to an earlier one of the run; "
+          "RSS = all the server's processes; load = load average before/after the run; errors = status x n)")
     print(f"targets: pages and journeys p95 < {PAGE_P95_TARGET_MS} ms, day plans p95 < {PLAN_P95_TARGET_MS} ms "
           f"with {TARGET_CLIENTS} clients, 0 errors")
     for r in results:

@@ -39,7 +39,19 @@ def serve(host: str, port: int, workers: int, threads: int, data_dir: Path | Non
     forked: a bad data folder stops the start here, the database is migrated and
     seeded once, and every process signs sessions with one key.
     """
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     metrics_dir = prepare_metrics_dir()  # before prometheus_client is first imported (by planner.web)
+    master = os.getpid()
+    try:
+        _serve(host, port, workers, threads, data_dir, metrics_dir)
+    finally:  # also when the data fail (exit 1): no folder left behind, the environment as it was
+        # a worker leaving (gunicorn's children exit through here too) must not remove the others' files
+        if given is None and os.getpid() == master:
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _serve(host: str, port: int, workers: int, threads: int, data_dir: Path | None, metrics_dir: str) -> None:
     from planner.web import create_app
 
     config: dict = {"DATA_DIR": str(data_dir)} if data_dir else {}
@@ -60,16 +72,14 @@ def serve(host: str, port: int, workers: int, threads: int, data_dir: Path | Non
     services = app.extensions["planner"]
     database = services.database
     click.echo(f"Database: {database.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"Metrics: /metrics, every process's figures in {metrics_dir}")
     if workers > 1 and not services.settings.redis_url:
         click.echo("Rate limits are counted per process (no REDIS_URL): a client may get up to "
                    f"{workers} times each limit", err=True)
     database.engine.dispose()  # the workers open their own connections
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     click.echo(f"Serving on http://{bind}/ with {workers} process(es) x {threads} threads (Ctrl-C to stop)")
-    try:
-        PlannerServer(app, bind=bind, workers=workers, threads=threads, metrics_dir=metrics_dir).run()
-    finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+    PlannerServer(app, bind=bind, workers=workers, threads=threads, metrics_dir=metrics_dir).run()
 
 
 def instance_secret(instance: Path) -> str:
@@ -120,7 +130,7 @@ def prepare_metrics_dir() -> str:
     ``PROMETHEUS_MULTIPROC_DIR`` for this process and the workers it forks.
 
     A folder given in the environment is emptied (its files of an earlier run would count again);
-    otherwise a temporary one is made (and removed when the server stops).
+    otherwise a temporary one is made (and removed when the server stops, unless it is killed).
     """
     given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if given:

@@ -263,3 +263,30 @@ def test_the_session_key_is_made_once_when_processes_start_together(tmp_path):
             keys = set(pool.map(_key_of, [str(folder)] * 32))
         assert len(keys) == 1 and len(keys.pop()) == 64
         assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no drafts left behind
+
+
+def test_a_worker_that_dies_is_replaced_and_the_metrics_stay(db_url, tmp_path):
+    server = Server(tmp_path, db_url, 2)
+    try:
+        server.wait_ready()
+        readers = sessions_on_each_process(server)
+        for session in readers.values():
+            on_process(session, server.base, "/api/places")
+        metrics_dir = re.search(r"every process's figures in (\S+)", server.log_path.read_text()).group(1)
+        victim = sorted(readers)[0]
+        os.kill(victim, signal.SIGTERM)  # the worker leaves gracefully; the master starts another
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            pids = {requests.get(f"{server.base}/healthz", headers={"Connection": "close"}, timeout=10).json()["pid"]
+                    for _ in range(20)}
+            if victim not in pids and len(pids) == 2:
+                break
+            time.sleep(0.2)
+        assert victim not in pids and len(pids) == 2, pids
+        assert Path(metrics_dir).is_dir()  # the leaving worker removed nobody's figures
+        text = requests.get(f"{server.base}/metrics", timeout=10).text
+        assert 'planner_http_requests_total{endpoint="api.places",method="GET",status="200"} 2.0' in text
+        assert f'pid="{victim}"' not in text  # its cache gauges went with it (marked dead)
+    finally:
+        server.stop()
+    assert not Path(metrics_dir).exists()  # removed when the server stopped

@@ -6,19 +6,22 @@ Memory under an attack of distinct parameters is measured by ``benchmarks/attack
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from planner.store.ical import import_calendar
 from planner.web.api_models import JourneyQuery, parse_query
-from planner.web.budgets import gate
+from planner.domain.errors import Busy
+from planner.web.budgets import Gate, gate
 
 #: Small budgets, so that each is reached by a cheap request.
 SMALL = {"PLAN_MUST_MAX": 7, "PLAN_INTERESTS_MAX": 3, "MAX_JSON_BYTES": 2048, "MAX_JSON_DEPTH": 4,
          "MAX_QUERY_BYTES": 1024, "MAX_QUERY_PARAMS": 20, "COMPARE_WINDOW_MAX_MIN": 60, "COMPARE_BUILDS_MAX": 1,
          "JOURNEY_BUILDS_MAX": 1, "JOURNEY_WALK_MAX_M": 2000, "JOURNEY_WALK_STEP_M": 250,
-         "JOURNEY_TRANSFER_STEP_S": 30, "BUSY_RETRY_AFTER_S": 7, "MAX_SESSIONS_PER_SERIES": 50}
+         "JOURNEY_TRANSFER_STEP_S": 30, "BUSY_RETRY_AFTER_S": 7, "BUSY_WAIT_S": 0,
+         "MAX_SESSIONS_PER_SERIES": 50}
 JOURNEY = "/api/journeys?from=dongjiao-memory&to=panda-south-gate&depart=08:00"
 
 
@@ -147,6 +150,31 @@ def test_more_timetables_built_at_once_than_the_budget_answer_503(small, tiny):
         assert tiny.get(JOURNEY + "&date=2024-02-14").status_code == 200  # kept: answered
         page = tiny.get("/journeys?from=dongjiao-memory&to=panda-south-gate&depart=08:00&date=2024-02-15")
         assert page.status_code == 503 and page.headers["Retry-After"] == "7"
+
+
+def test_a_burst_waits_for_a_place_a_stream_is_refused():
+    waiting = Gate("journeys", "journey_builds_max", size=1, retry_after_s=1, wait_s=30)
+    held, release, order = threading.Event(), threading.Event(), []
+
+    def hold() -> None:
+        with waiting.enter("first date"):
+            held.set()
+            release.wait(30)
+            order.append("first done")
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(30)
+    threading.Timer(0.2, release.set).start()
+    with waiting.enter("second date"):  # waits for the first to finish, then has its place
+        order.append("second in")
+    holder.join()
+    assert order == ["first done", "second in"]
+    refusing = Gate("journeys", "journey_builds_max", size=1, retry_after_s=1, wait_s=0)
+    with refusing.enter("first date"):
+        with pytest.raises(Busy):
+            with refusing.enter("second date"):
+                pass
 
 
 def test_the_document_states_the_settings_values(client, tiny):

@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     journey_transfer_step_s: int = Field(default=60, ge=1, le=600)
     # the Retry-After of a 503 for comparisons and journeys: about one build
     busy_retry_after_s: int = Field(default=2, ge=1, le=300)
+    # how long a journey or comparison waits for a place among journey_builds_max / compare_builds_max
+    # before its 503: a burst of a few dates at a server's start waits its turn, a stream does not queue
+    busy_wait_s: int = Field(default=2, ge=0, le=60)
     # sweeps (planner/jobs.py): RQ on this Redis when set (start `planner worker` processes beside the
     # server), else a local pool of job_workers processes (0: one per CPU)
     redis_url: str | None = Field(

@@ -11,8 +11,9 @@ Beyond a limit a request is answered at once, naming the setting and its value:
   (:func:`planner.web.api_models.parse_json`);
 * a field bounded by a setting (``Budgeted.LIMITS`` of the request models): 400;
 * work that cannot be made cheaper, computing what is not kept yet (a timetable, a comparison):
-  at most a few distinct pieces at once (:class:`Gate`); one more answers 503 with ``Retry-After``
-  (:class:`planner.domain.errors.Busy`) instead of queueing for seconds.
+  at most a few distinct pieces at once (:class:`Gate`); one more waits ``busy_wait_s`` at most for
+  a place, then answers 503 with ``Retry-After`` (:class:`planner.domain.errors.Busy`) instead of
+  queueing for many seconds.
 
 What a stranger can vary without bound is bounded too: a journey's walk and transfer limits are
 rounded to steps (so there are dozens of timetables to build, not millions), a recurring event
@@ -153,15 +154,17 @@ def check_window(start_s: int, end_s: int) -> None:
 
 
 class Gate:
-    """At most ``size`` distinct pieces of work at once; asking for one more raises :class:`Busy`.
+    """At most ``size`` distinct pieces of work at once; a request for one more waits up to ``wait_s``
+    for a place, then raises :class:`Busy`.
 
     Requests for a piece already under way join it without a place of their own (they wait for the
-    same build, which costs nothing more); a request for another one, when ``size`` run, is answered
-    at once instead of queueing behind them.
+    same build, which costs nothing more). A burst of a few distinct pieces (a server's first minute:
+    each date's timetables) waits its turn as before; a stream of distinct ones (a stranger cycling
+    parameters) is answered after ``wait_s`` at most instead of queueing for many seconds.
 
     Examples
     --------
-    >>> gate = Gate("comparisons", "compare_builds_max", size=1, retry_after_s=2)
+    >>> gate = Gate("comparisons", "compare_builds_max", size=1, retry_after_s=2, wait_s=0)
     >>> with gate.enter("a"), gate.enter("a"):  # the same piece: joined
     ...     try:
     ...         with gate.enter("b"):
@@ -171,10 +174,10 @@ class Gate:
     busy compare_builds_max 2
     """
 
-    def __init__(self, what: str, limit: str, size: int, retry_after_s: int) -> None:
-        self.what, self.limit, self.size, self.retry_after_s = what, limit, size, retry_after_s
+    def __init__(self, what: str, limit: str, size: int, retry_after_s: int, wait_s: float = 0) -> None:
+        self.what, self.limit, self.size, self.retry_after_s, self.wait_s = what, limit, size, retry_after_s, wait_s
         self._running: dict[Hashable, int] = {}
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
     @contextmanager
     def enter(self, key: Hashable | None) -> Iterator[None]:
@@ -182,17 +185,19 @@ class Gate:
         if key is None:
             yield
             return
-        with self._lock:
-            if key not in self._running and len(self._running) >= self.size:
+        with self._changed:
+            if not self._changed.wait_for(lambda: key in self._running or len(self._running) < self.size,
+                                          timeout=self.wait_s):
                 raise Busy(what=self.what, limit=self.limit, limit_value=self.size, retry_after_s=self.retry_after_s)
             self._running[key] = self._running.get(key, 0) + 1
         try:
             yield
         finally:
-            with self._lock:
+            with self._changed:
                 self._running[key] -= 1
                 if not self._running[key]:
                     del self._running[key]
+                    self._changed.notify_all()
 
 
 _GATES_LOCK = threading.Lock()
@@ -204,7 +209,8 @@ def gate(what: str, limit: str) -> Gate:
     with _GATES_LOCK:
         gates = app.extensions.setdefault("budget_gates", {})
         if what not in gates:
-            gates[what] = Gate(what, limit, current_limit(limit), current_limit("busy_retry_after_s"))
+            gates[what] = Gate(what, limit, current_limit(limit), current_limit("busy_retry_after_s"),
+                               current_limit("busy_wait_s"))
         found: Gate = gates[what]
         return found
 

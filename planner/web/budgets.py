@@ -61,6 +61,7 @@ WORK: dict[str, tuple[Budget, ...]] = {
     "journeys.api_journeys": (
         Budget("journey_builds_max", "work", 503, "pieces of work journeys and comparisons wait for at once "
                "(a timetable of a date and walking rules not kept yet); Retry-After: busy_retry_after_s"),
+        Budget("busy_wait_s", "work", None, "seconds a request waits for a place among the builds before its 503"),
         Budget("timetable_cache_size", "memory", None, "timetables kept (~30 MB each), least recently used go"),
     ),
     "journeys.api_compare": (
@@ -70,6 +71,7 @@ WORK: dict[str, tuple[Budget, ...]] = {
                "Retry-After: busy_retry_after_s"),
         Budget("journey_builds_max", "work", 503, "pieces of work journeys and comparisons wait for at once "
                "(a comparison not kept yet is one); Retry-After: busy_retry_after_s"),
+        Budget("busy_wait_s", "work", None, "seconds a request waits for a place among the builds before its 503"),
         Budget("comparison_cache_size", "memory", None, "comparisons kept, least recently used go"),
     ),
     "itineraries.api_itineraries": (

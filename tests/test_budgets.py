@@ -223,3 +223,15 @@ def test_an_endless_recurring_event_expands_to_its_setting(small, tiny):
     assert len([e for e in events if e["id"] == event_id]) == SMALL["MAX_SESSIONS_PER_SERIES"]
     for page in ("/?date=2024-02-12", "/calendar.ics", "/api/network.geojson?date=2024-02-12"):
         assert tiny.get(page).status_code == 200
+
+
+def test_a_comparisons_taxi_computed_once_an_hour_is_the_taxi_of_every_minute(app):
+    from planner.routing.compare import taxi_minutes
+
+    planner = app.extensions["planner"].journeys
+    origin, dest = planner.resolve("dongjiao-memory"), planner.resolve("panda-south-gate")
+    minutes = taxi_minutes(planner, origin, dest, 6 * 3600 + 1800, 10 * 3600 + 1800)
+    assert len({m.ride_s for m in minutes}) > 1  # the hour's speed changes the ride
+    for minute in minutes:
+        wait, ride = planner.taxi_time_s(origin, dest, minute.depart_s)
+        assert (minute.origin_wait_s, minute.ride_s, minute.door_s) == (wait, ride, wait + ride)

@@ -194,9 +194,16 @@ def _split(journey: raptor.RawJourney, depart_s: int) -> Minute:
 
 
 def taxi_minutes(planner: JourneyPlanner, origin: Point, dest: Point, start_s: int, end_s: int) -> list[Minute]:
+    """The taxi at every minute of the window. Its time depends on the hour it leaves in (the hour's
+    speed, :meth:`JourneyPlanner.taxi_time_s`), so it is computed once an hour: the road distance is
+    a geodesic, and 1,400 of them were 40% of a whole-day comparison."""
     minutes: list[Minute] = []
+    by_hour: dict[int, tuple[int, int]] = {}
     for depart in range(start_s, end_s + 1, 60):
-        wait, ride = planner.taxi_time_s(origin, dest, depart)
+        hour = depart // 3600
+        if hour not in by_hour:
+            by_hour[hour] = planner.taxi_time_s(origin, dest, depart)
+        wait, ride = by_hour[hour]
         minutes.append(Minute(depart, wait + ride, wait, 0, ride, 0, 0))
     return minutes
 

@@ -166,6 +166,22 @@ def _gunicorn_application() -> type:
     return _Server
 
 
+def _gunicorn_logs() -> type:
+    from gunicorn.glogging import Logger
+
+    class _Logs(Logger):
+        """gunicorn's own lines (workers booting, exiting, timing out) through the planner's logging:
+        one format (text or JSON, ``PLANNER_LOG_FORMAT``) for the whole server."""
+
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            for handler in list(self.error_log.handlers):
+                self.error_log.removeHandler(handler)
+            self.error_log.propagate = True
+
+    return _Logs
+
+
 class PlannerServer:
     """gunicorn (``gthread`` workers) serving one planner app built in this process, then forked.
 
@@ -191,6 +207,7 @@ class PlannerServer:
             "timeout": 120,  # a worker silent this long is restarted (a day plan stops at plan_deadline_s)
             "graceful_timeout": 30, "keepalive": 5,
             "accesslog": None,  # every request is logged by planner.web.request_log, with its id
+            "logger_class": _gunicorn_logs(),
             # a proxy's X-Forwarded-* are trusted by the app alone, when behind_proxy says so (ProxyFix)
             "secure_scheme_headers": {},
             "post_fork": post_fork, "child_exit": child_exit,

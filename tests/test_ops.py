@@ -166,3 +166,15 @@ def test_jobs_are_limited_when_asked_not_their_forms(make_app):
     assert first.status_code == 200
     again = client.post("/api/scenarios/dj-panda-shuttle/simulate", json={"date": "2024-05-01"})
     assert again.status_code == 429 and again.json["error"]["limit"] == "rate_limit_jobs"
+
+
+def test_json_log_lines_name_their_process(client, capsys, root_logging):
+    import json
+    import os
+
+    from planner.composition import configure_logging
+
+    configure_logging(Settings.from_overrides({"log_level": "INFO", "log_format": "json"}))
+    client.get("/healthz")
+    entries = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    assert entries and entries[-1]["pid"] == os.getpid()

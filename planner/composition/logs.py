@@ -40,11 +40,13 @@ class RequestIdFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, request_id, message (and the traceback)."""
+    """One JSON object per line: time, level, logger, pid (the process: ``planner serve --workers N``
+    runs several), request_id, message (and the traceback)."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
-                 "request_id": getattr(record, "request_id", "-"), "message": record.getMessage()}
+                 "pid": record.process, "request_id": getattr(record, "request_id", "-"),
+                 "message": record.getMessage()}
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

@@ -16,7 +16,7 @@ Beyond a limit a request is answered at once, naming the setting and its value:
   queueing for many seconds.
 
 What a stranger can vary without bound is bounded too: a journey's walk and transfer limits are
-rounded to steps (so there are dozens of timetables to build, not millions), a recurring event
+rounded to steps (51 walks x 61 transfer times a date, not millions), a recurring event
 expands to ``max_sessions_per_series`` sessions, and every cache keeps a stated number of entries.
 """
 from __future__ import annotations

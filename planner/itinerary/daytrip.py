@@ -237,7 +237,7 @@ class DayPlanner:
             extra["min_travel_s"] = lambda i, j: oracle.min_travel_s(stops[i], stops[j])
         problem = OptwProblem(
             tuple(candidates), "start", request.start_s, "end", request.end_s,
-            lambda i, j, t: oracle.travel_s(stops[i], stops[j], t),
+            oracle.travel_between(stops),
             # exact departures where the search is exact; a minute grid shares travel calls beyond
             depart_resolution_s=1 if len(candidates) <= EXACT_MAX else 60, **extra,
         )

@@ -24,7 +24,7 @@ import datetime as dt
 import functools
 import threading
 from bisect import bisect_left
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -268,6 +268,34 @@ class TravelOracle:
         if len(self._travel) >= TRAVEL_MEMO_MAX:
             self._travel.clear()  # bounded: the plans of a day ask about the same few thousand again
         self._travel[key] = travel
+        return travel
+
+    def travel_between(self, stops: Mapping[K, Stop]) -> Callable[[K, K, int], int | None]:
+        """:meth:`travel_s` between named stops, as the OPTW solver asks it (``travel(i, j, depart_s)``):
+        the memoised answers in one step.
+
+        Examples
+        --------
+        >>> from planner.sources.datafiles import load_model
+        >>> from planner.domain.paths import bundled_data_dir
+        >>> m = load_model(bundled_data_dir())
+        >>> oracle = TravelOracle(JourneyPlanner.for_model(m), m.sites, m.places, m.params, dt.date(2024, 2, 12))
+        >>> stops = {i: oracle.stop_of(i) for i in ("panda-museum", "dj-chengdu-stage")}
+        >>> travel = oracle.travel_between(stops)
+        >>> travel("dj-chengdu-stage", "panda-museum", 9 * 3600) == oracle.travel_s(stops["dj-chengdu-stage"], stops["panda-museum"], 9 * 3600)
+        True
+        """
+        memo, pairs, travel_s = self._travel, self._pairs, self.travel_s
+        points = {key: stop.point.id for key, stop in stops.items()}
+        named = dict(stops)
+
+        def travel(i: K, j: K, depart_s: int) -> int | None:
+            a, b = points[i], points[j]
+            pair = pairs.get((a, b))
+            if pair is not None and pair[0] is not None:
+                return pair[0]  # the same at any hour: one place, or a walk inside a site
+            found = memo.get((a, b, depart_s), _UNKNOWN)
+            return travel_s(named[i], named[j], depart_s) if found is _UNKNOWN else found  # type: ignore[return-value]
         return travel
 
     def arrival_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:

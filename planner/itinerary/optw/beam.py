@@ -166,6 +166,7 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
     best: Label | None
     best_score: float
     best_score, best = (0, root) if c.schedule([]) is not None and not must_bits else (-1, None)
+    reachable: dict[int, list[Reach]] = {}
     while layer:
         if deadline is not None and deadline():
             break
@@ -173,7 +174,7 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
         for k, lab in enumerate(layer):
             if k & 127 == 127 and deadline is not None and deadline():
                 return (best_score, _route(best)) if best is not None else (-1, [])
-            found = _extend(c, facts, lab, children, must_bits, best_score)
+            found = _extend(c, facts, lab, children, must_bits, best_score, reachable)
             if found is not None:
                 best_score, best = found[0], found
         if deadline is not None and deadline():
@@ -187,25 +188,33 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
 
 
 def _extend(c: Compiled[V], facts: list[Facts], lab: Label, children: dict[int, list[Label]], must_bits: int,
-            best_score: float) -> Label | None:
+            best_score: float, reachable: dict[int, list[Reach]] | None = None) -> Label | None:
     """Append each feasible one-visit extension of ``lab`` to ``children[j]``; the best complete
     tour among them worth more than ``best_score``, if any.
 
     A child's values per kind are left to :func:`_with_kind_values` (only the labels kept in
-    the layer need them); its gain is worked out here.
+    the layer need them); its gain is worked out here. ``reachable`` keeps, per last vertex, the
+    facts with the latest departure that can still reach each candidate in time (one search's).
     """
     end, dl = c.end, c.problem.deadline_s
     decay, powers, service_start = c.decay, c._powers, c.service_start
     sc, dep, last, mask, _, kv, _ = lab
-    lb_row = c.min_travel[last]
+    if reachable is None:
+        reachable = {}
+    reach = reachable.get(last)
+    if reach is None:
+        reach = reachable[last] = _reach(c, facts, last)
     t0, row = c.travel_row(last, dep)
+    travel, ids, asked = c.problem.travel_s, c.ids, 0
     found: Label | None = None
-    for j, bit, others, latest, opens, single, serv, score, until, k in facts:
-        if mask & bit or mask & others or dep + lb_row[j] > latest:
+    for j, bit, taken, last_dep, latest, opens, single, serv, score, until, k in reach:
+        if mask & taken or dep > last_dep:
             continue
         t = row[j]
-        if t < 0:
-            t = row[j] = c.call(last, j, t0)
+        if t < 0:  # Compiled.call, inline: asked of the callback once per (vertex, grid departure)
+            asked += 1
+            got = travel(ids[last], ids[j], t0)
+            t = row[j] = INF if got is None else int(got)
         if t >= INF:
             continue
         a = t0 + t
@@ -239,7 +248,22 @@ def _extend(c: Compiled[V], facts: list[Facts], lab: Label, children: dict[int, 
         if value > best_score and (child[3] & must_bits) == must_bits and \
                 (c.matrix is not None or c.arrive(j, end, leave) <= dl):
             best_score, found = value, child
+    c.calls += asked
     return found
+
+
+#: A candidate's facts as seen from one last vertex: (index, its bit, bits that rule it out once
+#: visited (its own and its group's), latest departure from that vertex that can still start it in
+#: time, latest start, first opening, one window?, service, score, end of a joined window, shared kind)
+Reach = tuple[int, int, int, int, int, int, bool, int, float, "int | None", int]
+
+
+def _reach(c: Compiled[V], facts: list[Facts], last: int) -> list[Reach]:
+    """``facts`` from ``last``: a departure after ``latest - min_travel`` reaches ``j`` too late (the same
+    test as before, one comparison); candidates in index order, as before."""
+    lb_row = c.min_travel[last]
+    return [(j, bit, bit | others, latest - lb_row[j], latest, opens, single, serv, score, until, k)
+            for j, bit, others, latest, opens, single, serv, score, until, k in facts]
 
 
 #: Per candidate, what extending a label needs: (index, its bit, bits of its group's others,

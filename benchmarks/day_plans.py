@@ -1,0 +1,293 @@
+"""Day plans at city scale (issue 14 item 2): plans per second, visitors' waits, and pages beside them.
+
+Run: .venv/bin/python benchmarks/day_plans.py [--plans 60] [--rounds 3] [--visitors 32] [--skip-pool] [--skip-server]
+
+Requests: the mix of tests/day_plan_record.py (five dates: National Day, the day after, a winter
+Monday, a summer Saturday, the Spring Festival; starts at sites, places and two hotels; interests,
+must-sees, lunch or not, shuttle and taxi or not, every pace), each request asked once (so each is a
+search: none is in the plan cache).
+
+1. The plan pool alone (planner.composition.plan_pool, spawned worker processes), with 1 and 2
+   workers: ``--plans`` distinct requests submitted at once, plans per second of wall time.
+   * first: a pool just started (each worker builds the dates' timetables and profiles inside the
+     measured plans);
+   * warm: after each worker has planned other requests of the same dates (what a running server has:
+     timetables, profile slices, travel tables); the requests measured are still new ones.
+2. A live ``planner serve`` (free loopback port, temporary instance folder and SQLite database,
+   1 process, plans on PLANNER_PLAN_WORKERS=2, rate limits off: one client address asks everything):
+   after a warm-up, ``--rounds`` bursts of ``--visitors`` distinct day-plan requests sent at the same
+   moment (POST /api/itineraries, one plan each), while 4 other clients ask journeys (distinct
+   departure minutes) and pages (home, a place, the journeys page) in a loop. Prints p50/p95/max of the
+   plans' waits, the journeys' and pages' p50/p95 during the bursts, errors (503 counted apart).
+
+Targets (issue 14): >= 10 plans/s on 2 cores (warm pool, 2 workers); p95 < 3 s for 32 visitors at once;
+journeys and pages p95 < 300 ms while plans run.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this folder comes first on sys.path, and benchmarks/calendar.py would stand in
+# for the standard library's calendar; the checkout's root holds tests/day_plan_record.py.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from planner.composition import Settings
+from planner.composition.plan_pool import PlanPool, make_job
+from planner.domain.model import format_clock
+from planner.domain.paths import bundled_data_dir
+from planner.itinerary.daytrip import DayRequest
+from planner.sources.datafiles import load_model
+from tests.day_plan_record import mix
+
+PLANS_TARGET = 10.0
+P95_TARGET_S = 3.0
+PAGES_TARGET_S = 0.3
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+# --- 1. the pool alone
+
+def cpu_s(pids: list[int]) -> float:
+    """User and system CPU seconds of processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def pool_figures(workers: int, plans: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((plans/s, CPU s per plan) of a pool just started, the same of a warm pool) for ``plans`` distinct
+    requests. The CPU time is the workers' own: on a machine other work shares, plans/s of wall time
+    falls, the CPU per plan does not."""
+    model = load_model(bundled_data_dir())
+    settings = Settings.from_overrides({"plan_queue_max": 10_000, "plan_deadline_s": 300})
+    values = settings.value_model()
+
+    def run(pool: PlanPool, requests: list[DayRequest]) -> tuple[float, float]:
+        jobs = [make_job(r, model.events_on(r.day), model, values, None) for r in requests]
+        pids = list(pool._executor._processes)  # type: ignore[union-attr]  # the workers (a benchmark may peek)
+        cpu_before, started = cpu_s(pids), time.perf_counter()
+        with ThreadPoolExecutor(len(jobs)) as visitors:
+            list(visitors.map(pool.plan, jobs))
+        wall_s = time.perf_counter() - started
+        return len(jobs) / wall_s, (cpu_s(pids) - cpu_before) / len(jobs)
+
+    first_pool = PlanPool(settings, "processes", workers, 10_000, 300).start()
+    while len(first_pool._executor._processes) < workers:  # type: ignore[union-attr]
+        time.sleep(0.05)  # all started (their data loading is counted, as a server's first plans)
+    first = run(first_pool, mix(plans, seed=11))
+    first_pool.close()
+    warm_pool = PlanPool(settings, "processes", workers, 10_000, 300).start()
+    run(warm_pool, mix(max(40, 20 * workers), seed=12))  # the dates' timetables, profiles and travel tables
+    warm = run(warm_pool, mix(plans, seed=13))
+    warm_pool.close()
+    return first, warm
+
+
+# --- 2. a live server
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(port: int, folder: Path, log) -> subprocess.Popen:
+    env = {**os.environ, "PLANNER_DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
+           "PLANNER_INSTANCE_DIR": str(folder), "PLANNER_TILE_URL": "", "PLANNER_RATE_LIMITS_ENABLED": "false",
+           "PLANNER_PLAN_WORKERS": "2", "PLANNER_PLAN_QUEUE_MAX": "64", "PLANNER_PLAN_DEADLINE_S": "30"}
+    command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port),
+               "--workers", "1", "--threads", "48"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def wait_until_up(base: str, server: subprocess.Popen, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode} before answering")
+        try:
+            with urllib.request.urlopen(f"{base}/api/places", timeout=5):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer within {timeout_s:.0f} s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the server this script started (its own handle; gunicorn stops its workers and they their pools)."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def body(request: DayRequest) -> dict:
+    out = {"date": request.day.isoformat(), "start": request.start, "start_time": format_clock(request.start_s),
+           "end_time": format_clock(request.end_s), "interests": list(request.interests), "must": list(request.must),
+           "meal": request.meal, "taxi": request.taxi, "pace": request.pace,
+           "shuttle": "with" if request.shuttle else "without"}
+    if request.end:
+        out["end"] = request.end
+    return out
+
+
+def ask(url: str, data: dict | None = None, timeout_s: float = 60) -> tuple[int, float]:
+    """(status, seconds) of one request."""
+    encoded = None if data is None else json.dumps(data).encode()
+    req = urllib.request.Request(url, data=encoded, headers={"Content-Type": "application/json"} if data else {})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=timeout_s) as answer:
+            answer.read()
+            status = answer.status
+    except urllib.error.HTTPError as error:
+        error.read()
+        status = error.code
+    except OSError:
+        status = 0
+    return status, time.perf_counter() - started
+
+
+@dataclass
+class Beside:
+    """Journeys and pages asked in a loop while the plans run."""
+
+    base: str
+    journeys: list[float] = field(default_factory=list)
+    pages: list[float] = field(default_factory=list)
+    errors: list[int] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+    recording: threading.Event = field(default_factory=threading.Event)
+
+    def loop(self, k: int) -> None:
+        pages = ["/", "/places/panda-museum", "/itinerary?lang=en"]
+        i = 0
+        while not self.stop.is_set():
+            i += 1
+            if k % 2 == 0:
+                minute = (k * 997 + i * 7) % (14 * 60)
+                url = (f"{self.base}/api/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-10-02"
+                       f"&depart={7 + minute // 60:02d}:{minute % 60:02d}")
+                status, took = ask(url)
+                if self.recording.is_set():
+                    self.journeys.append(took)
+            else:
+                status, took = ask(self.base + pages[i % len(pages)])
+                if self.recording.is_set():
+                    self.pages.append(took)
+            if status != 200 and self.recording.is_set():
+                self.errors.append(status)
+            time.sleep(0.05)
+
+
+def server_figures(visitors: int, rounds: int) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="day-plans-bench-") as folder, \
+            open(Path(folder) / "server.log", "w+") as log:
+        server = start_server(port, Path(folder), log)
+        try:
+            wait_until_up(base, server)
+            # warm-up: the pool starts, each date's timetables and profiles are built (a running server's state)
+            warm = mix(3 * visitors, seed=21)
+            with ThreadPoolExecutor(8) as pool:
+                warm_answers = list(pool.map(lambda r: ask(f"{base}/api/itineraries", body(r), 120)[0], warm))
+            beside = Beside(base)
+            threads = [threading.Thread(target=beside.loop, args=(k,), daemon=True) for k in range(4)]
+            for thread in threads:
+                thread.start()
+            time.sleep(2)  # the journeys' timetable of the date is built before measuring
+            beside.recording.set()
+            waits: list[float] = []
+            statuses: list[int] = []
+            started = time.perf_counter()
+            for r in range(rounds):
+                requests = mix(visitors, seed=100 + r)
+                barrier = threading.Barrier(visitors)
+
+                def visitor(request: DayRequest) -> tuple[int, float]:
+                    barrier.wait()
+                    return ask(f"{base}/api/itineraries", body(request), 120)
+
+                with ThreadPoolExecutor(visitors) as pool:
+                    for status, took in pool.map(visitor, requests):
+                        statuses.append(status)
+                        waits.append(took)
+            wall_s = time.perf_counter() - started
+            beside.recording.clear()
+            beside.stop.set()
+            for thread in threads:
+                thread.join(30)
+        finally:
+            stop_server(server)
+            log.seek(0)
+            tail = log.read()[-2000:]
+    ok = [w for w, s in zip(waits, statuses) if s == 200]
+    print(f"\nlive server (1 process, 2 plan workers), {rounds} bursts of {visitors} distinct plans at once "
+          f"(warm-up statuses: {sorted(set(warm_answers))}):")
+    print(f"  plans: {len(ok)}/{len(waits)} answered 200, 503: {statuses.count(503)}, other: "
+          f"{sorted(s for s in statuses if s not in (200, 503))}; {len(waits) / wall_s:.1f} plans/s over the bursts")
+    print(f"  wait p50 {pct(waits, .5):.2f} s, p95 {pct(waits, .95):.2f} s, max {max(waits):.2f} s   "
+          f"target p95 < {P95_TARGET_S:.0f} s: {'met' if pct(waits, .95) < P95_TARGET_S else 'NOT met'}")
+    for name, values in (("journeys", beside.journeys), ("pages", beside.pages)):
+        p95 = pct(values, .95)
+        print(f"  {name} beside ({len(values)}): p50 {pct(values, .5) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms   "
+              f"target p95 < {PAGES_TARGET_S * 1000:.0f} ms: {'met' if p95 < PAGES_TARGET_S else 'NOT met'}")
+    print(f"  journeys/pages errors: {beside.errors or 'none'}")
+    if server.returncode not in (0, -15, None) or statuses.count(0):
+        print("server log (end):\n" + tail)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, default=60, help="distinct plans per pool measure")
+    parser.add_argument("--rounds", type=int, default=3, help="bursts of visitors against the server")
+    parser.add_argument("--visitors", type=int, default=32, help="visitors asking at once")
+    parser.add_argument("--skip-pool", action="store_true")
+    parser.add_argument("--skip-server", action="store_true")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
+    if not args.skip_pool:
+        print(f"plan pool alone, {args.plans} distinct plans of the 5-date mix submitted at once:")
+        for workers in (1, 2):
+            (first, first_cpu), (warm, warm_cpu) = pool_figures(workers, args.plans)
+            target = f"   target >= {PLANS_TARGET:.0f}/s: {'met' if warm >= PLANS_TARGET else 'NOT met'}" \
+                if workers == 2 else ""
+            print(f"  {workers} worker(s): first plans {first:.1f} plans/s ({first_cpu * 1000:.0f} ms CPU each), "
+                  f"warm {warm:.1f} plans/s ({warm_cpu * 1000:.0f} ms CPU each: {workers / warm_cpu:.1f} plans/s "
+                  f"with {workers} core(s) to themselves){target}")
+    if not args.skip_server:
+        server_figures(args.visitors, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -237,7 +237,7 @@ class DayPlanner:
             extra["min_travel_s"] = lambda i, j: oracle.min_travel_s(stops[i], stops[j])
         problem = OptwProblem(
             tuple(candidates), "start", request.start_s, "end", request.end_s,
-            oracle.travel_between(stops),
+            oracle.travel_between(stops), fixed_travel_s=oracle.fixed_between(stops),
             # exact departures where the search is exact; a minute grid shares travel calls beyond
             depart_resolution_s=1 if len(candidates) <= EXACT_MAX else 60, **extra,
         )

@@ -298,6 +298,15 @@ class TravelOracle:
             return travel_s(named[i], named[j], depart_s) if found is _UNKNOWN else found  # type: ignore[return-value]
         return travel
 
+    def fixed_between(self, stops: Mapping[K, Stop]) -> Callable[[K, K], int | None]:
+        """``fixed(i, j)``: the seconds between two named stops when they do not depend on the hour (one
+        place, or a walk inside a site), else None (the solver's ``fixed_travel_s``)."""
+        named = dict(stops)
+
+        def fixed(i: K, j: K) -> int | None:
+            return self._pair(named[i], named[j])[0]
+        return fixed
+
     def arrival_s(self, a: Stop, b: Stop, depart_s: int) -> int | None:
         """When one reaches ``b`` leaving ``a`` at ``depart_s`` (None: unreachable then)."""
         key = (a.point.id, b.point.id, depart_s)

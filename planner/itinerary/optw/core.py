@@ -98,6 +98,9 @@ class Compiled(Generic[V]):
         self._memo: dict[tuple[int, int], list[int]] = {}
         self._rows: dict[tuple[int, int], list[int]] = {}  # (i, departure) -> travel to every vertex
         self._resolution_s = 1 if exact else max(1, int(problem.depart_resolution_s))
+        #: per vertex, the travel that is the same at every departure (made at first use); None: none known
+        self._fixed_rows: list[list[int] | None] | None = \
+            [None] * (self.n + 2) if problem.fixed_travel_s is not None else None
         self.static = not problem.time_dependent
         self.matrix = self._static_matrix() if self.static else None
         self.min_travel = self.matrix or self._min_matrix()
@@ -238,6 +241,25 @@ class Compiled(Generic[V]):
         t = self.problem.travel_s(self.ids[i], self.ids[j], depart_s)
         return INF if t is None else int(t)
 
+    def _new_row(self, i: int) -> list[int]:
+        """A departure's row of travel from ``i``: -1 (not asked yet), but 0 to ``i`` itself and the
+        problem's fixed travel (:attr:`OptwProblem.fixed_travel_s`) where it has some."""
+        fixed = self._fixed_rows
+        if fixed is None:
+            row = [-1] * (self.n + 2)
+            row[i] = 0
+            return row
+        if fixed[i] is None:
+            known = self.problem.fixed_travel_s
+            assert known is not None
+            ids = self.ids
+            template = []
+            for j in range(self.n + 2):
+                t = 0 if j == i else known(ids[i], ids[j])
+                template.append(-1 if t is None else int(t))
+            fixed[i] = template
+        return list(fixed[i])  # type: ignore[arg-type]
+
     def _static_matrix(self) -> list[list[int]]:
         # Static travel: every pair once, up front; the solvers then index a list.
         m = self.n + 2
@@ -266,8 +288,7 @@ class Compiled(Generic[V]):
         else:
             known = self._memo.get((i, dep))
             if known is None:
-                known = self._memo[(i, dep)] = [-1] * (self.n + 2)
-                known[i] = 0
+                known = self._memo[(i, dep)] = self._new_row(i)
             t = known[j]
             if t < 0:
                 t = known[j] = self.call(i, j, dep)
@@ -288,8 +309,7 @@ class Compiled(Generic[V]):
             return lambda j: dep + full[j] if full[j] < INF else INF
         known = self._memo.get((i, dep))
         if known is None:
-            known = self._memo[(i, dep)] = [-1] * (self.n + 2)
-            known[i] = 0
+            known = self._memo[(i, dep)] = self._new_row(i)
         row_known = known
 
         def at(j: int) -> int:
@@ -314,8 +334,7 @@ class Compiled(Generic[V]):
             return dep, self._row(travel_row, i, dep)
         known = self._memo.get((i, dep))
         if known is None:
-            known = self._memo[(i, dep)] = [-1] * (self.n + 2)
-            known[i] = 0
+            known = self._memo[(i, dep)] = self._new_row(i)
         return dep, known
 
     def _row(self, travel_row: Callable[[V, int], Mapping[V, int | None]], i: int,

@@ -122,6 +122,10 @@ class OptwProblem(Generic[V]):
         given, it replaces ``travel_s`` for time-dependent problems: the solvers
         extend each partial tour to all candidates from one departure, so one
         row call replaces up to n pair calls. Missing keys mean unreachable.
+    fixed_travel_s : callable, optional
+        ``fixed_travel_s(i, j) -> int | None``: ``travel_s(i, j, t)`` when it is the same at every
+        ``t`` (two stops of one place, a walk inside a site), else None. The solvers then know those
+        pairs without asking ``travel_s`` (the same answers, fewer calls).
     kind_decay : float
         In [0, 1]: the r-th best candidate (from 0) of one ``Candidate.kind`` in a
         tour is worth ``kind_decay ** r`` times its (pro-rata) score. 1.0 (the
@@ -148,6 +152,7 @@ class OptwProblem(Generic[V]):
     min_travel_s: Callable[[V, V], int] | None = None
     travel_row_s: Callable[[V, int], Mapping[V, "int | None"]] | None = None
     kind_decay: float = 1.0
+    fixed_travel_s: Callable[[V, V], "int | None"] | None = None
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from typing import Mapping
 from sqlalchemy.engine import Engine
 
 from planner.domain.model import Place
-from planner.store.db import make_engine, normalize_url, upgrade
+from planner.store.db import Taken, make_engine, normalize_url, upgrade
 from planner.store.events import Conflict, EventStore, HistoryEntry, StoredEvent
 from planner.store.scenarios import ScenarioConflict, ScenarioStore, StoredScenario
 from planner.store.users import ROLES, LastAdmin, LoginFailed, LoginLocked, User, UserStore
 
 __all__ = ["Conflict", "Database", "EventStore", "HistoryEntry", "LastAdmin", "LoginFailed", "LoginLocked", "ROLES",
-           "ScenarioConflict", "ScenarioStore", "StoredEvent", "StoredScenario", "User", "UserStore", "database_url",
+           "ScenarioConflict", "ScenarioStore", "StoredEvent", "StoredScenario", "Taken", "User", "UserStore", "database_url",
            "open_database"]
 
 

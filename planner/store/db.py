@@ -19,6 +19,8 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from planner.domain.errors import BadRequest, DataError, Problem
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _IMMEDIATE = "planner_immediate"
 
@@ -70,10 +72,80 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+class Taken(DataError):
+    """A key (an event's id or UID, a scenario's id, an account's name) is taken: by a row stored
+    before, or by another request writing the same key at the same moment (a unique constraint of
+    the database refused the second write). The web layer answers 409; nothing was written."""
+
+    code = "already_exists"
+
+
+def _taken_field(exc: sa.exc.IntegrityError) -> str:
+    """The column a unique constraint guards, from the driver's error (PostgreSQL's constraint name,
+    SQLite's ``UNIQUE constraint failed: table.column``): ``id`` for a primary key.
+
+    Examples
+    --------
+    >>> class E(Exception): pass
+    >>> _taken_field(sa.exc.IntegrityError("INSERT", {}, E("UNIQUE constraint failed: users.name")))
+    'name'
+    >>> _taken_field(sa.exc.IntegrityError("INSERT", {}, E("UNIQUE constraint failed: events.id")))
+    'id'
+    """
+    diag = getattr(exc.orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    if constraint:  # the schema's names: pk_<table>, uq_<table>_<column> (planner/store/schema.py)
+        if constraint.startswith("pk_") or constraint.endswith("_pkey"):
+            return "id"
+        for column in ("session_token", "uid", "name"):
+            if constraint.endswith(f"_{column}"):
+                return column
+        return constraint
+    message = str(exc.orig)
+    if "UNIQUE constraint failed:" in message:
+        return message.split("UNIQUE constraint failed:", 1)[1].split(",")[0].strip().rsplit(".", 1)[-1]
+    return "id"
+
+
+def _unique_violation(exc: sa.exc.IntegrityError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
+def _nul_refused(exc: sa.exc.DataError) -> bool:
+    return "NUL" in str(exc.orig)
+
+
+@contextmanager
+def _faults_named(conn: Connection) -> Iterator[Connection]:
+    """The database's refusals as domain errors: a unique key taken (by a write at the same moment)
+    is :class:`Taken`; text PostgreSQL cannot hold (a NUL byte) is a :class:`BadRequest`. The stores
+    check both before writing; this is the answer when a check and a write race, or a check is missed."""
+    try:
+        yield conn
+    except sa.exc.IntegrityError as exc:
+        if not _unique_violation(exc):
+            raise
+        field = _taken_field(exc)
+        raise Taken([Problem(field, f"{field}: taken by a write at the same moment")]) from None
+    except sa.exc.DataError as exc:
+        if not _nul_refused(exc):
+            raise
+        raise BadRequest("text", "nul_character") from None
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that writes: committed on success, rolled back on error."""
-    with engine.connect() as conn:
+    """A connection in a transaction that writes: committed on success, rolled back on error.
+
+    Raises
+    ------
+    Taken
+        A unique key was taken meanwhile by another transaction (nothing of this one is written).
+    BadRequest
+        Text the database cannot store (``nul_character``).
+    """
+    with _faults_named(engine.connect()) as conn, conn:
         conn.execution_options(**{_IMMEDIATE: True})
         with conn.begin():
             yield conn
@@ -81,7 +153,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as conn:
+    with _faults_named(engine.connect()) as conn, conn:
         with conn.begin():
             yield conn
 

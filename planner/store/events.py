@@ -24,7 +24,7 @@ from planner.domain.caches import SharedCache
 from planner.domain.errors import DataError, NotFound, PlannerError, Problem
 from planner.domain.model import TZ, Event, Occurrence, Place, SessionOverride, format_clock
 from planner.domain.recurrence import all_sessions
-from planner.store.db import (from_db_time, read_connection, row_by_key, to_db_time, utcnow,
+from planner.store.db import (Taken, from_db_time, read_connection, row_by_key, to_db_time, utcnow,
                                version_record, write_transaction)
 from planner.store.records import FIELDS, event_to_record, record_diff, slug, validate_record, zone_name
 from planner.store.schema import event_sessions, event_versions, events
@@ -575,9 +575,9 @@ class EventStore:
     def _insert(self, conn: Connection, event: Event, uid: str, user: str, action: str,
                 note: str | None) -> StoredEvent:
         if conn.execute(sa.select(events.c.id).where(events.c.id == event.id)).first():
-            raise DataError([Problem("id", f"an event with id {event.id!r} exists already")])
+            raise Taken([Problem("id", f"an event with id {event.id!r} exists already")])
         if conn.execute(sa.select(events.c.id).where(events.c.uid == uid)).first():
-            raise DataError([Problem("uid", f"an event with UID {uid!r} exists already")])
+            raise Taken([Problem("uid", f"an event with UID {uid!r} exists already")])
         now = utcnow()
         conn.execute(sa.insert(events).values(
             id=event.id, uid=uid, version=1, created_at=now, created_by=user, updated_at=now, updated_by=user,

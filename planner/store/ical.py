@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from planner.domain.model import EVENT_STATUSES, TZ, Event, Place
+from planner.store.db import Taken
 from planner.store.events import UID_DOMAIN, EventStore, StoredEvent
 from planner.store.records import event_to_record, record_diff, slug, validate_record, zone_name
 
@@ -1042,14 +1043,44 @@ def _updates(plan: ImportPlan, expected_versions: Mapping[str, int] | None) -> l
 def apply_import(store: EventStore, plan: ImportPlan, user: str, *, note: str,
                  expected_versions: Mapping[str, int] | None = None) -> ImportReport:
     """Write a plan. Changed events are updated from the version seen when planning (or
-    ``expected_versions``, from a preview): one edited since then is reported, not overwritten."""
+    ``expected_versions``, from a preview): one edited since then is reported, not overwritten.
+
+    The same file imported twice at once: the second import finds the first one's events stored
+    (SQLite: after it, as one writer; PostgreSQL: its insert refused by the unique keys, nothing of
+    it written, and planned again) and reports them unchanged, as if it came second.
+    """
+    try:
+        created, updated, conflicts = store.apply_batch(
+            [(c.event, c.uid) for c in plan.new], _updates(plan, expected_versions), user,
+            action="import", note=note)
+    except Taken:
+        candidates = [*plan.new, *(c for c, _, _ in plan.changed), *(c for c, _ in plan.unchanged)]
+        plan = plan_import(store, ParsedCalendar(candidates, list(plan.rejected), plan.items))
+        created, updated, conflicts = store.apply_batch(
+            [(c.event, c.uid) for c in plan.new], _updates(plan, expected_versions), user,
+            action="import", note=note)
+    plan, conflicts = _written_meanwhile(store, plan, conflicts, set(created))
     report = ImportReport(plan)
-    created, updated, conflicts = store.apply_batch(
-        [(c.event, c.uid) for c in plan.new], _updates(plan, expected_versions), user,
-        action="import", note=note)
     report.created, report.updated = created, updated
     report.conflicts = [Rejected(label, (reason,)) for label, reason in conflicts]
     return report
+
+
+def _written_meanwhile(store: EventStore, plan: ImportPlan, conflicts: list[tuple[str, str]], created: set[str]
+                       ) -> tuple[ImportPlan, list[tuple[str, str]]]:
+    """New events refused because their id or UID was stored after planning: those stored exactly as
+    this file has them (by an import of the same file at the same moment) are unchanged, not refused.
+    (An id this import wrote itself, given twice in the file, stays refused.)"""
+    taken = {label for label, reason in conflicts if reason.startswith(("id: ", "uid: "))} - created
+    refused = [c for c in plan.new if c.event.id in taken]
+    if not refused:
+        return plan, conflicts
+    labels = {id(c): c.event.id for c in refused}  # planning again may give a candidate the stored id
+    again = plan_import(store, ParsedCalendar(refused, [], 0))
+    same = {labels[id(c)] for c, _ in again.unchanged}
+    plan = replace(plan, new=[c for c in plan.new if not (id(c) in labels and labels[id(c)] in same)],
+                   unchanged=[*plan.unchanged, *again.unchanged])
+    return plan, [(label, reason) for label, reason in conflicts if label not in same]
 
 
 def import_calendar(store: EventStore, data: bytes | str, *, filename: str, user: str, dry_run: bool = False,

@@ -38,6 +38,33 @@ class FieldChecker(Checker):
         self.problems.append(Problem(field or "event", message))
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable_text(value: Any, path: str = "") -> list[Problem]:
+    r"""Text in ``value`` (a record: mappings, lists, strings) that no database column can hold: a NUL
+    byte (PostgreSQL refuses it in text) or a lone surrogate (not UTF-8). One problem per field, named
+    by its path (``title_en``, ``tags[2]``).
+
+    Examples
+    --------
+    >>> unstorable_text({"title_en": "a\x00b", "tags": ["ok", "\ud800"], "capacity": 5})
+    [Problem(where='title_en', message='contains a NUL byte or a lone surrogate, which text may not hold'), Problem(where='tags[1]', message='contains a NUL byte or a lone surrogate, which text may not hold')]
+    """
+    if isinstance(value, str):
+        return [Problem(path or "$", "contains a NUL byte or a lone surrogate, which text may not hold")] \
+            if _UNSTORABLE.search(value) else []
+    found: list[Problem] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found += unstorable_text(key, path or "$") if isinstance(key, str) and _UNSTORABLE.search(key) else []
+            found += unstorable_text(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, (list, tuple)):
+        for n, item in enumerate(value):
+            found += unstorable_text(item, f"{path}[{n}]")
+    return found
+
+
 def event_to_record(event: Event) -> dict:
     """The JSON-ready record of an event, with the keys of ``events.yaml``."""
     return {
@@ -71,6 +98,9 @@ def _override_record(o: SessionOverride) -> dict:
 def validate_record(record: Mapping, places: Mapping[str, Place]) -> tuple[Event | None, list[Problem]]:
     """The event a record describes, or None and every problem, each naming its field."""
     record = dict(record)
+    unstorable = unstorable_text(record)
+    if unstorable:  # refused first: the parsers below would carry it into messages and the database
+        return None, unstorable
     checker = FieldChecker()
     if record.get("rrule") not in (None, ""):
         record["rrule"] = normalize_rrule(record["rrule"], checker)

@@ -25,8 +25,10 @@ from planner.domain.caches import SharedCache
 from planner.domain.errors import DataError, NotFound, PlannerError, Problem
 from planner.domain.model import TZ
 from planner.simulation.scenario import PROPOSAL_ID, Scenario, scenario_from_record, scenario_to_record
-from planner.store.db import from_db_time, read_connection, row_by_key, utcnow, version_record, write_transaction
+from planner.store.db import (Taken, from_db_time, read_connection, row_by_key, utcnow, version_record,
+                               write_transaction)
 from planner.store.events import Conflict
+from planner.store.records import unstorable_text
 from planner.store.schema import scenario_versions, scenarios, selected_scenario
 
 ACTIONS = ("seed", "create", "update", "delete", "restore")
@@ -275,6 +277,9 @@ class ScenarioStore:
     def validate(self, record: Mapping) -> Scenario:
         """The scenario of ``record``; raises DataError with every problem and its JSON path
         (``service.weekday.outbound.periods[1].headway_s``)."""
+        unstorable = unstorable_text(record)
+        if unstorable:
+            raise DataError(unstorable)
         return scenario_from_record(record, self.place_ids)
 
     # --- internals
@@ -300,7 +305,7 @@ class ScenarioStore:
 
     def _insert(self, conn: Connection, scenario: Scenario, user: str, action: str, note: str | None) -> StoredScenario:
         if conn.execute(sa.select(scenarios.c.id).where(scenarios.c.id == scenario.id)).first():
-            raise DataError([Problem("id", f"a scenario with id {scenario.id!r} exists already")])
+            raise Taken([Problem("id", f"a scenario with id {scenario.id!r} exists already")])
         now, record = utcnow(), scenario_to_record(scenario)
         conn.execute(sa.insert(scenarios).values(id=scenario.id, version=1, record=record, created_at=now,
                                                  created_by=user, updated_at=now, updated_by=user, deleted=False))

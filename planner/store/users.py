@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
 from planner.domain.errors import BadRequest, NotFound, PlannerError
-from planner.store.db import is_postgres, read_connection, utcnow, write_transaction
+from planner.store.db import Taken, is_postgres, read_connection, utcnow, write_transaction
 from planner.store.schema import login_failures, users
 
 ROLES = ("staff", "planner", "admin")
@@ -75,15 +75,19 @@ class UserStore:
         _check_name(name)
         _check_role(role)
         _check_password(password)
-        with write_transaction(self.engine) as conn:
-            if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
-                raise BadRequest("name", "account_exists", value=name)
-            token = secrets.token_hex(32)
-            key = conn.execute(sa.insert(users).values(
-                name=name, role=role, password_hash=self.hasher.hash(password), active=True,
-                session_token=token, created_at=utcnow())).inserted_primary_key
-            assert key is not None  # an INSERT of one row has its key
-            new_id = key[0]
+        password_hash = self.hasher.hash(password)  # the slow part, outside the transaction
+        try:
+            with write_transaction(self.engine) as conn:
+                if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
+                    raise BadRequest("name", "account_exists", value=name)
+                token = secrets.token_hex(32)
+                key = conn.execute(sa.insert(users).values(
+                    name=name, role=role, password_hash=password_hash, active=True,
+                    session_token=token, created_at=utcnow())).inserted_primary_key
+                assert key is not None  # an INSERT of one row has its key
+                new_id = key[0]
+        except Taken:  # created by another request at the same moment (PostgreSQL's unique name)
+            raise BadRequest("name", "account_exists", value=name) from None
         return User(new_id, name, role, True, token)
 
     def get(self, name: str) -> User:

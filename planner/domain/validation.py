@@ -133,7 +133,13 @@ def date(value: Any) -> dt.date:
         raise Invalid(f"expected a date YYYY-MM-DD, got {value!r} ({exc})") from None
 
 
+#: The years an event's times may fall in: wide for any programme, narrow enough that a session's day,
+#: week or a year on stays a date Python can hold (0001-01-01 and 9999-12-31 overflow when shifted).
+YEARS = (1900, 2199)
+
+
 def aware_datetime(value: Any) -> dt.datetime:
+    """A date-time with an offset, in Asia/Shanghai; Invalid when it has none or lies outside :data:`YEARS`."""
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value)
@@ -143,6 +149,8 @@ def aware_datetime(value: Any) -> dt.datetime:
         raise Invalid(f"expected an ISO date-time with offset, got {value!r}")
     if value.tzinfo is None:
         raise Invalid(f"date-time {value.isoformat()} has no offset (write +08:00)")
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise Invalid(f"date-time {value.isoformat()} is outside the years {YEARS[0]}-{YEARS[1]}")
     return value.astimezone(TZ)
 
 

@@ -9,8 +9,8 @@ or the HTTP error's name), ``message`` for people in the visitor's language,
 ``field`` the query parameter or JSON path at fault (or null). Several faults
 add ``problems``; a conflict adds both versions (``current``, ``attempted``).
 
-Statuses: a bad parameter 400, nothing of that name 404, a stale edit 409, a
-body too large 413, valid but impossible (no journey, data that fail their
+Statuses: a bad parameter 400 (a NUL byte in any field too), nothing of that
+name 404, a stale edit or a key taken (two creates of one id at once) 409, a body too large 413, valid but impossible (no journey, data that fail their
 checks) 422; more work than the server takes on now 503 with ``Retry-After``;
 anything unforeseen 500, logged.
 """
@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from planner.domain.errors import BadRequest, Busy, DataError, NotFound, PlannerError
 from planner.messages import describe, fault
 from planner.routing.journeys import NoJourney
-from planner.store import Conflict
+from planner.store import Conflict, Taken
 from planner.web.api_models import RequestInvalid
 from planner.web.i18n.core import current_lang
 
@@ -102,8 +102,30 @@ def _described(exc: PlannerError) -> str:
         return str(exc)
 
 
+def refuse_unstorable_text() -> None:
+    """Refuse a request whose path, query or form holds a NUL byte: 400 naming the field.
+
+    No field of the app means a NUL, and PostgreSQL cannot store one in text (psycopg refuses it): it is
+    answered at the edge, the same on every database. (Invalid UTF-8, a lone surrogate's bytes, is
+    decoded by werkzeug as U+FFFD and so reaches no view.) JSON bodies are checked by their models.
+    """
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and "\x00" in value:
+            raise BadRequest(name, "nul_character")
+    sources = [request.args]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form)
+    for source in sources:
+        for name, value in source.items(multi=True):
+            if "\x00" in name:
+                raise BadRequest(name.replace("\x00", "\\0"), "nul_character")
+            if "\x00" in value:
+                raise BadRequest(name, "nul_character")
+
+
 def init_errors(app: Flask) -> None:
     """Register the mapping of every error on ``app``."""
+    app.before_request(refuse_unstorable_text)
 
     @app.errorhandler(RequestInvalid)
     def request_invalid(exc: RequestInvalid):
@@ -135,6 +157,14 @@ def init_errors(app: Flask) -> None:
                                 current_version=exc.current.version, current=exc.current.record,
                                 attempted=exc.attempted)
         return render_template("staff/conflict.html", conflict=exc), 409
+
+    @app.errorhandler(Taken)
+    def taken(exc: Taken):
+        """A key taken (by a write at the same moment, or before): 409, nothing written."""
+        first = exc.problems[0].where if exc.problems else None
+        return answer(409, exc.code, _described(exc), first,
+                      **({"problems": [{"field": p.where, "message": p.message} for p in exc.problems]}
+                         if wants_json() else {}))
 
     @app.errorhandler(DataError)
     def invalid(exc: DataError):

@@ -24,8 +24,9 @@ def create_user():
     form = request.form
     try:
         user = state().accounts.create(form.get("name", "").strip(), form.get("password", ""), form.get("role", ""))
-    except BadRequest as exc:
-        return render_template("admin/users.html", users=state().accounts.all(), roles=ROLES, error=exc), 422
+    except BadRequest as exc:  # a name taken (also by a create at the same moment) is a conflict: 409
+        status = 409 if exc.code == "account_exists" else 422
+        return render_template("admin/users.html", users=state().accounts.all(), roles=ROLES, error=exc), status
     flash(_("Account %(name)s updated.", name=user.name), "ok")
     return redirect(url_for(".users"))
 

@@ -13,6 +13,7 @@ from planner.domain.errors import NotFound
 from planner.store.ical import export_calendar
 from planner.messages import calendar_name
 from planner.web.base_url import origin
+from planner.web.downloads import disposition
 from planner.web.i18n.core import current_lang
 from planner.web.state import state
 
@@ -47,7 +48,7 @@ def _feed(venue_id: str | None, event_id: str | None) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = 300
     filename = f"{event_id or venue_id or 'calendar'}.ics"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = disposition(filename, inline=True)  # any id's letters
     response.make_conditional(request)  # in place: 304 when the visitor has this revision
     return response
 

@@ -22,11 +22,12 @@ from planner.domain.caches import SharedCache
 from planner.domain.daytypes import DAY_TYPES, day_type
 from planner.domain.errors import BadRequest, DataError, NotFound
 from planner.domain.model import TZ
-from planner.store import Conflict
+from planner.store import Conflict, Taken
 from planner.web.api_models import (CompareQuery, RequestInvalid, ScenarioSimulateRequest, ScenariosQuery,
                                     ScenarioSweepRequest, SWEEP_GRID_MAX, REPLICATIONS_MAX, SWEEP_REPLICATIONS_MAX,
                                     parse_json, parse_query)
 from planner.web.api_responses import JobAccepted, JobAnswer, ScenarioAnswer, ScenarioList, SimulationAnswer
+from planner.web.downloads import disposition
 from planner.web.i18n.core import _, current_lang
 from planner.web.openapi import documented
 from planner.web.params import parse_date, today
@@ -173,7 +174,7 @@ def gtfs(scenario_id: str):
                          high=(start + dt.timedelta(days=MAX_GTFS_DAYS - 1)).isoformat())
     body = scenario_to_gtfs(stored.scenario, start, end)
     return Response(body, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{scenario_id}-gtfs.zip"'})
+                    headers={"Content-Disposition": disposition(f"{scenario_id}-gtfs.zip")})
 
 
 # --- writing: new, edit, delete, restore, select
@@ -194,8 +195,9 @@ def new():
         return _form(None, request.form, reading, _checked(reading), base=request.form.get("base")), 422
     try:
         saved = store.create(reading.record, current_user.name)
-    except DataError as exc:
-        return _form(None, request.form, reading, exc.problems, base=request.form.get("base")), 422
+    except DataError as exc:  # a Taken id (created by another request, perhaps at the same moment): 409
+        return (_form(None, request.form, reading, exc.problems, base=request.form.get("base")),
+                409 if isinstance(exc, Taken) else 422)
     flash(_("Saved (version %(v)s).", v=saved.version), "ok")
     return redirect(url_for(".view", scenario_id=saved.id))
 
@@ -405,7 +407,7 @@ def simulate_csv(scenario_id: str):
 
 
 def _csv(body: str, name: str) -> Response:
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition(name)})
 
 
 # --- the sweep

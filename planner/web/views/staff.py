@@ -19,7 +19,8 @@ from werkzeug.utils import secure_filename
 
 from planner.domain.errors import BadRequest, DataError, Problem
 from planner.domain.model import TZ
-from planner.store import Conflict
+from planner.domain.validation import YEARS, Invalid, aware_datetime
+from planner.store import Conflict, Taken
 from planner.store.ical import apply_import, export_calendar, plan_import, read_calendar
 from planner.store.merge import Merge, merge_records
 from planner.store.records import FIELDS, event_to_record
@@ -144,7 +145,7 @@ def _session(event, value: str | None):
         wanted = dt.datetime.fromisoformat(value or "")
     except ValueError:
         raise BadRequest("session", "no_such_session", value=value) from None
-    if wanted.tzinfo is None:
+    if wanted.tzinfo is None or not YEARS[0] <= wanted.year <= YEARS[1]:  # no session at the calendar's ends
         raise BadRequest("session", "no_such_session", value=value)
     around = event.occurrences_between(wanted - dt.timedelta(days=8), wanted + dt.timedelta(days=8))
     for occ in around:
@@ -158,9 +159,9 @@ def _times(form) -> tuple[dt.datetime, dt.datetime]:
     values = {}
     for name in ("start", "end"):
         try:
-            values[name] = dt.datetime.fromisoformat(local_iso(form.get(name, "")) or "")
-        except ValueError:
-            raise DataError([Problem(name, "expected a date and time")]) from None
+            values[name] = aware_datetime(local_iso(form.get(name, "")) or "")
+        except (ValueError, Invalid) as exc:
+            raise DataError([Problem(name, f"expected a date and time: {exc}")]) from None
     if values["end"] <= values["start"]:
         raise BadRequest("end", "must_be_after_start")
     return values["start"], values["end"]
@@ -262,8 +263,8 @@ def new_event():
         return _form(None, request.form, warnings=warnings)
     try:
         saved = calendar.create(record, current_user.name)
-    except DataError as exc:
-        return _form(None, request.form, errors=exc.problems), 422
+    except DataError as exc:  # a Taken id (another request created it, perhaps at the same moment): 409
+        return _form(None, request.form, errors=exc.problems), 409 if isinstance(exc, Taken) else 422
     flash(_("Saved (version %(v)s).", v=saved.version), "ok")
     return redirect(url_for(".event", event_id=saved.id))
 
@@ -446,7 +447,8 @@ def apply_ics(token: str):
     report = apply_import(calendar, plan, current_user.name, note=f"imported from {meta['filename']}",
                           expected_versions=meta["expected"])
     _drop_upload(token)
-    return render_template("staff/import.html", venues=_venue_choices(), plan=plan, report=report,
+    # the report's plan: planned again when the same file was imported at the same moment (then unchanged)
+    return render_template("staff/import.html", venues=_venue_choices(), plan=report.plan, report=report,
                            filename=meta["filename"])
 
 

@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_services(app, settings)
     register_request_log(app)  # first of the request hooks: every later one logs with the id
     register_ops(app)  # /healthz, /readyz, /metrics; its clock starts before the other hooks run
+    register_budgets(app)  # every query string within its budget before any view (planner/web/budgets.py)
     register_i18n(app)
     register_auth(app)
     register_blueprints(app)
@@ -64,6 +65,12 @@ def register_request_log(app: Flask) -> None:
     from planner.web.request_log import init_request_log
 
     init_request_log(app)
+
+
+def register_budgets(app: Flask) -> None:
+    from planner.web.budgets import init_budgets
+
+    init_budgets(app)
 
 
 def register_auth(app: Flask) -> None:

@@ -10,14 +10,11 @@ from planner.web.presenters import catalog
 from planner.web.presenters import sources as data_sources
 from planner.web.presenters.forms import note_json
 from planner.domain.errors import NotFound
-from planner.web.budgets import init_budgets
 from planner.web.i18n.core import current_lang
 from planner.web.params import parse_date, today
 from planner.web.state import settings, state
 
 bp = Blueprint("pages", __name__)
-# every request's query string within its budget (planner/web/budgets.py), before any view of the app
-bp.record_once(lambda setup: init_budgets(setup.app))
 
 SOURCE_FILES = data_sources.SOURCE_FILES
 

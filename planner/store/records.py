@@ -107,9 +107,12 @@ def validate_record(record: Mapping, places: Mapping[str, Place]) -> tuple[Event
     else:
         record["rrule"] = None
     instant = record.get("start") is not None and record.get("start") == record.get("end")
-    if instant:  # RFC 5545 3.6.1: an event of a date-time start alone lasts 0 s; the checker wants an end after it
-        record["end"] = (dt.datetime.fromisoformat(record["start"]) + dt.timedelta(seconds=1)).isoformat() \
-            if isinstance(record["start"], str) else record["end"]
+    if instant and isinstance(record["start"], str):
+        # RFC 5545 3.6.1: an event of a date-time start alone lasts 0 s; the checker wants an end after it
+        try:
+            record["end"] = (dt.datetime.fromisoformat(record["start"]) + dt.timedelta(seconds=1)).isoformat()
+        except (ValueError, OverflowError):  # not a time, or the calendar's last second: the checker says so
+            pass
     event = event_from_record(checker, record, _PATH, places)
     if event is not None and instant:
         event = replace(event, end=event.start)

@@ -115,9 +115,15 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     text = request.args.get(name) or ""
     if not text:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise BadRequest(name, "out_of_bounds", value=text, low=str(low), high=str(high))
+    if not _digits(text) or not low <= int(text) <= high:
+        raise BadRequest(name, "out_of_bounds", value=text[:20], low=str(low), high=str(high))
     return int(text)
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits, few enough for int() and a database integer ('²' is a digit to str.isdigit, and
+    int() refuses 4,301 digits or more)."""
+    return text.isascii() and text.isdigit() and len(text) <= 12
 
 
 # --- one scenario
@@ -257,7 +263,8 @@ def _form(stored, values, reading: FormReading | None = None, problems=None, con
 
 
 def _version(value: str | None) -> int:
-    if not value or not value.isdigit():
+    # a version is a row's integer column: 19 digits would overflow it (SQLite raised OverflowError)
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 9:
         raise BadRequest("version", "missing_version")
     return int(value)
 
@@ -416,8 +423,8 @@ def _csv(body: str, name: str) -> Response:
 def _minutes_list(text: str, field: str, low: int, high: int) -> list[int]:
     values = []
     for part in (p for p in text.replace("，", ",").replace(" ", ",").split(",") if p):
-        if not part.isdigit() or not low <= int(part) <= high:
-            raise BadRequest(field, "out_of_bounds", value=part, low=str(low), high=str(high))
+        if not _digits(part) or not low <= int(part) <= high:
+            raise BadRequest(field, "out_of_bounds", value=part[:20], low=str(low), high=str(high))
         values.append(int(part))
     if not values:
         raise BadRequest(field, "missing")
@@ -483,8 +490,8 @@ def start_sweep(scenario_id: str):
 
 def _form_int(form, name: str, low: int, high: int) -> int:
     text = (form.get(name) or "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise BadRequest(name, "out_of_bounds", value=text, low=str(low), high=str(high))
+    if not _digits(text) or not low <= int(text) <= high:
+        raise BadRequest(name, "out_of_bounds", value=text[:20], low=str(low), high=str(high))
     return int(text)
 
 

@@ -390,7 +390,8 @@ def restore_event(event_id: str):
 
 
 def _version(value: str | None) -> int:
-    if not value or not value.isdigit():
+    # a version is a row's integer column: 19 digits would overflow it (SQLite raised OverflowError)
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 9:
         raise BadRequest("version", "missing_version")
     return int(value)
 

@@ -31,6 +31,7 @@ from planner.web.presenters.event_forms import (FORM_FIELDS, chosen_form, form_f
 from planner.messages import calendar_name, joined, word
 from planner.web.i18n.core import _, current_lang
 from planner.web.links import query_of, url_with_query
+from planner.web.api_models import DATE_MAX, DATE_MIN
 from planner.web.params import parse_date, today
 from planner.web.state import settings, state
 
@@ -105,9 +106,12 @@ def _parse_month(value: str | None) -> dt.date:
     if not value:
         return today().replace(day=1)
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        first = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         raise BadRequest("month", "not_a_month", value=value) from None
+    if not DATE_MIN <= first <= DATE_MAX:  # the pages' dates (9999-12's grid runs past the last date: was 500)
+        raise BadRequest("month", "out_of_bounds", value=value, low=f"{DATE_MIN:%Y-%m}", high=f"{DATE_MAX:%Y-%m}")
+    return first
 
 
 SESSIONS_SHOWN = 12

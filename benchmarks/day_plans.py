@@ -80,6 +80,20 @@ def cpu_s(pids: list[int]) -> float:
     return total / tick
 
 
+def descendants(pid: int, depth: int = 10) -> list[int]:
+    """Child processes of ``pid`` (``depth`` 1: its children only), from /proc."""
+    found: list[int] = []
+    level = [pid]
+    for _ in range(depth):
+        children = [int(c) for p in level for t in Path(f"/proc/{p}/task").iterdir()
+                    for c in (t / "children").read_text().split()]
+        if not children:
+            break
+        found += children
+        level = children
+    return found
+
+
 def pool_figures(workers: int, plans: int) -> tuple[tuple[float, float], tuple[float, float]]:
     """((plans/s, CPU s per plan) of a pool just started, the same of a warm pool) for ``plans`` distinct
     requests. The CPU time is the workers' own: on a machine other work shares, plans/s of wall time
@@ -226,6 +240,9 @@ def server_figures(visitors: int, rounds: int) -> None:
             for thread in threads:
                 thread.start()
             time.sleep(2)  # the journeys' timetable of the date is built before measuring
+            web_pids = descendants(server.pid, depth=1)  # gunicorn's worker (the master serves nothing)
+            plan_pids = [pid for pid in descendants(server.pid) if pid not in web_pids]
+            cpu_before = (cpu_s(web_pids), cpu_s(plan_pids))
             beside.recording.set()
             waits: list[float] = []
             statuses: list[int] = []
@@ -243,6 +260,7 @@ def server_figures(visitors: int, rounds: int) -> None:
                         statuses.append(status)
                         waits.append(took)
             wall_s = time.perf_counter() - started
+            web_cpu, plan_cpu = cpu_s(web_pids) - cpu_before[0], cpu_s(plan_pids) - cpu_before[1]
             beside.recording.clear()
             beside.stop.set()
             for thread in threads:
@@ -256,6 +274,9 @@ def server_figures(visitors: int, rounds: int) -> None:
           f"(warm-up statuses: {sorted(set(warm_answers))}):")
     print(f"  plans: {len(ok)}/{len(waits)} answered 200, 503: {statuses.count(503)}, other: "
           f"{sorted(s for s in statuses if s not in (200, 503))}; {len(waits) / wall_s:.1f} plans/s over the bursts")
+    print(f"  CPU per plan: plan workers {plan_cpu / len(waits) * 1000:.0f} ms, the web process {web_cpu / len(waits) * 1000:.0f} ms "
+          f"(its journeys and pages beside included): {2 / ((plan_cpu + web_cpu) / len(waits)):.1f} plans/s if the server "
+          f"had 2 cores to itself")
     print(f"  wait p50 {pct(waits, .5):.2f} s, p95 {pct(waits, .95):.2f} s, max {max(waits):.2f} s   "
           f"target p95 < {P95_TARGET_S:.0f} s: {'met' if pct(waits, .95) < P95_TARGET_S else 'NOT met'}")
     for name, values in (("journeys", beside.journeys), ("pages", beside.pages)):

@@ -35,6 +35,26 @@ def test_no_request_gets_a_server_error(fuzz_app):
         result.by_status
 
 
+def test_no_request_gets_a_server_error_over_http(tmp_path):
+    """The same over real HTTP to waitress (headers as a WSGI server must send them, Latin-1; an unhandled
+    error a 500 answer, not a raised exception), on SQLite, fewer cases."""
+    from tests.fuzz_extremes import serve
+
+    app = make_app(f"sqlite:///{tmp_path / 'http.db'}", tmp_path)
+    app.testing = False
+    server, address = serve(app)
+    try:
+        fuzzer = Fuzzer(app, seed=15)
+        fuzzer.server = address
+        fuzzer.setup()
+        result = fuzzer.run(per_rule=1)
+    finally:
+        server.close()
+        app.extensions["planner"].close()
+    assert not result.failures, f"{len(result.failures)} of {result.sent}:\n" + "\n".join(result.failures[:40])
+    assert result.sent >= 1000 and result.by_status[200] >= 100, (result.sent, result.by_status)
+
+
 @pytest.fixture
 def logged_in(fuzz_app):
     """Clients logged in as staff, planner and admin, each with its CSRF token."""

@@ -35,6 +35,16 @@ def _exempt_from_csrf(setup_state) -> None:
     if csrf is not None:
         csrf.exempt("planner.web.views.itineraries.api_itineraries")
 
+
+@bp.before_app_request
+def _start_plan_pool() -> None:
+    """The plan workers start at this process's first request of any kind (a load balancer's /readyz):
+    they load the data while no visitor waits for a plan. Not earlier: a forking server builds the app
+    before its processes exist, and each process needs a pool of its own."""
+    if "plan_pool" not in current_app.extensions:
+        plan_pool()
+
+
 VARIANTS = {"without": False, "with": True}
 
 

@@ -50,12 +50,14 @@ NEVER_S = 10 ** 9
 
 K = TypeVar("K", bound=Hashable)
 
-#: Answers of :meth:`TravelOracle.travel_s` one oracle keeps (about 100 bytes each: ~30 MB at most);
-#: past it they are dropped and asked again. A day plan asks 10,000-60,000, mostly on a minute grid.
-TRAVEL_MEMO_MAX = 300_000
+#: Answers of :meth:`TravelOracle.travel_s` one oracle keeps (about 90 bytes each); past it they are
+#: dropped and asked again. One date's plans (a mix of 40-240 requests) ask 3,000-68,000 of one oracle.
+TRAVEL_MEMO_MAX = 60_000
 
-#: Oracles kept per journey planner (:func:`shared_oracle`): a date, shuttle or not, taxi or not, last hour.
-SHARED_ORACLES = 48
+#: Oracles kept per journey planner (:func:`shared_oracle`): a date, shuttle or not, taxi or not, last hour
+#: (five dates' plans use about 60; 32 made plans 20% slower). With the answers above, at most about
+#: 350 MB in a plan worker (measured: 1.7 million answers, ~150 MB, after 240 plans over five dates).
+SHARED_ORACLES = 64
 
 _UNKNOWN = object()
 

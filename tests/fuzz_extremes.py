@@ -217,6 +217,7 @@ class Fuzzer:
         events = sorted(s.id for s in state.calendar.all())
         events.insert(0, "café-жж")
         scenarios = [s.id for s in state.scenarios.all()]
+        series = next(s.id for s in state.calendar.all() if s.event.rrule)
         self.ids = {"event_id": events[:3], "scenario_id": scenarios[:2], "name": ["fuzzee"],
                     "venue_id": ["dongjiao-memory", "panda-base", "zz-top"], "place_id": ["panda-south-gate"],
                     "token": ["A" * 32], "job_id": ["nope"], "filename": ["app.css", "../secret_key"],
@@ -224,6 +225,7 @@ class Fuzzer:
         for role in ("staff", "planner", "admin") if forms else ():
             client = self.clients[role]
             for page in ("/staff/events/new", f"/staff/events/{events[0]}/edit", f"/staff/events/{events[0]}",
+                         f"/staff/events/{series}",  # its sessions' forms: cancel, move, this and following
                          "/scenarios/new", f"/scenarios/{scenarios[0]}/edit", f"/scenarios/{scenarios[0]}",
                          f"/scenarios/{scenarios[0]}/sweep", "/admin/users", "/staff/import"):
                 answer = client.get(page)

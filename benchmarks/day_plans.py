@@ -11,11 +11,11 @@ search: none is in the plan cache).
    workers: ``--plans`` distinct requests submitted at once, plans per second of wall time.
    * first: a pool just started (each worker builds the dates' timetables and profiles inside the
      measured plans);
-   * warm: after each worker has planned other requests of the same dates (what a running server has:
-     timetables, profile slices, travel tables); the requests measured are still new ones.
+   * warm: after the pool has planned 120 other requests of the same dates per worker (what a running
+     server has: timetables, profile slices, travel tables); the requests measured are still new ones.
 2. A live ``planner serve`` (free loopback port, temporary instance folder and SQLite database,
    1 process, plans on PLANNER_PLAN_WORKERS=2, rate limits off: one client address asks everything):
-   after a warm-up, ``--rounds`` bursts of ``--visitors`` distinct day-plan requests sent at the same
+   after a warm-up of 240 other plans, ``--rounds`` bursts of ``--visitors`` distinct day-plan requests sent at the same
    moment (POST /api/itineraries, one plan each), while 4 other clients ask journeys (distinct
    departure minutes) and pages (home, a place, the journeys page) in a loop. Prints p50/p95/max of the
    plans' waits, the journeys' and pages' p50/p95 during the bursts, errors (503 counted apart).
@@ -117,7 +117,7 @@ def pool_figures(workers: int, plans: int) -> tuple[tuple[float, float], tuple[f
     first = run(first_pool, mix(plans, seed=11))
     first_pool.close()
     warm_pool = PlanPool(settings, "processes", workers, 10_000, 300).start()
-    run(warm_pool, mix(max(40, 20 * workers), seed=12))  # the dates' timetables, profiles and travel tables
+    run(warm_pool, mix(120 * workers, seed=12))  # the dates' timetables, profiles and travel tables
     warm = run(warm_pool, mix(plans, seed=13))
     warm_pool.close()
     return first, warm
@@ -232,7 +232,7 @@ def server_figures(visitors: int, rounds: int) -> None:
         try:
             wait_until_up(base, server)
             # warm-up: the pool starts, each date's timetables and profiles are built (a running server's state)
-            warm = mix(3 * visitors, seed=21)
+            warm = mix(240, seed=21)
             with ThreadPoolExecutor(8) as pool:
                 warm_answers = list(pool.map(lambda r: ask(f"{base}/api/itineraries", body(r), 120)[0], warm))
             beside = Beside(base)

@@ -10,6 +10,7 @@ import pytest
 
 from planner.composition import Settings
 from planner.composition.plan_pool import PlanPool, make_job, plan_job
+from planner.composition.services import replace_shuttle
 from planner.domain.errors import Busy
 from planner.itinerary.daytrip import DayPlanner, DayRequest
 from planner.itinerary.values import ValueModel
@@ -149,5 +150,13 @@ def test_plans_from_worker_processes_are_the_plans_made_here(model, journeys):
         assert "event_cancelled" in [r.code for r in plan.infeasible]
         assert plan_record(plan) == plan_record(plan_job(make_job(request, cancelled, model, ValueModel(), None),
                                                          model, journeys))
+        # another scenario's shuttle (a slower ride every hour) goes with the job
+        slower = replace(model.shuttle, run_time_s_by_hour={h: s + 600 for h, s in model.shuttle.run_time_s_by_hour.items()})
+        request = replace(REQUESTS[22], shuttle=True)
+        job = make_job(request, model.events_on(request.day), model, ValueModel(), slower)
+        assert job.shuttle == slower and job.shuttle_key
+        here = DayPlanner(model, replace_shuttle(journeys, slower)).plan(request)
+        assert plan_record(pool.plan(job)) == plan_record(here)
+        assert plan_record(here) != plan_record(DayPlanner(model, journeys).plan(request))  # it did change the plan
     finally:
         pool.close()

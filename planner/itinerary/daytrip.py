@@ -410,8 +410,9 @@ class _Candidates:
         def left_out(reason: Reason) -> None:
             if event.id in self.must:
                 self.reasons.append(reason)
-            elif venue.id in self.must:
-                self.venue_misses.setdefault(venue.id, []).append(reason)
+            elif venue.id in self.must:  # the must-see is the venue: the reason names it
+                self.venue_misses.setdefault(venue.id, []).append(
+                    replace(reason, params={**reason.params, "place": venue.id}))
 
         if event.status != "scheduled":  # event_cancelled, event_sold_out
             left_out(Reason(f"event_{event.status}", {"event": event.id, "date": self.date}, names))

@@ -160,3 +160,28 @@ def test_plans_from_worker_processes_are_the_plans_made_here(model, journeys):
         assert plan_record(here) != plan_record(DayPlanner(model, journeys).plan(request))  # it did change the plan
     finally:
         pool.close()
+
+
+def test_a_worker_that_dies_under_a_plan_is_busy_and_the_pool_starts_again(model):
+    import os
+    import signal
+
+    pool = PlanPool(Settings(), "processes", workers=1, queue_max=4, deadline_s=120).start()
+    try:
+        request = DayRequest(DAY, "dongjiao-memory", only=("panda-museum",))
+        job = make_job(request, model.events_on(DAY), model, ValueModel(), None)
+        assert pool.plan(job).steps
+        outcomes = []
+        for _ in range(3):
+            pool.start()  # workers now (after a Busy the broken ones are gone)
+            for pid in list(pool._executor._processes):  # the test kills its own pool's worker
+                os.kill(pid, signal.SIGKILL)
+            try:  # noticed while waiting: Busy; at the next submit: planned on new workers
+                outcomes.append(bool(pool.plan(job).steps))
+            except Busy as died:
+                assert died.params["limit"] == "plan_workers" and died.retry_after_s >= 1
+                outcomes.append("busy")
+        assert set(outcomes) <= {True, "busy"} and pool.in_flight == 0, outcomes
+        assert pool.plan(job).steps  # new workers
+    finally:
+        pool.close()

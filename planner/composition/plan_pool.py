@@ -249,7 +249,21 @@ class PlanPool:
             future.cancel()  # still queued: dropped; running: it finishes, and nobody waits for it
             raise Busy(what="day_plans", limit="plan_deadline_s", limit_value=self.deadline_s,
                        retry_after_s=self.expected_wait_s(self.in_flight)) from None
+        except BrokenProcessPool:  # a worker died under this plan (killed, out of memory): new ones start
+            log.warning("day plans: a worker process died; starting the pool again")
+            self._drop_broken()
+            raise Busy(what="day_plans", limit="plan_workers", limit_value=self.workers,
+                       retry_after_s=self.expected_wait_s(0)) from None
         return plan
+
+    def _drop_broken(self) -> None:
+        with self._lock:
+            executor = self._executor
+            broken = getattr(executor, "_broken", False)
+            if broken:
+                self._executor = None
+        if broken and executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
     def _submit(self, job: PlanJob) -> Future[DayPlan]:
         for attempt in (1, 2):

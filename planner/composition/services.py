@@ -85,6 +85,14 @@ class Services:
         self._follow_selection()
         return self._plans
 
+    def journeys_and_plans(self) -> tuple[JourneyPlanner, PlanCache]:
+        """The journey planner and the day plans' cache of one selection, read together under the
+        selection lock: a plan made with one shuttle is never kept in the cache of another (read apart,
+        a selection changing between the two reads would pair the old shuttle with the new cache)."""
+        self._follow_selection()
+        with self._selection_lock:
+            return self._selected_journeys or self.data_journeys, self._plans
+
     @property
     def scenarios(self) -> ScenarioStore:
         """The shuttle scenarios in the database."""

@@ -105,3 +105,36 @@ def test_planner_compare_uses_the_selection_of_the_database(app, runner, tmp_pat
     assert door_at_0817() > RUN_S + 180  # the proposal is selected
     store.select("odd", "pat")
     assert door_at_0817() == RUN_S
+
+
+def test_a_selection_made_while_a_plan_request_starts_never_pairs_one_shuttle_with_anothers_plan_cache(app):
+    """The day planner takes the journey planner and the plan cache of one selection: a selection made
+    between reading the one and the other (here: at the second read of the selection) must not put a
+    plan made with the old shuttle into the new shuttle's cache."""
+    from planner.web.views.itineraries import day_planner
+
+    services = app.extensions["planner"]
+    store = services.scenarios
+    store.create(odd_record(store.get(PROPOSAL_ID).scenario, 8 * 3600 + 17 * 60, 12 * 3600 + 7 * 60), "pat")
+    scenarios = services.database.scenarios
+    read = scenarios.selected_stored
+    reads = []
+
+    def selected_stored():
+        reads.append(1)
+        if len(reads) == 2:  # another request selects the odd scenario just now
+            store.select("odd", "pat")
+        return read()
+
+    with app.test_request_context("/"):
+        scenarios.selected_stored = selected_stored
+        try:
+            planner = day_planner()
+        finally:
+            del scenarios.selected_stored
+        pairs = {id(services.data_journeys): "data"}
+        if services._selected_journeys is not None:
+            pairs[id(services._selected_journeys)] = "odd"
+        cache_is_current = planner.plans is services._plans
+        journeys_current = planner.journeys is (services._selected_journeys or services.data_journeys)
+        assert cache_is_current == journeys_current, (pairs.get(id(planner.journeys)), len(reads))

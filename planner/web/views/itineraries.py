@@ -53,13 +53,13 @@ def day_planner() -> DayPlanner:
     calendar database's); a plan not kept is searched by the plan pool, off this thread."""
     services = state()
     values = services.settings.value_model()
-    journeys = services.journeys
+    journeys, plans = services.journeys_and_plans()  # one selection's: never a plan under another shuttle
     pool = plan_pool()
 
     def search(request: DayRequest, sessions: list) -> DayPlan:
         return pool.plan(make_job(request, sessions, services.model, values, journeys.shuttle))
 
-    return CachedDayPlanner(services.plans, services.model, journeys, values=values, search=search)
+    return CachedDayPlanner(plans, services.model, journeys, values=values, search=search)
 
 
 _POOL_LOCK = threading.Lock()

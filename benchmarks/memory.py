@@ -7,7 +7,8 @@ database, then sends ``--requests`` requests to ``/api/journeys``, each with
 its own ``max_walk_m``, ``min_transfer_s``, date (inside the feed's range and
 outside it) and, for one in four, typed coordinates, plus ``--compares``
 requests to ``/api/compare`` on distinct dates, from ``--clients`` threads at
-once. Prints the serving process's resident memory (its one gunicorn worker; VmRSS from /proc/<pid>/status)
+once; a 503 (busy: more builds at once than the budget) is asked again after its Retry-After, up
+to 5 times. Prints the serving process's resident memory (its one gunicorn worker; VmRSS from /proc/<pid>/status)
 before and after, its peak (VmHWM), and the target: under 600 MB after. The
 server is stopped at the end, whatever happens.
 """
@@ -120,13 +121,20 @@ def compare_urls(base: str, count: int) -> list[str]:
         for i in range(count)]
 
 
-def fetch(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=300) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+def fetch(url: str, retries: int = 5) -> tuple[int, int]:
+    """The final status of ``url`` and how many 503s came first: a 503 (busy, issue 14's budgets)
+    is asked again after its ``Retry-After``, as a well-behaved client does."""
+    busy = 0
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=300) as response:
+                response.read()
+                return response.status, busy
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or busy >= retries:
+                return exc.code, busy
+            busy += 1
+            time.sleep(min(30, int(exc.headers.get("Retry-After") or 1)))
 
 
 def main() -> None:
@@ -150,7 +158,9 @@ def main() -> None:
                 urls.insert((i + 1) * len(urls) // (args.compares + 1), url)
             started = time.perf_counter()
             with ThreadPoolExecutor(args.clients) as pool:
-                statuses = Counter(pool.map(fetch, urls))
+                answers = list(pool.map(fetch, urls))
+            statuses = Counter(status for status, _ in answers)
+            busy = sum(count for _, count in answers)
             elapsed = time.perf_counter() - started
             after = memory_mb(worker)
         except BaseException:
@@ -163,6 +173,7 @@ def main() -> None:
         request_lines = sum(1 for line in log if "planner.web.request_log" in line)
     print(f"server pid {server.pid} (worker {worker}), {len(urls)} requests ({args.requests} journeys, {args.compares} comparisons) "
           f"from {args.clients} clients in {elapsed:.0f} s; statuses {json.dumps(dict(sorted(statuses.items())))}")
+    print(f"503 busy answers asked again after their Retry-After: {busy}")
     print(f"the server logged {request_lines} request lines (each with its request id)")
     print(f"resident memory before: {before['VmRSS']:6.0f} MB")
     print(f"resident memory after:  {after['VmRSS']:6.0f} MB (peak {after['VmHWM']:.0f} MB)")

@@ -103,6 +103,7 @@ NOT_PAGES = {
     "/scenarios/<scenario_id>/blocks.csv", "/scenarios/<scenario_id>/gtfs.zip",
     "/scenarios/<scenario_id>/simulate.csv", "/scenarios/<scenario_id>/sweep.csv", "/shuttle.csv",
     "/staff/export.ics", "/static/<path:filename>", "/sources/<name>",
+    "/healthz", "/readyz", "/metrics",  # for load balancers and Prometheus: plain text, not pages
 }
 
 #: Pages in one language by design, counted and shown but left out of the total (with the reason).

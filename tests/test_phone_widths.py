@@ -68,7 +68,8 @@ def test_every_get_route_is_a_sampled_page_or_answers_no_page(site):
         assert rule.endpoint in matched or rule.rule in pages.NOT_PAGES, f"{rule.rule}: no sample page"
     # what is left out is no page: a sample of each answers something other than HTML
     samples = {"/api/places": "", "/calendar.ics": "", "/shuttle.csv": "?date=2024-02-12",
-               "/api/network.geojson": "", "/favicon.ico": "", "/sources/places.yaml": ""}
+               "/api/network.geojson": "", "/favicon.ico": "", "/sources/places.yaml": "",
+               "/healthz": "", "/readyz": "", "/metrics": ""}
     for path, query in samples.items():
         answer = client.get(path + query, follow_redirects=True)  # /favicon.ico: to the SVG
         assert "text/html" not in answer.headers.get("Content-Type", ""), path

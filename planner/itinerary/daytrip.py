@@ -419,7 +419,7 @@ class _Candidates:
             return
         hours = venue.hours_on(self.request.day)
         if hours is None:
-            left_out(Reason("place_closed", {"place": venue.id, "date": self.date}, names))
+            left_out(Reason("place_closed", {"place": venue.id, "event": event.id, "date": self.date}, names))
             return
         start_s, end_s = _session(self.request.day, occurrence)
         bonus = self._must_bonus(event.id, venue.id)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable
 from operator import itemgetter
 
@@ -62,18 +63,23 @@ def _thin(front: list[Label], width: int, rng: random.Random | None) -> list[Lab
     return [front[k] for k in sorted(keep)][:width]
 
 
-def _ranks(labels: list[Label]) -> list[list[Label]]:
+def _ranks(labels: list[Label], most: int | None = None) -> list[list[Label]]:
     """Non-dominated sorting over (score up, time down) of labels sorted by time.
 
     Rank r holds the labels dominated only by labels of ranks < r. The best
     score of each rank is non-increasing in r, so a label's rank is found by
-    bisection: O(N log N) in total.
+    bisection: O(N log N) in total. With ``most``, only the first ``most`` ranks
+    (the later ranks' labels are dropped; the first ranks are as without it: a
+    label's rank below ``most`` depends on the bests of the ranks below ``most`` only).
     """
     neg_best: list[float] = []  # -(best score) per rank, non-decreasing
     ranks: list[list[Label]] = []
+    limit = len(labels) if most is None else most
     for lab in labels:
         r = bisect_right(neg_best, -lab[0])
         if r == len(ranks):
+            if r >= limit:
+                continue
             neg_best.append(-lab[0])
             ranks.append([lab])
         else:
@@ -100,13 +106,16 @@ def _fronts(children: dict[int, list[Label]], width: int, rng: random.Random | N
         labels.sort(key=_VALUE, reverse=True)
         labels.sort(key=_TIME)
         seen: set[int] = set()
+        add = seen.add
         unique: list[Label] = []
+        keep = unique.append
         for lab in labels:
             if lab[3] not in seen:  # same set and last vertex, later: truly dominated
-                seen.add(lab[3])
-                unique.append(lab)
+                add(lab[3])
+                keep(lab)
         kept: list[Label] = []
-        for front in _ranks(unique):
+        # every front taken gives at least one label: no more than ``width`` fronts are ever taken
+        for front in _ranks(unique, width):
             kept.extend(_thin(front, width - len(kept), rng))
             if len(kept) >= width:
                 break
@@ -170,7 +179,7 @@ def beam_search(c: Compiled[V], width: int, seed: int | None = None,
     while layer:
         if deadline is not None and deadline():
             break
-        children: dict[int, list[Label]] = {}  # by last vertex, in the order first reached
+        children: dict[int, list[Label]] = defaultdict(list)  # by last vertex, in the order first reached
         for k, lab in enumerate(layer):
             if k & 127 == 127 and deadline is not None and deadline():
                 return (best_score, _route(best)) if best is not None else (-1, [])
@@ -195,9 +204,9 @@ def _extend(c: Compiled[V], facts: list[Facts], lab: Label, children: dict[int, 
     A child's values per kind are left to :func:`_with_kind_values` (only the labels kept in
     the layer need them); its gain is worked out here. ``reachable`` keeps, per last vertex, the
     facts with the latest departure that can still reach each candidate in time (one search's).
+    ``children`` may be a ``defaultdict(list)`` (as :func:`beam_search` gives it): then a vertex's
+    list is made at its first child, in the same order as a plain dict's.
     """
-    end, dl = c.end, c.problem.deadline_s
-    decay, powers, service_start = c.decay, c._powers, c.service_start
     sc, dep, last, mask, _, kv, _ = lab
     if reachable is None:
         reachable = {}
@@ -206,6 +215,11 @@ def _extend(c: Compiled[V], facts: list[Facts], lab: Label, children: dict[int, 
         reach = reachable[last] = _reach(c, facts, last)
     t0, row = c.travel_row(last, dep)
     travel, ids, asked = c.problem.travel_s, c.ids, 0
+    service_start = c.service_start
+    kinds = kv is not None
+    if kinds:
+        decay, powers = c.decay, c._powers
+    grow = children.__getitem__ if isinstance(children, defaultdict) else None
     found: Label | None = None
     for j, bit, taken, last_dep, latest, opens, single, serv, score, until, k in reach:
         if mask & taken or dep > last_dep:
@@ -229,24 +243,27 @@ def _extend(c: Compiled[V], facts: list[Facts], lab: Label, children: dict[int, 
         else:
             stay = serv if until - s > serv else max(0, until - s)
             leave, v = s + stay, (score * stay / serv if serv > 0 else score)
-        if kv is not None and k >= 0:
-            seen = kv[k]
+        if kinds and k >= 0:
+            seen = kv[k]  # type: ignore[index]
             if not seen or v <= seen[-1]:  # last of its kind: nothing moves down a rank
-                gain = v * powers[len(seen)]
+                value = sc + v * powers[len(seen)]
             else:
-                gain = Compiled.gain(seen, v, decay)
+                value = sc + Compiled.gain(seen, v, decay)
         else:
-            gain = v
-        value = sc + gain
-        child: Label = (value, leave, j, mask | bit, lab, kv, v)
-        kids = children.get(j)
-        if kids is None:
-            kids = children[j] = []
-        kids.append(child)
+            value = sc + v
+        bits = mask | bit
+        child: Label = (value, leave, j, bits, lab, kv, v)
+        if grow is not None:
+            grow(j).append(child)
+        else:
+            kids = children.get(j)
+            if kids is None:
+                kids = children[j] = []
+            kids.append(child)
         # Time-dependent travel need not obey the triangle inequality: a label
         # without a direct way back may still return through later visits.
-        if value > best_score and (child[3] & must_bits) == must_bits and \
-                (c.matrix is not None or c.arrive(j, end, leave) <= dl):
+        if value > best_score and (bits & must_bits) == must_bits and \
+                (c.matrix is not None or c.arrive(j, c.end, leave) <= c.problem.deadline_s):
             best_score, found = value, child
     c.calls += asked
     return found

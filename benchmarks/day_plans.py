@@ -15,7 +15,8 @@ search: none is in the plan cache).
      server has: timetables, profile slices, travel tables); the requests measured are still new ones.
 2. A live ``planner serve`` (free loopback port, temporary instance folder and SQLite database,
    1 process, plans on PLANNER_PLAN_WORKERS=2, rate limits off: one client address asks everything):
-   after a warm-up of 240 other plans, ``--rounds`` bursts of ``--visitors`` distinct day-plan requests sent at the same
+   after a warm-up of 240 other plans, one burst of ``--visitors`` plans with nothing beside (the web
+   process's own CPU per plan: the job sent, the answer made), then ``--rounds`` bursts of ``--visitors`` distinct day-plan requests sent at the same
    moment (POST /api/itineraries, one plan each), while 4 other clients ask journeys (distinct
    departure minutes) and pages (home, a place, the journeys page) in a loop. Prints p50/p95/max of the
    plans' waits, the journeys' and pages' p50/p95 during the bursts, errors (503 counted apart).
@@ -223,6 +224,18 @@ class Beside:
             time.sleep(0.05)
 
 
+def burst(base: str, requests: list[DayRequest]) -> list[tuple[int, float]]:
+    """(status, seconds) of each of ``requests``, all sent at the same moment."""
+    barrier = threading.Barrier(len(requests))
+
+    def visitor(request: DayRequest) -> tuple[int, float]:
+        barrier.wait()
+        return ask(f"{base}/api/itineraries", body(request), 120)
+
+    with ThreadPoolExecutor(len(requests)) as pool:
+        return list(pool.map(visitor, requests))
+
+
 def server_figures(visitors: int, rounds: int) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -235,30 +248,28 @@ def server_figures(visitors: int, rounds: int) -> None:
             warm = mix(240, seed=21)
             with ThreadPoolExecutor(8) as pool:
                 warm_answers = list(pool.map(lambda r: ask(f"{base}/api/itineraries", body(r), 120)[0], warm))
+            web_pids = descendants(server.pid, depth=1)  # gunicorn's worker (the master serves nothing)
+            plan_pids = [pid for pid in descendants(server.pid) if pid not in web_pids]
+            # one burst with nothing beside: the web process's own CPU per plan (the job, the answer)
+            alone_cpu = (cpu_s(web_pids), cpu_s(plan_pids))
+            alone_started = time.perf_counter()
+            alone = burst(base, mix(visitors, seed=99))
+            alone_wall_s = time.perf_counter() - alone_started
+            alone_cpu = (cpu_s(web_pids) - alone_cpu[0], cpu_s(plan_pids) - alone_cpu[1])
             beside = Beside(base)
             threads = [threading.Thread(target=beside.loop, args=(k,), daemon=True) for k in range(4)]
             for thread in threads:
                 thread.start()
             time.sleep(2)  # the journeys' timetable of the date is built before measuring
-            web_pids = descendants(server.pid, depth=1)  # gunicorn's worker (the master serves nothing)
-            plan_pids = [pid for pid in descendants(server.pid) if pid not in web_pids]
             cpu_before = (cpu_s(web_pids), cpu_s(plan_pids))
             beside.recording.set()
             waits: list[float] = []
             statuses: list[int] = []
             started = time.perf_counter()
             for r in range(rounds):
-                requests = mix(visitors, seed=100 + r)
-                barrier = threading.Barrier(visitors)
-
-                def visitor(request: DayRequest) -> tuple[int, float]:
-                    barrier.wait()
-                    return ask(f"{base}/api/itineraries", body(request), 120)
-
-                with ThreadPoolExecutor(visitors) as pool:
-                    for status, took in pool.map(visitor, requests):
-                        statuses.append(status)
-                        waits.append(took)
+                for status, took in burst(base, mix(visitors, seed=100 + r)):
+                    statuses.append(status)
+                    waits.append(took)
             wall_s = time.perf_counter() - started
             web_cpu, plan_cpu = cpu_s(web_pids) - cpu_before[0], cpu_s(plan_pids) - cpu_before[1]
             beside.recording.clear()
@@ -274,7 +285,11 @@ def server_figures(visitors: int, rounds: int) -> None:
           f"(warm-up statuses: {sorted(set(warm_answers))}):")
     print(f"  plans: {len(ok)}/{len(waits)} answered 200, 503: {statuses.count(503)}, other: "
           f"{sorted(s for s in statuses if s not in (200, 503))}; {len(waits) / wall_s:.1f} plans/s over the bursts")
-    print(f"  CPU per plan: plan workers {plan_cpu / len(waits) * 1000:.0f} ms, the web process {web_cpu / len(waits) * 1000:.0f} ms "
+    alone_waits = [took for _, took in alone]
+    print(f"  a burst alone (nothing beside): {len(alone) / alone_wall_s:.1f} plans/s, wait p50 "
+          f"{pct(alone_waits, .5):.2f} s, p95 {pct(alone_waits, .95):.2f} s; CPU per plan: plan workers "
+          f"{alone_cpu[1] / len(alone) * 1000:.0f} ms, the web process {alone_cpu[0] / len(alone) * 1000:.0f} ms")
+    print(f"  with journeys and pages beside: CPU per plan: plan workers {plan_cpu / len(waits) * 1000:.0f} ms, the web process {web_cpu / len(waits) * 1000:.0f} ms "
           f"(its journeys and pages beside included): {2 / ((plan_cpu + web_cpu) / len(waits)):.1f} plans/s if the server "
           f"had 2 cores to itself")
     print(f"  wait p50 {pct(waits, .5):.2f} s, p95 {pct(waits, .95):.2f} s, max {max(waits):.2f} s   "

@@ -81,6 +81,29 @@ def test_the_journey_planner_caches_stay_bounded_under_threads_with_endless_coor
     assert max(s[0] for s in sizes) <= 8 and max(s[1] for s in sizes) <= 12 and max(s[2] for s in sizes) <= 2
 
 
+def test_a_weighted_cache_is_bounded_by_weight_and_keeps_nothing_heavier_than_itself():
+    cache: SharedCache[str] = SharedCache(4, weigh=lambda key: key[1])  # type: ignore[index]
+    cache.put(("a", 1), "a"), cache.put(("b", 2), "b")
+    assert cache.put(("c", 2), "c") == "c" and cache.get(("a", 1)) is None  # 1 + 2 + 2 > 4: the oldest went
+    assert cache.get_or_build(("d", 5), lambda: "d") == "d" and cache.get(("d", 5)) is None  # heavier than 4
+    assert cache.get(("b", 2)) == "b" and cache.get(("c", 2)) == "c"  # and it evicted nothing
+
+
+def test_a_timetable_reaching_further_days_counts_as_many_kept_timetables(model):
+    """A search after the last vehicle builds timetables of 4, 8, 16 days (``_forward``): kept as one
+    entry each, four of them held ~400 MB where four of two days (~30 MB) were meant (issue 14)."""
+    planner = JourneyPlanner.for_model(model, timetable_cache_size=4)
+    planner.timetable(DAY, Options())
+    planner.timetable(DAY, Options(), 4)
+    assert planner._timetables.get(planner._timetable_key(DAY, Options(), 4)) is not None
+    assert len(planner._timetables) == 2
+    planner.timetable(DAY, Options(), 8)  # weighs 4: the whole cache, the others go
+    assert len(planner._timetables) == 1
+    far = planner.timetable(DAY, Options(), 16)  # weighs 8: answered, never kept
+    assert far.date == DAY and planner._timetables.get(planner._timetable_key(DAY, Options(), 16)) is None
+    assert len(planner._timetables) == 1
+
+
 def test_equal_parameters_written_differently_share_entries(model):
     planner = JourneyPlanner.for_model(model)
     assert planner.timetable(DAY, Options(max_walk_m=800.2)) is planner.timetable(DAY, Options(max_walk_m=800))

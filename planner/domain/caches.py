@@ -8,6 +8,11 @@ raise ``KeyError``; values are built outside the lock, so a slow build does not
 hold up readers of other keys. With ``build_once``, threads asking at the same
 time for one missing key wait for a single build (timetables: 30 MB and a
 second each) rather than each building their own.
+
+With ``weigh``, the cache is bounded by the weight of what it keeps rather than by its
+count of entries: a timetable reaching 16 service days holds as much memory as eight of
+two days, and counted as one it let four such (~220 MB each) be kept where four of two
+days (~30 MB) were meant. A value weighing more than the whole cache is returned and not kept.
 """
 from __future__ import annotations
 
@@ -38,10 +43,19 @@ class SharedCache(Generic[V]):
     >>> _ = cache.put("b", 2); _ = cache.put("c", 3)  # "a" is the least recently used: it goes
     >>> len(cache), cache.get("a"), cache.get("c")
     (2, None, 3)
+    >>> heavy = SharedCache(4, weigh=len)  # keys weigh their length here
+    >>> _ = heavy.put("ab", 1); _ = heavy.put("cd", 2); _ = heavy.put("efg", 3)  # 2 + 2 + 3 > 4: both go
+    >>> len(heavy), heavy.get("ab"), heavy.get("efg")
+    (1, None, 3)
+    >>> heavy.put("hijkl", 5), len(heavy)  # heavier than the whole cache: returned, not kept
+    (5, 1)
     """
 
-    def __init__(self, maxsize: int, *, build_once: bool = False) -> None:
-        self._entries: LRUCache[Hashable, V] = LRUCache(maxsize)
+    def __init__(self, maxsize: int, *, build_once: bool = False,
+                 weigh: Callable[[Hashable], int] | None = None) -> None:
+        # each entry is kept as (its weight, its value); cachetools sums the weights against maxsize
+        self._entries: LRUCache[Hashable, tuple[int, V]] = LRUCache(maxsize, getsizeof=_weight_of)
+        self._weigh = weigh
         self._lock = threading.Lock()
         self._build_once = build_once
         self._building: dict[Hashable, threading.Lock] = {}  # one per key being built: as many as threads
@@ -56,13 +70,20 @@ class SharedCache(Generic[V]):
 
     def get(self, key: Hashable, default: V | None = None) -> V | None:
         """The value kept for ``key`` (now the most recently used), else ``default``."""
-        with self._lock:
-            return self._entries.get(key, default)
+        found = self._find(key)
+        return default if found is _Missing.MISSING else found
 
     def put(self, key: Hashable, value: V) -> V:
-        """Keep ``value`` for ``key`` unless another thread kept one first; return the one kept."""
+        """Keep ``value`` for ``key`` unless another thread kept one first; return the one kept (or
+        ``value``, not kept, when it weighs more than the whole cache)."""
+        weight = 1 if self._weigh is None else self._weigh(key)
         with self._lock:
-            return self._entries.setdefault(key, value)
+            kept = self._entries.get(key)
+            if kept is not None:
+                return kept[1]
+            if weight <= self._entries.maxsize:  # the least recently used go to make room
+                self._entries[key] = (weight, value)
+            return value
 
     def get_or_build(self, key: Hashable, build: Callable[[], V]) -> V:
         """The value kept for ``key``, else ``build()`` (called outside the lock), kept and returned."""
@@ -84,8 +105,14 @@ class SharedCache(Generic[V]):
 
     def _find(self, key: Hashable) -> V | _Missing:
         with self._lock:
-            return self._entries.get(key, _Missing.MISSING)
+            kept = self._entries.get(key)
+        return _Missing.MISSING if kept is None else kept[1]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def _weight_of(kept: tuple[int, object]) -> int:
+    """The weight of an entry as kept, (weight, value)."""
+    return kept[0]

@@ -20,6 +20,7 @@ import datetime as dt
 import math
 import threading
 import weakref
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict, Unpack
 
@@ -301,7 +302,8 @@ class JourneyPlanner:
     shuttle: Shuttle | None = None
     fares: FareRules | None = None
     # Entries kept across requests (least recently used go first): timetables of a date are about
-    # 30 MB each, endpoints and profile slices about a kilobyte.
+    # 30 MB each (one reaching 2n service days counts n times: 16 days, ~220 MB, are never kept),
+    # endpoints and profile slices about a kilobyte.
     timetable_cache_size: int = 4
     endpoint_cache_size: int = 4096
     profile_slice_cache_size: int = 20_000
@@ -323,7 +325,9 @@ class JourneyPlanner:
 
     def __post_init__(self) -> None:
         self._gate_ways = {}
-        self._timetables = SharedCache(self.timetable_cache_size, build_once=True)
+        # bounded by weight: a timetable reaching further than two service days (a search after the last
+        # vehicle, :meth:`_forward`) weighs as many two-day ones as it covers, as it holds that much memory
+        self._timetables = SharedCache(self.timetable_cache_size, build_once=True, weigh=_timetable_weight)
         self._endpoints = SharedCache(self.endpoint_cache_size)
         self._static_links = SharedCache(4)
         self._lowers = SharedCache(512)
@@ -597,6 +601,9 @@ class JourneyPlanner:
             days = min(max(2 * result.days, (later - day).days + 2), options.max_days + 2)
             if days <= result.days:
                 return result
+            # the shorter timetable searched is let go before the longer one is built (unless kept):
+            # one reaching 16 days is ~220 MB, and holding the 8-day one beside it added ~110 MB
+            del result.tt  # (set again at once: a build that fails leaves with its exception)
             result.tt = self.timetable(day, options, days)
             result.days = days
             found = raptor.search(result.tt, source, target, depart_s, options.max_rides)
@@ -626,6 +633,7 @@ class JourneyPlanner:
                 break
             back = min(max(2 * back, (day - earlier).days), options.max_days)
             first = day - dt.timedelta(days=back)
+            del tt  # the shorter one let go before the longer is built (as in _forward)
             tt = self.timetable(first, options, back + 2)
         walk = source.direct_walk
         shift = day_shift_s(day, first, self.tz)
@@ -855,6 +863,13 @@ class JourneyPlanner:
         taxi = self.params.taxi
         road_m = self.taxi_road_m(origin, dest)
         return taxi.pickup_wait_s, round(road_m / (taxi.speed_kmh(depart_s // 3600 % 24) / 3.6))
+
+
+def _timetable_weight(key: Hashable) -> int:
+    """The weight of a kept timetable (keyed as :meth:`JourneyPlanner._timetable_key`): its service days
+    in twos, as its memory grows with them (2 days ~30 MB, 16 days ~220 MB)."""
+    days: int = key[-1]  # type: ignore[index]
+    return max(1, -(-days // 2))
 
 
 @dataclass

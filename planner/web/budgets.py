@@ -62,7 +62,8 @@ WORK: dict[str, tuple[Budget, ...]] = {
         Budget("journey_builds_max", "work", 503, "pieces of work journeys and comparisons wait for at once "
                "(a timetable of a date and walking rules not kept yet); Retry-After: busy_retry_after_s"),
         Budget("busy_wait_s", "work", None, "seconds a request waits for a place among the builds before its 503"),
-        Budget("timetable_cache_size", "memory", None, "timetables kept (~30 MB each), least recently used go"),
+        Budget("timetable_cache_size", "memory", None,
+               "timetables kept (~30 MB each; one reaching 2n days counts n), least recently used go"),
     ),
     "journeys.api_compare": (
         Budget("compare_window_max_min", "end", 400, "minutes of the window from start to end (each "

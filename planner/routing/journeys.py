@@ -317,6 +317,9 @@ class JourneyPlanner:
     #: day's profiles towards one point prunes with the same
     _lowers: SharedCache[list[int]] = field(init=False, repr=False)
     _one_build: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: held by a search reaching past the day's timetable (timetables of 4 to 16 days, ~55-220 MB,
+    #: rarely kept): one such search at a time, so request threads never hold several at once
+    _reaching: threading.RLock = field(default_factory=threading.RLock, repr=False)
     #: the shuttle the kept trips are of, and its stops and trips by day type (see _shuttle_on)
     _shuttle_days: tuple[Shuttle | None, dict[str, ShuttleDay]] = field(init=False, repr=False)
     #: (place id, arriving, stop id) -> the pieces of the quickest walk between a place inside a site and
@@ -592,6 +595,13 @@ class JourneyPlanner:
             result.reason = NoJourney("not_connected", names={**origin.names, **dest.names},
                                       origin=origin.id, dest=dest.id)
             return result
+        with self._reaching:
+            return self._forward_further(day, depart_s, options, result, last)
+
+    def _forward_further(self, day: dt.date, depart_s: int, options: Options, result: _Forward,
+                         last: dt.date) -> _Forward:
+        """:meth:`_forward` past the day's timetable, in ever longer ones (under ``_reaching``)."""
+        source, target = result.source, result.target
         while True:
             # the first service day whose runs were not all searched (the last day of the timetable
             # is searched only for runs that begin before the timetable ends)
@@ -622,19 +632,26 @@ class JourneyPlanner:
         """
         tt, source, target = self._prepare(origin, dest, day, options)
         first, back = day, 0
-        while True:
-            deadline = arrive_s + day_shift_s(first, day, self.tz)  # in the first day's time base
-            latest, first_arrival = _latest(tt, source, target, deadline, options.max_rides)
-            if latest or back >= options.max_days:
-                break
-            since = day - dt.timedelta(days=options.max_days)
-            earlier = reasons.previous_service_day(self.feed, first, since)  # day-1: only its runs past midnight
-            if earlier is None:
-                break
-            back = min(max(2 * back, (day - earlier).days), options.max_days)
-            first = day - dt.timedelta(days=back)
-            del tt  # the shorter one let go before the longer is built (as in _forward)
-            tt = self.timetable(first, options, back + 2)
+        reaching = False  # holding _reaching (from the first timetable reaching back, to the loop's end)
+        try:
+            while True:
+                deadline = arrive_s + day_shift_s(first, day, self.tz)  # in the first day's time base
+                latest, first_arrival = _latest(tt, source, target, deadline, options.max_rides)
+                if latest or back >= options.max_days:
+                    break
+                since = day - dt.timedelta(days=options.max_days)
+                earlier = reasons.previous_service_day(self.feed, first, since)  # day-1: its runs past midnight
+                if earlier is None:
+                    break
+                back = min(max(2 * back, (day - earlier).days), options.max_days)
+                first = day - dt.timedelta(days=back)
+                if not reaching:
+                    reaching = self._reaching.acquire()
+                del tt  # the shorter one let go before the longer is built (as in _forward)
+                tt = self.timetable(first, options, back + 2)
+        finally:
+            if reaching:
+                self._reaching.release()
         walk = source.direct_walk
         shift = day_shift_s(day, first, self.tz)
         if walk and (not latest or arrive_s - walk[0] > latest[-1].dep_s + shift):

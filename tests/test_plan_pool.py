@@ -185,3 +185,29 @@ def test_a_worker_that_dies_under_a_plan_is_busy_and_the_pool_starts_again(model
         assert pool.plan(job).steps  # new workers
     finally:
         pool.close()
+
+
+def test_a_worker_searches_with_the_cyclic_collector_paused_and_turns_it_on_again(model, journeys, monkeypatch):
+    """The search's short-lived labels would start collections that find nothing (a quarter of a worker's
+    CPU); the collector is paused only while a plan is searched, and on again after, a failed plan too."""
+    import gc
+    from types import SimpleNamespace
+
+    from planner.composition import plan_pool
+
+    enabled_while_planning = []
+
+    def plan(job, model_, journeys_):
+        enabled_while_planning.append(gc.isenabled())
+        if len(enabled_while_planning) == 2:
+            raise RuntimeError("a plan that fails")
+        return "planned"
+
+    monkeypatch.setattr(plan_pool, "_WORKER", SimpleNamespace(model=model, journeys_for=lambda job: journeys))
+    monkeypatch.setattr(plan_pool, "plan_job", plan)
+    assert gc.isenabled()
+    assert plan_pool._run_in_worker(_job(model)) == "planned"
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        plan_pool._run_in_worker(_job(model))
+    assert enabled_while_planning == [False, False] and gc.isenabled()

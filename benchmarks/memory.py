@@ -9,7 +9,7 @@ outside it) and, for one in four, typed coordinates, plus ``--compares``
 requests to ``/api/compare`` on distinct dates, from ``--clients`` threads at
 once; a 503 (busy: more builds at once than the budget) is asked again after its Retry-After, up
 to 5 times. Prints the serving process's resident memory (its one gunicorn worker; VmRSS from /proc/<pid>/status)
-before and after, its peak (VmHWM), and the target: under 600 MB after. The
+before and after, its peak (VmHWM), and the target: under 800 MB after and at peak. The
 server is stopped at the end, whatever happens.
 """
 from __future__ import annotations
@@ -35,7 +35,10 @@ import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-TARGET_MB = 600
+# The bound of the default caches plus the process itself: 12 timetables of ~30 MB (six days with and
+# without the shuttle, planner/composition/settings.py says why 12), comparisons, endpoints and profile
+# slices; it was 600 MB while 4 timetables were kept (PLANNER_TIMETABLE_CACHE_SIZE=4 still ends near 414 MB)
+TARGET_MB = 800
 FIRST_DAY = dt.date(2024, 1, 1)  # the bundled feed covers 2024-01-01 to 2027-12-31
 
 

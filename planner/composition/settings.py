@@ -63,7 +63,11 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 16 * 1024 * 1024  # .ics uploads
     import_dir: Path | None = None  # .ics uploads between preview and import; default: instance_dir/imports
     # caches: entries each process keeps (least recently used go first); the sizes bound its memory
-    timetable_cache_size: int = Field(default=4, ge=1, le=64)  # timetables of a date, ~30 MB each
+    # timetables of a date and walking rules, ~30 MB each: 12 hold six days with and without the shuttle
+    # (visitors plan for today and the days ahead); with 4, five dates' journeys rebuilt a timetable
+    # every few requests (0.5 s of CPU each, under the GIL: p95 326 ms -> 13 ms for /api/journeys
+    # one at a time, seconds under load; benchmarks/load.py). A small server sets 4 (~250 MB less)
+    timetable_cache_size: int = Field(default=12, ge=1, le=64)
     endpoint_cache_size: int = Field(default=4096, ge=1, le=1_000_000)  # stops around two ends, ~1.5 kB each
     profile_slice_cache_size: int = Field(default=20_000, ge=1, le=1_000_000)  # day-plan travel, ~1 kB each
     comparison_cache_size: int = Field(default=32, ge=1, le=1024)  # whole-day comparisons, ~2 MB each

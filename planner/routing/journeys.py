@@ -37,7 +37,7 @@ from planner.routing.shuttle import shuttle_stop_id, shuttle_trips, shuttle_trip
 from planner.routing import reasons
 from planner.routing.timetable import ExtraStop, ExtraTrip
 from planner.routing.timetable import (
-    DAY_S, FeedBasis, Timetable, Walking, WalkRules, build_timetable, day_shift_s, service_day_start,
+    DAY_S, FeedBasis, Timetable, Walking, WalkRules, build_timetable, day_shift_s, service_day_start, service_days,
 )
 
 
@@ -285,6 +285,9 @@ class WalkPiece:
 
 #: The shuttle's stops and trips on one day (what a timetable is built with, and keyed by).
 ShuttleDay = tuple[tuple[ExtraStop, ...], tuple[ExtraTrip, ...]]
+#: The shuttle in a timetable: its stops, its trips of any day, and per service day of the timetable
+#: (its shift into the timetable's time base) the trips of that day's type.
+ShuttleRuns = tuple[tuple[ExtraStop, ...], tuple[ExtraTrip, ...], tuple[tuple[int, tuple[ExtraTrip, ...]], ...]]
 
 
 @dataclass
@@ -404,9 +407,16 @@ class JourneyPlanner:
         return found
 
     def _timetable_key(self, day: dt.date, options: Options, days: int = 2
-                       ) -> tuple[dt.date, ShuttleDay | None, WalkRules, int]:
-        # the shuttle runs on the service day only, its day type's timetable
-        shuttle = self._shuttle_on(day_type(day)) if options.with_shuttle and self.shuttle is not None else None
+                       ) -> tuple[dt.date, ShuttleRuns | None, WalkRules, int]:
+        # the shuttle runs on every service day of the timetable (the day before, past its midnight, the
+        # day and the days after), each day its day type's timetable: not the query day's trips only, or
+        # a search after the day's last shuttle would find none tomorrow (and look on for 16 days)
+        shuttle: ShuttleRuns | None = None
+        if options.with_shuttle and self.shuttle is not None:
+            stops, any_day = self._shuttle_on("any")
+            window_s = (0, day_shift_s(day, day + dt.timedelta(days=days), self.tz))
+            shuttle = (stops, any_day, tuple((offset, self._shuttle_on(day_type(other))[1])
+                                             for other, offset in service_days(day, window_s, self.tz)))
         return day, shuttle, self.rules(options), days
 
     def timetable(self, day: dt.date, options: Options, days: int = 2) -> Timetable:
@@ -419,8 +429,10 @@ class JourneyPlanner:
         """Whether the timetable of ``day`` under ``options`` is kept (asking for it builds nothing)."""
         return self._timetables.get(self._timetable_key(day, options)) is not None
 
-    def _build_timetable(self, day: dt.date, shuttle: ShuttleDay | None, rules: WalkRules, days: int) -> Timetable:
-        extra_stops, extra_trips = shuttle if shuttle is not None else ((), ())
+    def _build_timetable(self, day: dt.date, shuttle: ShuttleRuns | None, rules: WalkRules, days: int) -> Timetable:
+        # the basis holds the shuttle's trips of every day type (lower bounds hold for any of them);
+        # each service day's own are run on it
+        extra_stops, extra_trips, extra_runs = shuttle if shuttle is not None else ((), (), ())
         window_s = (0, day_shift_s(day, day + dt.timedelta(days=days), self.tz))
         # One build at a time: a build is pure Python, so under the GIL several at once finish no
         # sooner, and each holds its ~30 MB until done (8 request threads: 240 MB more at peak).
@@ -430,7 +442,8 @@ class JourneyPlanner:
                 (extra_stops, extra_trips), lambda: FeedBasis(self.feed, extra_stops, extra_trips))
             walking = shared.walks.get_or_build(
                 (extra_stops, extra_trips, rules), lambda: Walking(self.feed, basis, rules))
-            return build_timetable(self.feed, day, rules, extra_stops, extra_trips, window_s, basis, walking)
+            return build_timetable(self.feed, day, rules, extra_stops, extra_trips, window_s, basis, walking,
+                                   extra_runs if shuttle is not None else None)
 
     def _links(self, tt: Timetable, options: Options) -> reasons.Links:
         """Which stops lead to which on any day of the feed (kept per walking rules and shuttle)."""

@@ -294,7 +294,7 @@ def _trip_runs(feed: Feed, trip_id: str, times: list[StopTime]) -> list[tuple[in
     return list(_runs(freqs, times[0].departure_s))
 
 
-def _service_days(day: dt.date, window_s: tuple[int, int], tz: dt.tzinfo) -> list[tuple[dt.date, int]]:
+def service_days(day: dt.date, window_s: tuple[int, int], tz: dt.tzinfo) -> list[tuple[dt.date, int]]:
     """(service day, its shift into ``day``'s time base) of every day whose runs may fall in the window:
     from the day before the window's first day, while the day starts before the window ends."""
     found: list[tuple[dt.date, int]] = []
@@ -323,12 +323,15 @@ def build_timetable(
     window_s: tuple[int, int] = (0, 2 * DAY_S),
     basis: FeedBasis | None = None,
     walking: Walking | None = None,
+    extra_runs: tuple[tuple[int, tuple[ExtraTrip, ...]], ...] | None = None,
 ) -> Timetable:
     """The timetable of ``day``: its trips, yesterday's past midnight, tomorrow's (and later days'
     when the window reaches them).
 
     ``window_s`` bounds which runs are kept (true seconds after ``day``'s service-day start); the
-    service days searched follow from it (:func:`_service_days`). ``basis`` and ``walking``: what every
+    service days searched follow from it (:func:`service_days`). ``extra_trips`` run once, in ``day``'s
+    time base; or, given ``extra_runs`` ((shift into ``day``'s base, trips) per service day, such as the
+    shuttle's of each day's type), those run instead, each shifted, within the window. ``basis`` and ``walking``: what every
     date of the feed shares, built once (:class:`FeedBasis` of this feed and these added stops and trips,
     :class:`Walking` of these rules); built here when not given.
 
@@ -348,7 +351,7 @@ def build_timetable(
     stops = basis.stops
     # trips a rule names get patterns of their own, so that all runs of a pattern obey the same rules
     builder = _PatternBuilder(stops, basis.named)
-    days = _service_days(day, window_s, feed.zone)
+    days = service_days(day, window_s, feed.zone)
     # every timetabled trip on every service day, in day's time base, as (its trip, shift); frequency-based
     # ones go in at once
     runs: dict[_RunKey, tuple[_TripBase, int]] = {}
@@ -383,10 +386,14 @@ def build_timetable(
         trip_ids = tuple(t for t, _ in chain)
         builder.add(feed.trips[trip_ids[0]].route_id, f"{'+'.join(trip_ids)}@{joined[0][2]}", joined, None,
                     segments, trip_ids)
-    for extra in extra_trips:
-        builder.add(extra.route_id, extra.trip_id,
-                    [(s, a, d, True, True) for s, a, d in zip(extra.stop_ids, extra.arrivals_s, extra.departures_s)],
-                    extra.headway_s)
+    for offset, trips in ((0, extra_trips),) if extra_runs is None else extra_runs:
+        for extra in trips:
+            if extra.arrivals_s[-1] + offset < window_s[0] or extra.departures_s[0] + offset > window_s[1]:
+                continue
+            builder.add(extra.route_id, extra.trip_id,
+                        [(s, a + offset, d + offset, True, True)
+                         for s, a, d in zip(extra.stop_ids, extra.arrivals_s, extra.departures_s)],
+                        extra.headway_s)
     patterns = builder.patterns()
     patterns_at: list[list[tuple[int, int]]] = [[] for _ in stops.ids]
     for p_idx, pattern in enumerate(patterns):

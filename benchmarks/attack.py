@@ -32,7 +32,6 @@ import datetime as dt
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -46,6 +45,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psutil
+
+sys.path.append(str(Path(__file__).resolve().parent))  # last: the standard library first
+from serving import free_port, start_server, stop_server, wait_until_up  # noqa: E402
 
 FIRST_DAY = dt.date(2024, 1, 1)  # the bundled feed covers 2024-01-01 to 2027-12-31
 ENDLESS_DAY = "2024-02-12"
@@ -63,13 +65,6 @@ class Ask:
     kind: str
     path: str
     body: bytes | None = None
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now (the server binds it a moment later)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def environment(folder: Path, rate_limits: bool) -> dict[str, str]:
@@ -91,36 +86,6 @@ def store_endless_events(env: dict[str, str]) -> str:
     if done.returncode:
         raise SystemExit(f"storing the endless events failed:\n{done.stderr[-2000:]}")
     return done.stdout.strip()
-
-
-def start_server(port: int, workers: int, env: dict[str, str], log) -> subprocess.Popen:
-    command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port),
-               "--workers", str(workers)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-
-
-def wait_until_up(base: str, server: subprocess.Popen, timeout_s: float = 180) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with {server.returncode} before answering")
-        try:
-            with urllib.request.urlopen(f"{base}/api/places", timeout=5):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer within {timeout_s:.0f} s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    """Stop the server this script started (its own process handle), killing it if it lingers."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def resident_mb(pid: int) -> tuple[float, float]:

@@ -25,8 +25,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import socket
-import subprocess
 import tempfile
 import time
 import urllib.error
@@ -35,52 +33,14 @@ import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+sys.path.append(str(Path(__file__).resolve().parent))  # last: the standard library first
+from serving import free_port, start_server, stop_server, wait_until_up  # noqa: E402
+
 # The bound of the default caches plus the process itself: 12 timetables of ~30 MB (six days with and
 # without the shuttle, planner/composition/settings.py says why 12), comparisons, endpoints and profile
 # slices; it was 600 MB while 4 timetables were kept (PLANNER_TIMETABLE_CACHE_SIZE=4 still ends near 414 MB)
 TARGET_MB = 800
 FIRST_DAY = dt.date(2024, 1, 1)  # the bundled feed covers 2024-01-01 to 2027-12-31
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now (the server binds it a moment later)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(port: int, folder: Path, log) -> subprocess.Popen:
-    """``planner serve`` in a child process over a fresh SQLite database in ``folder``, logging to ``log``."""
-    env = {**os.environ, "PLANNER_DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
-           "PLANNER_INSTANCE_DIR": str(folder), "PLANNER_TILE_URL": "",
-           "PLANNER_RATE_LIMITS_ENABLED": "false"}  # one client asking hundreds of journeys: measured, not limited
-    command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port),
-               "--workers", "1"]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-
-
-def wait_until_up(base: str, server: subprocess.Popen, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with {server.returncode} before answering")
-        try:
-            with urllib.request.urlopen(f"{base}/api/places", timeout=5):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer within {timeout_s:.0f} s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    """Stop the server this script started (by its own process handle), killing it if it lingers."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def serving_pid(master: int) -> int:
@@ -150,7 +110,10 @@ def main() -> None:
             open(Path(folder) / "server.log", "w+", encoding="utf-8") as log:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(port, Path(folder), log)
+        env = {**os.environ, "PLANNER_DATABASE_URL": f"sqlite:///{Path(folder) / 'planner.db'}",
+               "PLANNER_INSTANCE_DIR": folder, "PLANNER_TILE_URL": "",
+               "PLANNER_RATE_LIMITS_ENABLED": "false"}  # one client asking hundreds of journeys: measured, not limited
+        server = start_server(port, 1, env, log)
         try:
             wait_until_up(base, server)
             worker = serving_pid(server.pid)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
@@ -643,6 +643,22 @@ def test_reasons_on_our_feed(model):
     assert error.code == "no_service_on_date"
     error = reason_for(ours, "dongjiao-memory", "panda-south-gate", dt.date(2024, 1, 1), 6 * 3600, arrive_by=True)
     assert error.code == "none_arrives_by"
+
+
+def test_the_shuttle_runs_tomorrow_in_todays_timetable(model):
+    """After the day's last shuttle, from where only the shuttle is within the walk, the answer is the
+    first shuttle of the next day: each service day of a timetable has its own shuttle runs (the query
+    day's only, it answered after_last_departure with no next departure, after ~2 s of 16-day searches)."""
+    ours = JourneyPlanner.for_model(model)
+    day, options = dt.date(2024, 2, 12), Options(with_shuttle=True, max_walk_m=700)
+    origin, dest = ours.resolve("dongjiao-memory"), ours.resolve("panda-base", "to")
+    with pytest.raises(NoJourney) as error:  # without the shuttle nothing is near enough
+        ours.journeys(origin, dest, day, 23 * 3600, replace(options, with_shuttle=False))
+    assert error.value.reason == "too_far_to_walk"
+    found = ours.journeys(origin, dest, day, 23 * 3600, options)[0]
+    ride = next(leg for leg in found.legs if leg.mode != "walk")
+    assert ride.mode == "shuttle" and ride.dep.date() == day + dt.timedelta(days=1)
+    assert len(ours._timetables) == 2  # the day's two-day timetables (with, without the shuttle): no longer one
 
 
 def test_no_reason_speaks_of_chengdu_on_another_feed():

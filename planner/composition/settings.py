@@ -124,6 +124,11 @@ class Settings(BaseSettings):
     # per date, up to 1.5 s for a 5 km walk) or a comparison (~1 s); builds run one at a time, so 4 wait
     # ~1-6 s at most; a request for another one answers 503 with Retry-After
     journey_builds_max: int = Field(default=4, ge=1, le=64)
+    # service days a journey request searches after its date (arrive-by: before it) when nothing goes in
+    # the date's own timetable (the date and the next day, the shuttle of each): each further day makes the
+    # timetable searched longer (2 days: ~0.1 s, 16 days: ~2 s CPU under the GIL); beyond, the answer names
+    # the next departure near the origin from the feed's stop times (after_last_departure) or the limit
+    journey_reach_days: int = Field(default=2, ge=1, le=14)
     # the longest walk a journey request may ask for (a 5 km walk's links build in ~2 s): 400 beyond
     journey_walk_max_m: int = Field(default=5000, ge=0, le=50_000)
     # a journey's max_walk_m and min_transfer_s are rounded to these steps: each distinct pair is a

@@ -62,6 +62,8 @@ WORK: dict[str, tuple[Budget, ...]] = {
         Budget("journey_builds_max", "work", 503, "pieces of work journeys and comparisons wait for at once "
                "(a timetable of a date and walking rules not kept yet); Retry-After: busy_retry_after_s"),
         Budget("busy_wait_s", "work", None, "seconds a request waits for a place among the builds before its 503"),
+        Budget("journey_reach_days", "work", None, "service days searched after the date (arrive-by: before it) "
+               "when nothing goes in the date's timetable; beyond, the reason names the next departure or the limit"),
         Budget("timetable_cache_size", "memory", None,
                "timetables kept (~30 MB each; one reaching 2n days counts n), least recently used go"),
     ),

@@ -44,7 +44,8 @@ def plan_from_args(args) -> dict:
     query = parse_query(JourneyQuery, args)
     origin, dest = _points(query.origin, query.destination)  # typed coordinates first
     day = query.date or today()
-    options = Options(with_shuttle=query.shuttle, max_walk_m=query.max_walk_m, min_transfer_s=query.min_transfer_s)
+    options = Options(with_shuttle=query.shuttle, max_walk_m=query.max_walk_m, min_transfer_s=query.min_transfer_s,
+                      max_days=settings().journey_reach_days)
     arrive_by = query.arrive_by is not None
     when_s = query.when_s
     result = {"from": origin.__dict__, "to": dest.__dict__, "date": day.isoformat(),

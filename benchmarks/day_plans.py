@@ -38,9 +38,6 @@ sys.path.insert(0, str(ROOT))
 import argparse
 import json
 import os
-import socket
-import statistics
-import subprocess
 import tempfile
 import threading
 import time
@@ -56,6 +53,9 @@ from planner.domain.paths import bundled_data_dir
 from planner.itinerary.daytrip import DayRequest
 from planner.sources.datafiles import load_model
 from tests.day_plan_record import mix
+
+sys.path.append(str(Path(__file__).resolve().parent))  # last: the standard library first
+from serving import free_port, start_server, stop_server, wait_until_up  # noqa: E402
 
 PLANS_TARGET = 10.0
 P95_TARGET_S = 3.0
@@ -126,43 +126,11 @@ def pool_figures(workers: int, plans: int) -> tuple[tuple[float, float], tuple[f
 
 # --- 2. a live server
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(port: int, folder: Path, log) -> subprocess.Popen:
-    env = {**os.environ, "PLANNER_DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
-           "PLANNER_INSTANCE_DIR": str(folder), "PLANNER_TILE_URL": "", "PLANNER_RATE_LIMITS_ENABLED": "false",
-           "PLANNER_PLAN_WORKERS": "2", "PLANNER_PLAN_QUEUE_MAX": "64", "PLANNER_PLAN_DEADLINE_S": "30"}
-    command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port),
-               "--workers", "1", "--threads", "48"]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-
-
-def wait_until_up(base: str, server: subprocess.Popen, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with {server.returncode} before answering")
-        try:
-            with urllib.request.urlopen(f"{base}/api/places", timeout=5):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer within {timeout_s:.0f} s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    """Stop the server this script started (its own handle; gunicorn stops its workers and they their pools)."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+def server_env(folder: Path) -> dict[str, str]:
+    """The measured server's settings: a fresh SQLite database, no rate limits, two plan workers."""
+    return {**os.environ, "PLANNER_DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
+            "PLANNER_INSTANCE_DIR": str(folder), "PLANNER_TILE_URL": "", "PLANNER_RATE_LIMITS_ENABLED": "false",
+            "PLANNER_PLAN_WORKERS": "2", "PLANNER_PLAN_QUEUE_MAX": "64", "PLANNER_PLAN_DEADLINE_S": "30"}
 
 
 def body(request: DayRequest) -> dict:
@@ -241,7 +209,7 @@ def server_figures(visitors: int, rounds: int) -> None:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="day-plans-bench-") as folder, \
             open(Path(folder) / "server.log", "w+") as log:
-        server = start_server(port, Path(folder), log)
+        server = start_server(port, 1, server_env(Path(folder)), log, threads=48)
         try:
             wait_until_up(base, server)
             # warm-up: the pool starts, each date's timetables and profiles are built (a running server's state)

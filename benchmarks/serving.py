@@ -1,6 +1,6 @@
 """A `planner serve` of a benchmark's own: started on a free loopback port, waited for, stopped.
 
-Shared by the benchmarks that measure a live server (memory.py, attack.py). Each script removes
+Shared by the benchmarks that measure a live server (memory.py, attack.py, day_plans.py). Each script removes
 this folder from the front of ``sys.path`` (benchmarks/calendar.py would stand in for the standard
 library's calendar) and appends it at the end to import this module.
 """
@@ -20,10 +20,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, workers: int, env: dict[str, str], log) -> subprocess.Popen:
-    """``planner serve --port port --workers workers`` in a child process with ``env``, logging to ``log``."""
+def start_server(port: int, workers: int, env: dict[str, str], log, threads: int | None = None) -> subprocess.Popen:
+    """``planner serve --port port --workers workers [--threads threads]`` in a child process with ``env``,
+    logging to ``log``."""
     command = [sys.executable, "-c", "from planner.main import main; main()", "serve", "--port", str(port),
-               "--workers", str(workers)]
+               "--workers", str(workers)] + (["--threads", str(threads)] if threads else [])
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 

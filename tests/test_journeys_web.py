@@ -189,3 +189,18 @@ def test_typed_coordinates_are_what_the_lists_show_and_plan_from(client):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert '<option value="" selected>The coordinates typed below</option>' in text and "tl-visit" in text
+
+
+def test_a_journey_on_the_next_morning_says_its_date(client):
+    """After the last vehicle the first journey leaves the next morning: the page says that day's date
+    beside its time (the times alone read as the evening asked)."""
+    page = client.get("/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-10-01&time=23:00"
+                      "&shuttle=1&max_walk_m=700&lang=en").get_data(as_text=True)
+    answer = client.get("/api/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-10-01&depart=23:00"
+                        "&shuttle=1&max_walk_m=700").get_json()
+    first = answer["journeys"][0]
+    assert first["departure"][:10] == "2024-10-02"
+    assert f'{first["departure"][11:16]} <span class="other-day">(2024-10-02)</span>' in page
+    same_day = client.get("/journeys?from=dongjiao-memory&to=panda-south-gate&date=2024-10-01&time=09:00"
+                          "&lang=en").get_data(as_text=True)
+    assert 'class="other-day"' not in same_day

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
@@ -26,11 +27,15 @@ def journeys(model):
     return JourneyPlanner.for_model(model)
 
 
+#: what a stand-in plan answers: like a DayPlan, it says how long it took (the pool keeps recent times)
+PLANNED = SimpleNamespace(seconds=0.01)
+
+
 class Gate:
     """A plan that waits until the test lets it go, so a pool's workers stay busy on purpose; then
     ``then(job)`` plans it."""
 
-    def __init__(self, then=lambda job: "planned") -> None:
+    def __init__(self, then=lambda job: PLANNED) -> None:
         self.release = threading.Event()
         self.started = threading.Semaphore(0)
         self.then = then
@@ -70,8 +75,8 @@ def test_a_full_queue_is_refused_at_once_naming_the_limit(model):
     gate.release.set()
     for thread in waiting:
         thread.join(30)
-    assert answers == ["planned", "planned"] and pool.in_flight == 0
-    assert pool.plan(_job(model)) == "planned"  # room again
+    assert answers == [PLANNED, PLANNED] and pool.in_flight == 0
+    assert pool.plan(_job(model)) is PLANNED  # room again
     pool.close()
 
 
@@ -191,7 +196,6 @@ def test_a_worker_searches_with_the_cyclic_collector_paused_and_turns_it_on_agai
     """The search's short-lived labels would start collections that find nothing (a quarter of a worker's
     CPU); the collector is paused only while a plan is searched, and on again after, a failed plan too."""
     import gc
-    from types import SimpleNamespace
 
     from planner.composition import plan_pool
 

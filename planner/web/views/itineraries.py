@@ -25,6 +25,7 @@ from planner.web.presenters.lines import line_namer
 from planner.web.views.journeys import typed_coordinates
 from planner.web.presenters.itinerary import changes, end_points, plan_ics, plan_json
 from planner.web.state import settings, state
+from planner.web.downloads import disposition
 
 bp = Blueprint("itineraries", __name__)
 
@@ -210,4 +211,4 @@ def itinerary_ics():
     link = url_for("itineraries.itinerary_page", _external=True) + "?" + request.query_string.decode()
     body = plan_ics(plan, link, current_lang())
     return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="day-{day_request.day}.ics"'})
+                    headers={"Content-Disposition": disposition(f"day-{day_request.day}.ics")})

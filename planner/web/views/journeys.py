@@ -24,6 +24,7 @@ from planner.web.links import url_with_query
 from planner.web.openapi import documented
 from planner.web.params import parse_date, today
 from planner.web.state import settings, state
+from planner.web.downloads import disposition
 
 bp = Blueprint("journeys", __name__)
 
@@ -217,7 +218,7 @@ def api_compare():
     if query.format == "csv":
         name = f"compare-{result.date.isoformat()}.csv"
         return Response(result.to_csv(), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={"Content-Disposition": disposition(name)})
     return jsonify(result.to_dict())
 
 

@@ -13,6 +13,7 @@ from planner.web.i18n.core import current_lang
 from planner.web.params import parse_date, today
 from planner.web.presenters.shuttle_charts import timetable_csv, timetable_view
 from planner.web.state import state
+from planner.web.downloads import disposition
 
 bp = Blueprint("shuttle_page", __name__)
 
@@ -46,4 +47,4 @@ def shuttle_csv():
     """Every departure of every day type, as the page shows them."""
     scenario = selected_scenario()
     return Response(timetable_csv(scenario, DAY_TYPES), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{scenario.id}-timetable.csv"'})
+                    headers={"Content-Disposition": disposition(f"{scenario.id}-timetable.csv")})

@@ -34,6 +34,7 @@ from planner.web.links import query_of, url_with_query
 from planner.web.api_models import DATE_MAX, DATE_MIN
 from planner.web.params import parse_date, today
 from planner.web.state import settings, state
+from planner.web.downloads import disposition
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 PER_DAY_IN_MONTH = 4
@@ -465,7 +466,7 @@ def export_ics():
                            event_url=lambda event_id: url_for("events.detail", event_id=event_id, _external=True))
     stamp = dt.datetime.now(TZ).strftime("%Y%m%d-%H%M")
     return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="events-{stamp}.ics"'})
+                    headers={"Content-Disposition": disposition(f"events-{stamp}.ics")})
 
 
 def _imports_dir() -> Path:

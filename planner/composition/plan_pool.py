@@ -116,9 +116,8 @@ class _Worker:
 
         self.settings = settings
         self.model = load_model(settings.data_dir, settings.gtfs_path)
-        sizes = journey_cache_sizes(settings)
-        sizes["timetable_cache_size"] = max(sizes["timetable_cache_size"], settings.plan_timetable_cache_size)
-        self.journeys = JourneyPlanner.for_model(self.model, **sizes)
+        # a worker keeps as many timetables as a web process (timetable_cache_size)
+        self.journeys = JourneyPlanner.for_model(self.model, **journey_cache_sizes(settings))
         self._other: tuple[str, JourneyPlanner] | None = None  # another scenario's shuttle: the last one asked
 
     def journeys_for(self, job: PlanJob) -> JourneyPlanner:

@@ -103,9 +103,6 @@ class Settings(BaseSettings):
     # where plans run: processes (spawned, each loads the data once, ~0.3 GB with its timetables),
     # threads (in the app's process: tests), auto (threads under test, else processes): planner/composition/plan_pool.py
     plan_pool: Literal["auto", "processes", "threads"] = "auto"
-    # timetables a plan worker keeps (at least timetable_cache_size): 5 dates with and without the shuttle
-    # and 2 spare, so a mix of the coming days' plans builds each timetable once (~30 MB each)
-    plan_timetable_cache_size: int = Field(default=12, ge=1, le=64)
     # every request's budget (issue 14 item 1; planner/web/budgets.py checks them, the OpenAPI document's
     # x-limits state each per operation). Beyond one: 4xx naming it, or 503 with Retry-After when busy.
     # a JSON body (a day plan's is under 2 KiB; the .ics uploads keep max_upload_bytes): 413 beyond

@@ -21,7 +21,7 @@ SMALL = {"PLAN_MUST_MAX": 7, "PLAN_INTERESTS_MAX": 3, "MAX_JSON_BYTES": 2048, "M
          "MAX_QUERY_BYTES": 1024, "MAX_QUERY_PARAMS": 20, "COMPARE_WINDOW_MAX_MIN": 60, "COMPARE_BUILDS_MAX": 1,
          "JOURNEY_BUILDS_MAX": 1, "JOURNEY_WALK_MAX_M": 2000, "JOURNEY_WALK_STEP_M": 250,
          "JOURNEY_TRANSFER_STEP_S": 30, "BUSY_RETRY_AFTER_S": 7, "BUSY_WAIT_S": 0,
-         "MAX_SESSIONS_PER_SERIES": 50}
+         "MAX_SESSIONS_PER_SERIES": 50, "RATE_LIMIT_PLANS": "3/minute"}
 JOURNEY = "/api/journeys?from=dongjiao-memory&to=panda-south-gate&depart=08:00"
 
 
@@ -194,6 +194,15 @@ def test_the_document_states_the_settings_values(client, tiny):
     assert (must["maxItems"], must["x-limit"]) == (7, "plan_must_max")
     assert default["components"]["schemas"]["ItineraryRequest"]["properties"]["must"]["maxItems"] == 30
 
+    # the per-client rate limits too, with the 429 they answer and its Retry-After
+    assert plans_default["rate_limit_plans"]["value"] == "20/minute"
+    assert plans_small["rate_limit_plans"] == {"name": "rate_limit_plans", "value": "3/minute", "status": 429,
+                                               "applies_to": "client (its address)",
+                                               "what": "requests of the 'plans' kind per client"}
+    too_many = small["paths"]["/api/itineraries"]["post"]["responses"]["429"]
+    assert "Retry-After" in too_many["headers"]
+    assert "rate_limit_journeys" in limits(small, "/api/journeys") and "rate_limit_plans" not in limits(
+        small, "/api/journeys")
     compare = limits(small, "/api/compare")
     assert compare["compare_window_max_min"]["value"] == 60 and compare["compare_builds_max"]["status"] == 503
     journeys = small["paths"]["/api/journeys"]["get"]

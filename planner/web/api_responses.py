@@ -34,11 +34,12 @@ class ErrorDetail(BaseModel):
     field: str | None = Field(description="The query parameter (e.g. 'depart') or JSON path (e.g. '$.must[1]') "
                               "at fault; null when the request as a whole is.")
     problems: list[Problem] | None = Field(None, description="Every fault, when there are several.")
-    limit: str | None = Field(None, description="Beyond a budget (413, 414, 503 and some 400): the setting "
-                              "that states it, as the operation's x-limits name it.")
-    limit_value: float | None = Field(None, description="That setting's value.")
-    retry_after_s: int | None = Field(None, description="503: ask again after this many seconds (also the "
-                                      "Retry-After header).")
+    limit: str | None = Field(None, description="Beyond a budget (413, 414, 429, 503 and some 400): the "
+                              "setting that states it, as the operation's x-limits name it.")
+    limit_value: float | str | None = Field(None, description="That setting's value (429: a rate such as "
+                                            "'20 per 1 minute').")
+    retry_after_s: int | None = Field(None, description="429 and 503: ask again after this many seconds (also "
+                                      "the Retry-After header).")
 
 
 class ErrorAnswer(BaseModel):

@@ -31,6 +31,7 @@ from flask.sansio.app import App
 
 from planner.domain.errors import Busy
 from planner.web.api_models import Budgeted, current_limit, over_budget
+from planner.web.extensions import GROUPS
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,13 @@ def budgets_of(endpoint: str, query: type | None, body: type | None) -> list[Bud
     for model, json_body in ((query, False), (body, True)):
         if isinstance(model, type) and issubclass(model, Budgeted):
             out += field_budgets(model, json_body)
-    return out + list(WORK.get(endpoint, ()))
+    return out + list(WORK.get(endpoint, ())) + rate_limits_of(endpoint)
+
+
+def rate_limits_of(endpoint: str) -> list[Budget]:
+    """The per-client rate limit of an endpoint (:data:`planner.web.extensions.GROUPS`), as a budget."""
+    return [Budget(group.setting, "client (its address)", 429, f"requests of the '{group.scope}' kind per client")
+            for group in GROUPS if endpoint in group.endpoints]
 
 
 def check_request() -> None:

@@ -43,6 +43,8 @@ ERROR_STATUS = {
     413: "The body is over max_json_bytes (x-limits): 'limit' and 'limit_value' name it.",
     414: "The query string is over max_query_bytes (x-limits): 'limit' and 'limit_value' name it.",
     422: "Well formed but cannot be done (e.g. no journey between the day's start and end).",
+    429: "This client asked more of this kind of work than its rate limit (x-limits, rate_limit_*): "
+         "ask again after Retry-After seconds.",
     503: "Busy: more of this work than the server takes on now ('limit' names the setting reached); "
          "ask again after Retry-After seconds.",
 }
@@ -195,7 +197,7 @@ def stated(budget: Budget, settings: Settings) -> dict[str, Any]:
 def _error_response(status: int, schemas: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {"description": ERROR_STATUS[status],
                                 "content": {"application/json": {"schema": _ref(ErrorAnswer, schemas)}}}
-    if status == 503:
+    if status in (429, 503):
         response["headers"] = {"Retry-After": {"description": "Seconds to wait before asking again.",
                                                "schema": {"type": "integer", "minimum": 1}}}
     return response

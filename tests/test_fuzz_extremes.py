@@ -133,3 +133,19 @@ def test_the_fuzzers_own_accounts_log_in(logged_in):
     assert logged_in.clients["admin"].get("/admin/users").status_code == 200
     assert logged_in.clients[None].get("/staff/week").status_code == 401
     assert PASSWORD
+
+
+def test_a_uid_no_text_column_holds_is_a_problem_of_its_event(logged_in):
+    """A NUL byte in a UID (PostgreSQL refuses it in text; bytes decode to no lone surrogate): that event
+    is refused by its UID, the file's other events are kept (as for any other field)."""
+    uid = b"abc\x00def@example.org"
+    from planner.store.ical import read_calendar
+
+    ics = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:" + uid + b"\r\n"
+           b"DTSTART:20240212T100000Z\r\nDTEND:20240212T110000Z\r\nSUMMARY:bad\r\nLOCATION:East District Live House\r\n"
+           b"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:good-1@example.org\r\n"
+           b"DTSTART:20240212T100000Z\r\nDTEND:20240212T110000Z\r\nSUMMARY:good\r\nLOCATION:East District Live House\r\n"
+           b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    read = read_calendar(ics, logged_in.app.extensions["planner"].calendar.places, filename="uid.ics")
+    assert [c.uid for c in read.candidates] == ["good-1@example.org"]
+    assert any("UID: contains a NUL byte or a lone surrogate" in str(r) for r in read.rejected), read.rejected

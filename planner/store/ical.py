@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from planner.domain.model import EVENT_STATUSES, TZ, Event, Place
 from planner.store.db import Taken
 from planner.store.events import UID_DOMAIN, EventStore, StoredEvent
-from planner.store.records import event_to_record, record_diff, slug, validate_record, zone_name
+from planner.store.records import event_to_record, record_diff, slug, unstorable_text, validate_record, zone_name
 
 PRODID = "-//Dongjiao Memory and Panda Base planner//Event calendar//EN"
 _X = "X-PLANNER-"
@@ -623,6 +623,7 @@ class _Reader:
     def record(self, vevent) -> tuple[str, dict, list[str], dt.datetime | None]:
         problems = [f"{name}: {message}" for name, message in getattr(vevent, "errors", [])]
         uid = str(vevent.get("UID") or "") or "sha1-" + hashlib.sha1(vevent.to_ical()).hexdigest() + "@import"
+        problems += [f"{p.where}: {p.message}" for p in unstorable_text(uid, "UID")]  # the UID is stored as text too
         x = {key[len(_X):]: _text(value) for key, value in vevent.items() if key.startswith(_X)}
         summary = _text(vevent.get("SUMMARY"))
         description = _text(vevent.get("DESCRIPTION"))

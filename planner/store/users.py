@@ -143,11 +143,6 @@ class UserStore:
                              .values(password_hash=self.hasher.hash(password)))
         return _user(row)
 
-    def locked_for(self, name: str, ip: str) -> int:
-        """Seconds until ``name`` may try again from ``ip`` (0: not locked)."""
-        with read_connection(self.engine) as conn:
-            return self._wait(conn, name, ip)
-
     def _count_attempt(self, name: str, ip: str) -> None:
         """Check the lock and record this attempt as a failure in one transaction, so that simultaneous
         attempts are counted one after the other (SQLite: one writer; PostgreSQL: a lock per address):
